@@ -1,0 +1,100 @@
+//! Command-line surface (clap derive). Every flag is also an environment variable, using the
+//! original platform's names where they exist. Raw values only: validation lives in `config`.
+
+mod auth;
+mod proxy;
+mod session;
+mod terminal;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use auth::AuthArgs;
+pub use proxy::ProxyArgs;
+pub use session::SessionArgs;
+pub use terminal::TerminalArgs;
+
+/// `lectern`: workshop instructions, terminals and proxy behind one authenticated origin.
+#[derive(Debug, Parser)]
+#[command(name = "lectern", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log line format.
+    #[arg(long, env = "LECTERN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Log filter, e.g. `info` or `lectern=debug` (default: `RUST_LOG`, else `info`).
+    #[arg(long, env = "LOG_LEVEL", global = true)]
+    pub log_level: Option<String>,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the learner dashboard for a workshop (the built-in demo when no DIR is given).
+    Serve(ServeArgs),
+    /// Load and render every page of a workshop and report problems (exit 0 clean, 1 errors, 2 usage).
+    Check(CheckArgs),
+}
+
+/// `lectern serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Workshop directory (a workshop root, a `workshop/` folder or a bare content folder).
+    #[arg(env = "WORKSHOP_DIR")]
+    pub dir: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "LECTERN_BIND", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Port to listen on.
+    #[arg(long, env = "GATEWAY_PORT", default_value_t = 10080)]
+    pub port: u16,
+    /// Disable watching the workshop folder for changes.
+    #[arg(long, env = "LECTERN_NO_WATCH")]
+    pub no_watch: bool,
+    /// Session variables.
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// Terminals.
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
+    /// Authentication.
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// Reverse proxy routes.
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
+}
+
+/// `lectern check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Workshop directory.
+    pub dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Session variables.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// Output format of `lectern check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// `file:line:col: severity: message` lines.
+    Text,
+    /// One JSON object (docs/check-json.md).
+    Json,
+}

@@ -1,0 +1,96 @@
+//! Validated configuration, built once at start-up from the raw `cli` values and shared as `Arc<Config>`.
+//! Precedence: flag > environment > default (docs/configuration.md).
+
+mod auth;
+mod proxy;
+mod session;
+mod terminal;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+pub use auth::AuthConfig;
+pub use proxy::ProxyConfig;
+pub use session::SessionConfig;
+pub use terminal::TerminalConfig;
+
+use crate::cli::ServeArgs;
+
+/// A configuration mistake found at start-up; the message names the flag or variable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A value that does not parse or is out of range.
+    #[error("invalid {name}: {message}")]
+    Invalid {
+        /// Flag or environment variable name.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+/// Where the workshop comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkshopSource {
+    /// A folder on disk.
+    Dir(PathBuf),
+    /// The embedded demo workshop.
+    Demo,
+}
+
+/// The whole validated configuration of `lectern serve`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// The workshop to serve.
+    pub workshop: WorkshopSource,
+    /// Watch the workshop folder and push reloads.
+    pub watch: bool,
+    /// Session variables for the instructions.
+    pub session: SessionConfig,
+    /// Terminal settings.
+    pub terminal: TerminalConfig,
+    /// Authentication settings.
+    pub auth: AuthConfig,
+    /// Reverse-proxy settings.
+    pub proxy: ProxyConfig,
+}
+
+impl Config {
+    /// Validates the `serve` arguments.
+    pub fn from_serve_args(args: &ServeArgs) -> Result<Self, ConfigError> {
+        let ip: IpAddr = args.bind.parse().map_err(|_| ConfigError::Invalid {
+            name: "--bind (LECTERN_BIND)",
+            message: format!("{:?} is not an IP address", args.bind),
+        })?;
+        let listen = SocketAddr::new(ip, args.port);
+        let workshop = match &args.dir {
+            Some(dir) => WorkshopSource::Dir(dir.clone()),
+            None => WorkshopSource::Demo,
+        };
+        Ok(Self {
+            listen,
+            workshop,
+            watch: !args.no_watch,
+            session: SessionConfig::from_args(&args.session)?,
+            terminal: TerminalConfig::from_args(&args.terminal)?,
+            auth: AuthConfig::from_args(&args.auth, listen)?,
+            proxy: ProxyConfig::from_args(&args.proxy)?,
+        })
+    }
+
+    /// A configuration for tests and embedding: loopback, port 0, the given workshop, no auth.
+    pub fn for_tests(workshop: WorkshopSource) -> Self {
+        let listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        Self {
+            listen,
+            workshop,
+            watch: true,
+            session: SessionConfig::default(),
+            terminal: TerminalConfig::default(),
+            auth: AuthConfig::default(),
+            proxy: ProxyConfig::default(),
+        }
+    }
+}

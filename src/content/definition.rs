@@ -1,0 +1,173 @@
+//! WorkshopDefinition: the parts of `resources/workshop.yaml` (the Workshop resource) lectern uses —
+//! title, description, session dashboards, session ingresses and application switches.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::Diagnostic;
+
+/// What lectern reads from `resources/workshop.yaml`. Missing file or fields → defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkshopDefinition {
+    /// `spec.title`.
+    pub title: Option<String>,
+    /// `spec.description`.
+    pub description: Option<String>,
+    /// `spec.session.dashboards`.
+    pub dashboards: Vec<DashboardDef>,
+    /// `spec.session.ingresses`.
+    pub ingresses: Vec<IngressDef>,
+    /// `spec.session.applications`.
+    pub applications: Applications,
+}
+
+/// A custom dashboard tab.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DashboardDef {
+    /// Tab label.
+    pub name: String,
+    /// URL, or `terminal:<name>` for a terminal tab.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A session ingress (reverse-proxied service), as written in the definition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct IngressDef {
+    /// Host label (`<name>-<session>.<domain>`).
+    pub name: String,
+    /// Upstream port (0 or missing = by protocol).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Upstream host (default `localhost`).
+    #[serde(default)]
+    pub host: Option<String>,
+    /// `http` or `https`.
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// Request path filter.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Extra upstream request headers.
+    #[serde(default)]
+    pub headers: Vec<HeaderDef>,
+    /// `authentication.type`: `session` (default) or `none`.
+    #[serde(default)]
+    pub authentication: Option<IngressAuth>,
+    /// Rewrite `Host` to the upstream.
+    #[serde(default, rename = "changeOrigin")]
+    pub change_origin: Option<bool>,
+}
+
+/// `authentication:` of an ingress.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct IngressAuth {
+    /// `session` or `none`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// A `{name, value}` header.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HeaderDef {
+    /// Header name.
+    pub name: String,
+    /// Header value (may contain `$(…)` tokens).
+    #[serde(default)]
+    pub value: String,
+}
+
+/// Application switches under `spec.session.applications`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applications {
+    /// `terminal.enabled` (None = unspecified).
+    pub terminal: Option<bool>,
+    /// `terminal.layout`.
+    pub terminal_layout: Option<String>,
+    /// `console.enabled`.
+    pub console: Option<bool>,
+    /// `editor.enabled`.
+    pub editor: Option<bool>,
+    /// `slides.enabled`.
+    pub slides: Option<bool>,
+    /// `files.enabled`.
+    pub files: Option<bool>,
+    /// `examiner.enabled`.
+    pub examiner: Option<bool>,
+    /// `uploads.enabled`.
+    pub uploads: Option<bool>,
+    /// `workshop.layout` (instructions layout).
+    pub workshop_layout: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawDoc {
+    #[serde(default)]
+    spec: RawSpec,
+}
+
+#[derive(Deserialize, Default)]
+struct RawSpec {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    session: RawSession,
+}
+
+#[derive(Deserialize, Default)]
+struct RawSession {
+    #[serde(default)]
+    dashboards: Vec<DashboardDef>,
+    #[serde(default)]
+    ingresses: Vec<IngressDef>,
+    #[serde(default)]
+    applications: std::collections::BTreeMap<String, RawApp>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawApp {
+    enabled: Option<bool>,
+    layout: Option<String>,
+}
+
+impl WorkshopDefinition {
+    /// Reads `<root>/resources/workshop.yaml`; a missing file is the default, a broken one a diagnostic.
+    pub fn load(root: &Path) -> (Self, Vec<Diagnostic>) {
+        let path = root.join("resources").join("workshop.yaml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return (Self::default(), Vec::new());
+        };
+        let file = Path::new("resources/workshop.yaml");
+        match Self::parse(&text) {
+            Ok(definition) => (definition, Vec::new()),
+            Err(message) => (Self::default(), vec![Diagnostic::error(file, 0, message)]),
+        }
+    }
+
+    /// Parses the YAML text of a Workshop resource.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let raw: RawDoc =
+            serde_saphyr::from_str(text).map_err(|error| format!("invalid workshop definition: {error}"))?;
+        let apps = &raw.spec.session.applications;
+        let enabled = |name: &str| apps.get(name).and_then(|app| app.enabled);
+        let applications = Applications {
+            terminal: enabled("terminal"),
+            terminal_layout: apps.get("terminal").and_then(|app| app.layout.clone()),
+            console: enabled("console"),
+            editor: enabled("editor"),
+            slides: enabled("slides"),
+            files: enabled("files"),
+            examiner: enabled("examiner"),
+            uploads: enabled("uploads"),
+            workshop_layout: apps.get("workshop").and_then(|app| app.layout.clone()),
+        };
+        Ok(Self {
+            title: raw.spec.title,
+            description: raw.spec.description,
+            dashboards: raw.spec.session.dashboards,
+            ingresses: raw.spec.session.ingresses,
+            applications,
+        })
+    }
+}

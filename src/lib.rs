@@ -1,0 +1,20 @@
+//! lectern: one binary for the learner-facing side of a workshop session.
+//!
+//! Crate map (data flows one way): `cli → config → server → web (auth → router) →
+//! {content, terminal, proxy, events, assets}`. Nothing imports `web`; `content`, `terminal`,
+//! `events` and `assets` know no HTTP types. See ARCHITECTURE.md.
+
+pub mod assets;
+pub mod auth;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod events;
+pub mod logging;
+pub mod proxy;
+pub mod server;
+pub mod terminal;
+pub mod web;
+
+pub use server::{run_serve, serve};

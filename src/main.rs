@@ -1,0 +1,45 @@
+//! Thin entry point: parse the command line, start logging, run `serve` or `check`, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use lectern::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    lectern::logging::init(cli.log_format, cli.log_level.as_deref());
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Serve(args) => {
+            let config = match lectern::config::Config::from_serve_args(&args) {
+                Ok(config) => config,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            match runtime.block_on(lectern::run_serve(config)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check(args) => ExitCode::from(lectern::check::run(&args)),
+    }
+}

@@ -1,0 +1,87 @@
+//! Composition root: builds `AppState` and the long-lived tasks, serves until shutdown, drains gracefully.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::auth::Auth;
+use crate::config::{Config, WorkshopSource};
+use crate::content::ContentStore;
+use crate::events::EventBus;
+use crate::proxy::Proxy;
+use crate::terminal::TerminalHub;
+use crate::web::{self, AppState};
+
+/// Runs `lectern serve` until SIGINT/SIGTERM.
+pub async fn run_serve(config: Config) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "lectern listening on http://{address}/");
+    serve(config, listener, shutdown_signal()).await
+}
+
+/// Serves on `listener` until `shutdown` completes, then drains open requests.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let state = build_state(config)?;
+    let app = web::router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("server failed")?;
+    Ok(())
+}
+
+/// Builds the shared state from the configuration.
+pub fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let config = Arc::new(config);
+    let root = match &config.workshop {
+        WorkshopSource::Dir(dir) => dir.clone(),
+        WorkshopSource::Demo => std::env::temp_dir().join("lectern-demo-workshop"),
+    };
+    let (content, diagnostics) = ContentStore::load(root, config.session.vars.clone());
+    for diagnostic in &diagnostics {
+        tracing::warn!(%diagnostic, "workshop problem");
+    }
+    Ok(AppState {
+        content,
+        events: EventBus::new(),
+        terminals: TerminalHub::new(config.terminal.clone()),
+        proxy: Proxy::new(config.proxy.clone()),
+        auth: Auth::new(config.auth.clone()),
+        config,
+    })
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,48 @@
+//! The one route table and layer stack. Public routes are an explicit list; everything else is behind auth.
+
+mod content;
+mod dashboard;
+mod error;
+mod events;
+mod health;
+mod login;
+mod proxy;
+mod services;
+mod session;
+mod state;
+mod terminal_ws;
+
+use axum::Router;
+use axum::middleware;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::AppError;
+pub use state::AppState;
+
+/// Paths reachable without logging in (the auth-matrix test walks everything else).
+pub const PUBLIC_PATHS: &[&str] = &["/healthz", "/readyz"];
+
+/// Builds the application router.
+pub fn router(state: AppState) -> Router {
+    let protected = Router::new()
+        .merge(content::routes())
+        .merge(dashboard::routes())
+        .merge(events::routes())
+        .merge(services::routes())
+        .merge(session::routes())
+        .merge(terminal_ws::routes())
+        .merge(proxy::routes())
+        .route_layer(middleware::from_fn(crate::auth::require_login));
+    Router::new()
+        .merge(health::routes())
+        .merge(login::routes())
+        .merge(protected)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(CatchPanicLayer::new()),
+        )
+        .with_state(state)
+}

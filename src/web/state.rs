@@ -1,0 +1,47 @@
+//! AppState: the one cheap-to-clone state shared by handlers, with `FromRef` substates.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::content::ContentStore;
+use crate::events::EventBus;
+use crate::proxy::Proxy;
+use crate::terminal::TerminalHub;
+
+/// Everything handlers need.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Validated configuration.
+    pub config: Arc<Config>,
+    /// Rendered instructions.
+    pub content: ContentStore,
+    /// Server-to-browser events.
+    pub events: EventBus,
+    /// Terminals.
+    pub terminals: TerminalHub,
+    /// Reverse proxy.
+    pub proxy: Proxy,
+    /// Authentication.
+    pub auth: Auth,
+}
+
+impl FromRef<AppState> for ContentStore {
+    fn from_ref(state: &AppState) -> Self {
+        state.content.clone()
+    }
+}
+
+impl FromRef<AppState> for EventBus {
+    fn from_ref(state: &AppState) -> Self {
+        state.events.clone()
+    }
+}
+
+impl FromRef<AppState> for TerminalHub {
+    fn from_ref(state: &AppState) -> Self {
+        state.terminals.clone()
+    }
+}

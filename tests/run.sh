@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need, then runs format, lint and every test.
+# Prints a final "N passed, N failed" line summing every suite.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export CARGO_TERM_COLOR=never INSTA_UPDATE=no
+PASSED=0; FAILED=0; STATUS=0
+log() { printf '\n==> %s\n' "$*"; }
+fail() { echo "FAILED: $*"; STATUS=1; }
+
+# count_cargo FILE: add the "test result:" lines of a cargo test log to the totals.
+count_cargo() {
+  local p f
+  p=$(grep -E '^test result:' "$1" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1/' | paste -sd+ - | bc 2>/dev/null || echo 0)
+  f=$(grep -E '^test result:' "$1" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\2/' | paste -sd+ - | bc 2>/dev/null || echo 0)
+  PASSED=$((PASSED + ${p:-0})); FAILED=$((FAILED + ${f:-0}))
+}
+
+# ---- system packages the tests use (installed only when missing) ----
+need_apt=()
+command -v bc >/dev/null || need_apt+=(bc)
+for extra in ${LECTERN_TEST_APT:-}; do need_apt+=("$extra"); done
+if [ -f tests/apt-packages.txt ]; then
+  while read -r pkg bin; do
+    [ -z "$pkg" ] && continue
+    case "$pkg" in \#*) continue;; esac
+    command -v "${bin:-$pkg}" >/dev/null || need_apt+=("$pkg")
+  done < tests/apt-packages.txt
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing ${need_apt[*]}"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >/tmp/lectern-apt.log 2>&1 \
+    || { tail -20 /tmp/lectern-apt.log; fail "apt-get install ${need_apt[*]}"; }
+fi
+
+log "cargo fmt --check"
+cargo fmt --all -- --check || fail "cargo fmt"
+
+log "cargo clippy --all-targets -- -D warnings"
+cargo clippy --locked --all-targets -- -D warnings || fail "clippy"
+
+log "cargo test"
+cargo test --locked --all-targets 2>&1 | tee /tmp/lectern-cargo-test.log
+[ "${PIPESTATUS[0]}" -eq 0 ] || fail "cargo test"
+count_cargo /tmp/lectern-cargo-test.log
+
+# ---- frontend: unit tests, bundle freshness, browser end-to-end ----
+if [ -f frontend/package.json ] && [ -x tests/frontend.sh ]; then
+  log "frontend"
+  if tests/frontend.sh > >(tee /tmp/lectern-frontend.log) 2>&1; then :; else fail "frontend"; fi
+  p=$(grep -E '^frontend: [0-9]+ passed, [0-9]+ failed' /tmp/lectern-frontend.log | sed -E 's/frontend: ([0-9]+) passed, ([0-9]+) failed.*/\1/' | paste -sd+ - | bc 2>/dev/null || echo 0)
+  f=$(grep -E '^frontend: [0-9]+ passed, [0-9]+ failed' /tmp/lectern-frontend.log | sed -E 's/frontend: ([0-9]+) passed, ([0-9]+) failed.*/\2/' | paste -sd+ - | bc 2>/dev/null || echo 0)
+  PASSED=$((PASSED + ${p:-0})); FAILED=$((FAILED + ${f:-0}))
+fi
+
+if [ "$STATUS" -ne 0 ] && [ "$FAILED" -eq 0 ]; then FAILED=1; fi
+echo
+echo "$PASSED passed, $FAILED failed"
+exit $STATUS
