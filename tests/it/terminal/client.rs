@@ -16,6 +16,10 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::support::{TestServer, fixture};
 
+/// Held by the flood tests so they do not compete with each other for the two CPUs (the
+/// throughput comparison would otherwise measure the neighbours' load).
+pub static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Failure guard for any single wait (not a performance assertion).
 pub const GUARD: Duration = Duration::from_secs(60);
 
