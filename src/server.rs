@@ -56,7 +56,7 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
     Ok(AppState {
         content,
         events: EventBus::new(),
-        terminals: TerminalHub::new(config.terminal.clone()),
+        terminals: TerminalHub::new(config.terminal.clone(), &config.session.vars),
         proxy: Proxy::new(config.proxy.clone()),
         auth: Auth::new(config.auth.clone()),
         config,

@@ -1,5 +1,7 @@
 //! Terminal flags (owned by the terminal area).
 
+use std::path::PathBuf;
+
 use clap::Args;
 
 /// Terminal settings.
@@ -8,4 +10,23 @@ pub struct TerminalArgs {
     /// Disable terminals entirely.
     #[arg(long, env = "LECTERN_NO_TERMINAL")]
     pub no_terminal: bool,
+    /// Serve terminals (`true`/`false`, the original's switch; `--no-terminal` wins).
+    #[arg(long, env = "ENABLE_TERMINAL", value_name = "BOOL")]
+    pub enable_terminal: Option<bool>,
+    /// Shell command line, split on whitespace (default: `$SHELL -l`, else `bash -l`, plus
+    /// `-c <script>` when `terminal/<name>.sh` or `terminal.sh` exists in a workshop folder).
+    #[arg(long, env = "LECTERN_TERMINAL_SHELL", value_name = "COMMAND")]
+    pub terminal_shell: Option<String>,
+    /// Working directory of shells (default: `~/exercises` if it exists, else `~`).
+    #[arg(long, env = "TERMINAL_HOME", value_name = "DIR")]
+    pub terminal_home: Option<PathBuf>,
+    /// Replay ring per terminal in bytes (default 2 MiB, at least 64 KiB).
+    #[arg(long, env = "LECTERN_TERMINAL_REPLAY_BYTES", value_name = "BYTES")]
+    pub terminal_replay_bytes: Option<usize>,
+    /// Record every shell run as an asciicast v2 file in this folder.
+    #[arg(long, env = "LECTERN_RECORD_DIR", value_name = "DIR")]
+    pub record_dir: Option<PathBuf>,
+    /// Most terminals one session may open (default 32).
+    #[arg(long, env = "LECTERN_MAX_TERMINALS", value_name = "N")]
+    pub max_terminals: Option<usize>,
 }

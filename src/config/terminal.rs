@@ -1,26 +1,123 @@
-//! Terminal settings (owned by the terminal area).
+//! Terminal settings (owned by the terminal area): shell, working directory, replay size, recording.
+
+use std::path::PathBuf;
 
 use super::ConfigError;
 use crate::cli::TerminalArgs;
+
+/// Default replay ring per terminal: 2 MiB.
+pub const DEFAULT_REPLAY_BYTES: usize = 2 * 1024 * 1024;
+/// Smallest replay ring accepted: 64 KiB.
+pub const MIN_REPLAY_BYTES: usize = crate::terminal::ring::MIN_CAPACITY;
+/// Largest replay ring accepted: 1 GiB.
+pub const MAX_REPLAY_BYTES: usize = 1024 * 1024 * 1024;
+/// Default cap on terminals per session.
+pub const DEFAULT_MAX_TERMINALS: usize = 32;
 
 /// Validated terminal settings.
 #[derive(Debug, Clone)]
 pub struct TerminalConfig {
     /// Terminals are served.
     pub enabled: bool,
+    /// Shell program and arguments.
+    pub shell: Vec<String>,
+    /// The shell is the default one, so `terminal/<name>.sh` / `terminal.sh` scripts apply.
+    pub shell_is_default: bool,
+    /// Folders searched for `terminal/<name>.sh` and `terminal.sh` (the original's order).
+    pub script_dirs: Vec<PathBuf>,
+    /// Working directory of shells (`None`: the server's own).
+    pub home: Option<PathBuf>,
+    /// Replay ring per terminal, bytes.
+    pub replay_bytes: usize,
+    /// asciicast v2 recordings go here.
+    pub record_dir: Option<PathBuf>,
+    /// Most terminals at once.
+    pub max_terminals: usize,
 }
 
 impl Default for TerminalConfig {
     fn default() -> Self {
-        Self { enabled: true }
+        let home_dir = std::env::var_os("HOME").map(PathBuf::from);
+        let home = home_dir.as_ref().map(|home| {
+            let exercises = home.join("exercises");
+            if exercises.is_dir() { exercises } else { home.clone() }
+        });
+        let mut script_dirs = Vec::new();
+        if let Some(home) = &home_dir {
+            script_dirs.push(home.join("workshop"));
+        }
+        script_dirs.push(PathBuf::from("/opt/workshop"));
+        script_dirs.push(PathBuf::from("/opt/eduk8s/workshop"));
+        Self {
+            enabled: true,
+            shell: default_shell(),
+            shell_is_default: true,
+            script_dirs,
+            home,
+            replay_bytes: DEFAULT_REPLAY_BYTES,
+            record_dir: None,
+            max_terminals: DEFAULT_MAX_TERMINALS,
+        }
     }
+}
+
+/// `$SHELL -l`, else `bash -l`.
+fn default_shell() -> Vec<String> {
+    let shell = std::env::var("SHELL")
+        .ok()
+        .filter(|shell| !shell.trim().is_empty())
+        .unwrap_or_else(|| "bash".to_string());
+    vec![shell, "-l".to_string()]
 }
 
 impl TerminalConfig {
     /// Validates the terminal flags.
     pub fn from_args(args: &TerminalArgs) -> Result<Self, ConfigError> {
-        Ok(Self {
-            enabled: !args.no_terminal,
-        })
+        let mut config = Self {
+            enabled: !args.no_terminal && args.enable_terminal.unwrap_or(true),
+            ..Self::default()
+        };
+        if let Some(command) = &args.terminal_shell {
+            let argv: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+            if argv.is_empty() {
+                return Err(ConfigError::Invalid {
+                    name: "--terminal-shell (LECTERN_TERMINAL_SHELL)",
+                    message: "the command is empty".to_string(),
+                });
+            }
+            config.shell = argv;
+            config.shell_is_default = false;
+        }
+        if let Some(home) = &args.terminal_home {
+            if !home.is_dir() {
+                return Err(ConfigError::Invalid {
+                    name: "--terminal-home (TERMINAL_HOME)",
+                    message: format!("{} is not a directory", home.display()),
+                });
+            }
+            config.home = Some(home.clone());
+        }
+        if let Some(bytes) = args.terminal_replay_bytes {
+            if !(MIN_REPLAY_BYTES..=MAX_REPLAY_BYTES).contains(&bytes) {
+                return Err(ConfigError::Invalid {
+                    name: "--terminal-replay-bytes (LECTERN_TERMINAL_REPLAY_BYTES)",
+                    message: format!(
+                        "{bytes} is outside {MIN_REPLAY_BYTES}..={MAX_REPLAY_BYTES} bytes"
+                    ),
+                });
+            }
+            config.replay_bytes = bytes;
+        }
+        config.record_dir = args.record_dir.clone();
+        if let Some(max) = args.max_terminals {
+            if max == 0 {
+                return Err(ConfigError::Invalid {
+                    name: "--max-terminals (LECTERN_MAX_TERMINALS)",
+                    message: "must be at least 1".to_string(),
+                });
+            }
+            config.max_terminals = max;
+        }
+        Ok(config)
     }
 }

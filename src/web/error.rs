@@ -12,6 +12,12 @@ pub enum AppError {
     /// The request is malformed.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request conflicts with the current state (e.g. input to an exited terminal).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Temporarily unable to serve (e.g. too many terminals, input queue full).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Something failed on our side.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -22,6 +28,8 @@ impl IntoResponse for AppError {
         let status = match &self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -3,4 +3,5 @@
 mod support;
 
 mod health;
+mod terminal;
 mod tidy;

@@ -1,0 +1,121 @@
+//! TerminalHub: every terminal of this session by validated name, created on first use.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+
+use super::session::SpawnSpec;
+use super::{Terminal, TerminalError, TerminalName};
+use crate::config::TerminalConfig;
+
+/// All terminals of this session, by name. Cheap to clone; when the last clone is dropped every
+/// shell is killed.
+#[derive(Debug, Clone)]
+pub struct TerminalHub {
+    inner: Arc<HubInner>,
+}
+
+#[derive(Debug)]
+struct HubInner {
+    config: TerminalConfig,
+    spec: Arc<SpawnSpec>,
+    terminals: Mutex<HashMap<TerminalName, Arc<Terminal>>>,
+    /// Dropped with the hub: tells every PTY task to kill its shell.
+    _shutdown: watch::Sender<()>,
+    shutdown_rx: watch::Receiver<()>,
+}
+
+impl TerminalHub {
+    /// A hub with no terminals yet; `session_vars` are exported to shells upper-cased.
+    pub fn new(config: TerminalConfig, session_vars: &BTreeMap<String, String>) -> Self {
+        let env = session_vars
+            .iter()
+            .filter_map(|(name, value)| env_name(name).map(|name| (name, value.clone())))
+            .collect();
+        let spec = Arc::new(SpawnSpec {
+            argv: config.shell.clone(),
+            use_scripts: config.shell_is_default,
+            script_dirs: config.script_dirs.clone(),
+            home: config.home.clone(),
+            env,
+            replay_bytes: config.replay_bytes,
+            record_dir: config.record_dir.clone(),
+        });
+        let (shutdown, shutdown_rx) = watch::channel(());
+        Self {
+            inner: Arc::new(HubInner {
+                config,
+                spec,
+                terminals: Mutex::new(HashMap::new()),
+                _shutdown: shutdown,
+                shutdown_rx,
+            }),
+        }
+    }
+
+    /// Whether terminals are served.
+    pub fn enabled(&self) -> bool {
+        self.inner.config.enabled
+    }
+
+    /// The terminal called `name`, starting its shell if it does not exist yet.
+    pub fn get_or_start(&self, name: &TerminalName) -> Result<Arc<Terminal>, TerminalError> {
+        if !self.enabled() {
+            return Err(TerminalError::Disabled);
+        }
+        let mut terminals = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if let Some(terminal) = terminals.get(name) {
+            return Ok(terminal.clone());
+        }
+        if terminals.len() >= self.inner.config.max_terminals {
+            return Err(TerminalError::TooMany(self.inner.config.max_terminals));
+        }
+        let terminal = Terminal::start(
+            name.clone(),
+            self.inner.spec.clone(),
+            self.inner.shutdown_rx.clone(),
+        )?;
+        terminals.insert(name.clone(), terminal.clone());
+        Ok(terminal)
+    }
+
+    /// The terminal called `name` if it exists.
+    pub fn get(&self, name: &TerminalName) -> Option<Arc<Terminal>> {
+        self.inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .get(name)
+            .cloned()
+    }
+
+    /// Names of the existing terminals, sorted.
+    pub fn names(&self) -> Vec<TerminalName> {
+        let mut names: Vec<_> = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// `session_namespace` → `SESSION_NAMESPACE`; names that cannot be environment names are skipped.
+fn env_name(name: &str) -> Option<String> {
+    let upper: String = name
+        .chars()
+        .map(|c| if c == '-' || c == '.' { '_' } else { c.to_ascii_uppercase() })
+        .collect();
+    let valid = upper.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && upper.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(upper)
+}

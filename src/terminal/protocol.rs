@@ -1,0 +1,202 @@
+//! Terminal websocket protocol v1 (docs/terminal-protocol.md): JSON control messages and the binary
+//! output frame layout. The TypeScript mirror in the frontend follows this file.
+
+use serde::{Deserialize, Serialize};
+
+use super::Seq;
+
+/// Protocol version spoken by this server.
+pub const VERSION: u32 = 1;
+/// Bytes of the big-endian `Seq` that prefixes every binary output frame.
+pub const SEQ_PREFIX: usize = 8;
+/// Most output bytes in one binary frame (64 KiB); clients must accept any size up to 1 MiB.
+pub const MAX_OUTPUT_PAYLOAD: usize = 64 * 1024;
+/// Largest websocket message accepted from a client (1 MiB); bigger ones close with 1009.
+pub const MAX_CLIENT_MESSAGE: usize = 1024 * 1024;
+
+/// Close code: normal closure.
+pub const CLOSE_NORMAL: u16 = 1000;
+/// Close code: the client broke the protocol (no hello, unsupported version).
+pub const CLOSE_POLICY: u16 = 1008;
+/// Close code: a message larger than `MAX_CLIENT_MESSAGE`.
+pub const CLOSE_TOO_BIG: u16 = 1009;
+/// Close code: the server could not attach (shell failed to start, too many terminals).
+pub const CLOSE_INTERNAL: u16 = 1011;
+
+/// A JSON text message from client to server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ClientMsg {
+    /// First message on every connection: attach, optionally resuming after `last_seq`.
+    Hello {
+        /// Must be 1.
+        version: u32,
+        /// Seq just past the last output byte the client already has; `null` for a fresh client.
+        #[serde(default)]
+        last_seq: Option<Seq>,
+        /// Client terminal width in columns.
+        cols: u32,
+        /// Client terminal height in rows.
+        rows: u32,
+    },
+    /// The client terminal changed size.
+    Resize {
+        /// Columns.
+        cols: u32,
+        /// Rows.
+        rows: u32,
+    },
+    /// Liveness check; answered with `pong` carrying the same id.
+    Ping {
+        /// Any number the client chooses.
+        id: u64,
+    },
+    /// Start a new shell in an exited terminal (output seq continues).
+    Restart,
+}
+
+/// A JSON text message from server to client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ServerMsg {
+    /// Answer to `hello`.
+    Welcome {
+        /// Terminal name.
+        terminal: String,
+        /// Seq the next byte written by the PTY will get (the end of the stream at attach time);
+        /// replay is complete once the client has received everything before it.
+        seq: Seq,
+        /// This connection may not send input, resize or restart.
+        readonly: bool,
+        /// A shell is running (false: it exited; send `restart`).
+        running: bool,
+    },
+    /// Bytes `[from, to)` were evicted before this client received them; output resumes at `to`.
+    Lost {
+        /// First missing byte.
+        from: Seq,
+        /// First byte delivered after the gap.
+        to: Seq,
+    },
+    /// The shell exited; sent after every byte it wrote (`seq` = end of its output).
+    Exit {
+        /// Exit code, when it exited normally.
+        code: Option<i32>,
+        /// Signal number, when a signal killed it.
+        signal: Option<i32>,
+        /// Seq just past its last output byte.
+        seq: Seq,
+    },
+    /// A new shell started; its output begins at `seq`.
+    Restarted {
+        /// Seq of the new shell's first byte.
+        seq: Seq,
+    },
+    /// Something the client sent could not be honoured.
+    Error {
+        /// Stable machine-readable code (docs/terminal-protocol.md lists them).
+        code: String,
+        /// Human-readable explanation.
+        message: String,
+    },
+    /// Answer to `ping`.
+    Pong {
+        /// The ping's id.
+        id: u64,
+    },
+}
+
+impl ServerMsg {
+    /// An `error` message.
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        ServerMsg::Error {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The JSON text of this message.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain enums cannot fail; fall back to a fixed error text anyway.
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            r#"{"type":"error","code":"internal","message":"cannot encode message"}"#.to_string()
+        })
+    }
+}
+
+/// Why a client text message was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// Not JSON, or a known type with wrong fields.
+    #[error("malformed message: {0}")]
+    Malformed(String),
+    /// A JSON object whose `type` this server does not know.
+    #[error("unknown message type {0:?}")]
+    UnknownType(String),
+}
+
+impl ParseError {
+    /// The protocol error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParseError::Malformed(_) => "bad-message",
+            ParseError::UnknownType(_) => "unknown-type",
+        }
+    }
+}
+
+const CLIENT_TYPES: &[&str] = &["hello", "resize", "ping", "restart"];
+
+/// Parses a client text message, telling an unknown `type` apart from a malformed message.
+pub fn parse_client(text: &str) -> Result<ClientMsg, ParseError> {
+    match serde_json::from_str::<ClientMsg>(text) {
+        Ok(message) => Ok(message),
+        Err(error) => {
+            let kind = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|value| value.get("type").and_then(|t| t.as_str()).map(str::to_string));
+            match kind {
+                Some(kind) if !CLIENT_TYPES.contains(&kind.as_str()) => {
+                    Err(ParseError::UnknownType(kind))
+                }
+                _ => Err(ParseError::Malformed(error.to_string())),
+            }
+        }
+    }
+}
+
+/// Starts a binary output frame: the 8-byte big-endian seq, payload to be appended.
+pub fn output_frame_header(seq: Seq, payload_capacity: usize) -> Vec<u8> {
+    let mut frame = Vec::with_capacity(SEQ_PREFIX + payload_capacity);
+    frame.extend_from_slice(&seq.to_be_bytes());
+    frame
+}
+
+/// Splits a binary output frame into its seq and payload (for clients and tests).
+pub fn split_output_frame(frame: &[u8]) -> Option<(Seq, &[u8])> {
+    let (head, payload) = frame.split_at_checked(SEQ_PREFIX)?;
+    let seq = Seq::from_be_bytes(head.try_into().ok()?);
+    Some((seq, payload))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_type_is_told_apart_from_malformed() {
+        assert!(matches!(parse_client(r#"{"type":"dance"}"#), Err(ParseError::UnknownType(t)) if t == "dance"));
+        assert!(matches!(parse_client("not json"), Err(ParseError::Malformed(_))));
+        assert!(matches!(parse_client(r#"{"type":"resize","cols":"x"}"#), Err(ParseError::Malformed(_))));
+        assert_eq!(parse_client(r#"{"type":"restart"}"#).ok(), Some(ClientMsg::Restart));
+    }
+
+    #[test]
+    fn output_frame_round_trips() {
+        let mut frame = output_frame_header(0x0102_0304_0506_0708, 3);
+        frame.extend_from_slice(b"abc");
+        assert_eq!(&frame[..8], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(split_output_frame(&frame), Some((0x0102_0304_0506_0708, &b"abc"[..])));
+        assert_eq!(split_output_frame(b"short"), None);
+    }
+}

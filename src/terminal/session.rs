@@ -1,0 +1,283 @@
+//! Terminal: one named terminal's shared state (ring, exit markers, PTY size rule, input queue).
+//! The process side (spawn, PTY reader, input writer) lives in `session/process.rs`.
+
+mod process;
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, watch};
+
+pub use process::SpawnSpec;
+
+use super::record::Recorder;
+use super::ring::ReplayRing;
+use super::{Seq, Size, TerminalError, TerminalName};
+
+/// How long input may wait for a full input queue before `Busy` is reported.
+const INPUT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Exit/restart markers kept for slow viewers.
+const MAX_MARKERS: usize = 64;
+/// Enables bracketed paste mode in xterm-compatible terminals.
+const BRACKETED_ON: &[u8] = b"\x1b[?2004h";
+/// Disables bracketed paste mode.
+const BRACKETED_OFF: &[u8] = b"\x1b[?2004l";
+
+/// How a shell run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitStatus {
+    /// Exit code when it exited normally.
+    pub code: Option<i32>,
+    /// Signal number when a signal killed it.
+    pub signal: Option<i32>,
+}
+
+/// An event positioned in the output stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MarkerKind {
+    /// The shell exited after writing everything before this seq.
+    Exit(ExitStatus),
+    /// A new shell started; its output begins at this seq.
+    Restarted,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Marker {
+    pub(crate) id: u64,
+    pub(crate) seq: Seq,
+    pub(crate) kind: MarkerKind,
+}
+
+/// A request for the input writer task of the running shell.
+#[derive(Debug)]
+pub(crate) enum PtyCommand {
+    Input(Bytes),
+    Resize(Size),
+}
+
+pub(crate) struct Shared {
+    pub(crate) ring: ReplayRing,
+    pub(crate) markers: VecDeque<Marker>,
+    next_marker_id: u64,
+    pub(crate) running: bool,
+    input: Option<mpsc::Sender<PtyCommand>>,
+    pty_size: Size,
+    active_writer: Option<u64>,
+    bracketed_paste: bool,
+    recorder: Option<Recorder>,
+}
+
+/// One named terminal: a shell on a PTY (or an exited one), its output history and its viewers.
+pub struct Terminal {
+    name: TerminalName,
+    spec: Arc<SpawnSpec>,
+    shared: Mutex<Shared>,
+    changed: watch::Sender<u64>,
+    shutdown: watch::Receiver<()>,
+    next_viewer_id: AtomicU64,
+}
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Terminal").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl Terminal {
+    /// Creates the terminal and starts its shell.
+    pub(crate) fn start(
+        name: TerminalName,
+        spec: Arc<SpawnSpec>,
+        shutdown: watch::Receiver<()>,
+    ) -> Result<Arc<Self>, TerminalError> {
+        let terminal = Arc::new(Self {
+            shared: Mutex::new(Shared {
+                ring: ReplayRing::new(spec.replay_bytes),
+                markers: VecDeque::new(),
+                next_marker_id: 0,
+                running: false,
+                input: None,
+                pty_size: Size::DEFAULT,
+                active_writer: None,
+                bracketed_paste: false,
+                recorder: None,
+            }),
+            name,
+            spec,
+            changed: watch::Sender::new(0),
+            shutdown,
+            next_viewer_id: AtomicU64::new(1),
+        });
+        terminal.spawn_shell(false)?;
+        Ok(terminal)
+    }
+
+    /// The terminal's name.
+    pub fn name(&self) -> &TerminalName {
+        &self.name
+    }
+
+    /// Whether a shell is running.
+    pub fn running(&self) -> bool {
+        self.lock().running
+    }
+
+    /// Seq one past the last output byte so far.
+    pub fn end(&self) -> Seq {
+        self.lock().ring.end()
+    }
+
+    /// Bytes the replay ring currently holds in memory.
+    pub fn ring_allocated(&self) -> usize {
+        self.lock().ring.allocated()
+    }
+
+    /// Whether the program enabled bracketed paste (last `ESC[?2004h`/`l` seen in its output).
+    pub fn bracketed_paste(&self) -> bool {
+        self.lock().bracketed_paste
+    }
+
+    /// Starts a new shell in an exited terminal; returns the seq its output starts at.
+    pub fn restart(self: &Arc<Self>) -> Result<Seq, TerminalError> {
+        {
+            let mut shared = self.lock();
+            if shared.running {
+                return Err(TerminalError::Running(self.name.to_string()));
+            }
+            // Reserve: a concurrent restart now sees a running terminal.
+            shared.running = true;
+        }
+        self.spawn_shell(true).inspect_err(|_| self.lock().running = false)
+    }
+
+    /// Writes input bytes to the shell, on behalf of `viewer` (PTY size rule: the most recently
+    /// active writer's size wins, so `size` is applied first when it differs).
+    pub async fn input(
+        &self,
+        viewer: Option<(u64, Size)>,
+        data: Bytes,
+    ) -> Result<(), TerminalError> {
+        if let Some((id, size)) = viewer {
+            self.activity(id, size).await?;
+        }
+        self.send(PtyCommand::Input(data)).await
+    }
+
+    /// Records that `viewer` is the most recently active writer with this size; resizes the PTY
+    /// when the size differs from the current one.
+    pub async fn activity(&self, viewer: u64, size: Size) -> Result<(), TerminalError> {
+        let resize = {
+            let mut shared = self.lock();
+            shared.active_writer = Some(viewer);
+            if shared.pty_size == size {
+                false
+            } else {
+                // An exited terminal remembers the size for its next shell.
+                shared.pty_size = size;
+                if let Some(recorder) = shared.recorder.as_mut() {
+                    recorder.resize(size);
+                }
+                shared.running
+            }
+        };
+        if resize {
+            self.send(PtyCommand::Resize(size)).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds bytes to the output stream as if the program had printed them (used by `clear`).
+    pub fn inject_output(&self, data: &[u8]) {
+        self.publish(data);
+    }
+
+    /// A fresh id for a viewer of this terminal.
+    pub(crate) fn new_viewer_id(&self) -> u64 {
+        self.next_viewer_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Shared> {
+        // A poisoned lock only means another thread panicked mid-update; the data is still bytes.
+        self.shared.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    async fn send(&self, command: PtyCommand) -> Result<(), TerminalError> {
+        let sender = self.lock().input.clone();
+        let Some(sender) = sender else {
+            return Err(TerminalError::Exited(self.name.to_string()));
+        };
+        match sender.send_timeout(command, INPUT_TIMEOUT).await {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::SendTimeoutError::Timeout(_)) => {
+                Err(TerminalError::Busy(self.name.to_string()))
+            }
+            Err(mpsc::error::SendTimeoutError::Closed(_)) => {
+                Err(TerminalError::Exited(self.name.to_string()))
+            }
+        }
+    }
+
+    /// Appends PTY output to the ring and wakes the viewers. Never waits on them.
+    pub(crate) fn publish(&self, data: &[u8]) {
+        {
+            let mut shared = self.lock();
+            shared.ring.push(data);
+            let on = memchr::memmem::rfind(data, BRACKETED_ON);
+            let off = memchr::memmem::rfind(data, BRACKETED_OFF);
+            match (on, off) {
+                (Some(on), Some(off)) => shared.bracketed_paste = on > off,
+                (Some(_), None) => shared.bracketed_paste = true,
+                (None, Some(_)) => shared.bracketed_paste = false,
+                (None, None) => {}
+            }
+            if let Some(recorder) = shared.recorder.as_mut() {
+                recorder.output(data);
+            }
+        }
+        self.notify();
+    }
+
+    fn push_marker(&self, kind: MarkerKind) {
+        push_marker(&mut self.lock(), kind);
+        self.notify();
+    }
+
+    /// Wakes every viewer.
+    pub(crate) fn notify(&self) {
+        self.changed.send_modify(|version| *version = version.wrapping_add(1));
+    }
+
+    /// Called by the process task once every output byte of a run was published.
+    pub(crate) fn finish_run(&self, status: ExitStatus) {
+        {
+            let mut shared = self.lock();
+            shared.running = false;
+            shared.input = None;
+            if let Some(mut recorder) = shared.recorder.take() {
+                recorder.finish(status);
+            }
+        }
+        self.push_marker(MarkerKind::Exit(status));
+    }
+}
+
+/// Appends a marker at the current end of the stream.
+pub(crate) fn push_marker(shared: &mut Shared, kind: MarkerKind) {
+    let marker = Marker {
+        id: shared.next_marker_id,
+        seq: shared.ring.end(),
+        kind,
+    };
+    shared.next_marker_id += 1;
+    shared.markers.push_back(marker);
+    if shared.markers.len() > MAX_MARKERS {
+        shared.markers.pop_front();
+    }
+}

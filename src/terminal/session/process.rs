@@ -1,0 +1,180 @@
+//! The process side of a terminal: spawning the shell on a PTY, the PTY reader (drains to EOF/EIO
+//! before reporting exit) and the input writer.
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{mpsc, watch};
+
+use super::{ExitStatus, MarkerKind, PtyCommand, Terminal, push_marker};
+use crate::terminal::record::Recorder;
+use crate::terminal::{Seq, TerminalError};
+
+/// Bytes read from the PTY per read call.
+const READ_BUFFER: usize = 64 * 1024;
+/// Queued input commands per shell.
+const INPUT_QUEUE: usize = 64;
+/// After the shell exited, stop draining once the PTY was quiet this long (a background process
+/// may keep the PTY open forever; normally EIO ends the drain first).
+const DRAIN_IDLE: Duration = Duration::from_millis(500);
+/// Linux `EIO`: what reading a PTY master returns once every slave side is closed.
+const EIO: i32 = 5;
+
+/// Everything needed to start a shell (built once from the configuration).
+#[derive(Debug, Clone)]
+pub struct SpawnSpec {
+    /// Program and arguments.
+    pub argv: Vec<String>,
+    /// Append `-c <script>` when `terminal/<name>.sh` or `terminal.sh` exists in `script_dirs`.
+    pub use_scripts: bool,
+    /// Folders searched for `terminal/<name>.sh` and `terminal.sh`.
+    pub script_dirs: Vec<PathBuf>,
+    /// Working directory.
+    pub home: Option<PathBuf>,
+    /// Extra environment (session variables, upper-cased).
+    pub env: Vec<(String, String)>,
+    /// Replay ring capacity in bytes.
+    pub replay_bytes: usize,
+    /// Folder for asciicast recordings.
+    pub record_dir: Option<PathBuf>,
+}
+
+impl SpawnSpec {
+    /// The script to run for terminal `name`, if any.
+    fn script_for(&self, name: &str) -> Option<PathBuf> {
+        let candidates = [format!("terminal/{name}.sh"), "terminal.sh".to_string()];
+        candidates.iter().find_map(|relative| {
+            self.script_dirs
+                .iter()
+                .map(|dir| dir.join(relative))
+                .find(|path| is_executable(path))
+        })
+    }
+}
+
+fn is_executable(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+impl Terminal {
+    /// Starts a shell on a new PTY; returns the seq its output starts at.
+    pub(super) fn spawn_shell(self: &Arc<Self>, restarted: bool) -> Result<Seq, TerminalError> {
+        let spec = &self.spec;
+        let program = spec.argv.first().cloned().unwrap_or_else(|| "bash".to_string());
+        let spawn_error = |source: std::io::Error| TerminalError::Spawn {
+            program: program.clone(),
+            source,
+        };
+        let to_io = |error: pty_process::Error| std::io::Error::other(error.to_string());
+        let (pty, pts) = pty_process::open().map_err(|e| spawn_error(to_io(e)))?;
+        let size = self.lock().pty_size;
+        pty.resize(pty_process::Size::new(size.rows, size.cols))
+            .map_err(|e| spawn_error(to_io(e)))?;
+        let mut command = pty_process::Command::new(&program)
+            .args(spec.argv.iter().skip(1))
+            .env("TERM", "xterm-256color")
+            .env("TERMINAL_SESSION_ID", self.name.as_str())
+            .envs(spec.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .kill_on_drop(true);
+        if let Some(home) = &spec.home {
+            command = command.current_dir(home);
+        }
+        if spec.use_scripts
+            && let Some(script) = spec.script_for(self.name.as_str())
+        {
+            command = command.arg("-c").arg(script);
+        }
+        let child = command.spawn(pts).map_err(|e| spawn_error(to_io(e)))?;
+        let (reader, writer) = pty.into_split();
+        let (input, input_rx) = mpsc::channel(INPUT_QUEUE);
+        let start = {
+            let mut shared = self.lock();
+            shared.running = true;
+            shared.input = Some(input);
+            shared.recorder = spec
+                .record_dir
+                .as_deref()
+                .and_then(|dir| Recorder::create(dir, self.name.as_str(), size));
+            if restarted {
+                push_marker(&mut shared, MarkerKind::Restarted);
+            }
+            shared.ring.end()
+        };
+        self.notify();
+        tokio::spawn(feed(writer, input_rx));
+        tokio::spawn(pump(self.clone(), reader, child, self.shutdown.clone()));
+        Ok(start)
+    }
+}
+
+/// Writes queued input and resizes to the PTY until the shell's input channel closes.
+async fn feed(mut writer: pty_process::OwnedWritePty, mut commands: mpsc::Receiver<PtyCommand>) {
+    while let Some(command) = commands.recv().await {
+        match command {
+            PtyCommand::Input(data) => {
+                if let Err(error) = writer.write_all(&data).await {
+                    tracing::debug!(%error, "terminal input write failed");
+                    break;
+                }
+            }
+            PtyCommand::Resize(size) => {
+                if let Err(error) = writer.resize(pty_process::Size::new(size.rows, size.cols)) {
+                    tracing::debug!(%error, "terminal resize failed");
+                }
+            }
+        }
+    }
+}
+
+/// Reads the PTY into the ring as fast as the program writes, never waiting on viewers; after the
+/// shell exits, drains to EOF/EIO (or until quiet) and only then reports the exit.
+async fn pump(
+    terminal: Arc<Terminal>,
+    mut reader: pty_process::OwnedReadPty,
+    mut child: tokio::process::Child,
+    mut shutdown: watch::Receiver<()>,
+) {
+    let mut buffer = vec![0u8; READ_BUFFER];
+    let mut exited: Option<std::process::ExitStatus> = None;
+    loop {
+        tokio::select! {
+            biased;
+            read = reader.read(&mut buffer) => match read {
+                Ok(0) => break,
+                Ok(n) => terminal.publish(&buffer[..n]),
+                Err(error) => {
+                    if error.raw_os_error() != Some(EIO) {
+                        tracing::warn!(terminal = %terminal.name, %error, "terminal read failed");
+                    }
+                    break;
+                }
+            },
+            status = child.wait(), if exited.is_none() => match status {
+                Ok(status) => exited = Some(status),
+                Err(error) => {
+                    tracing::warn!(terminal = %terminal.name, %error, "cannot wait for the shell");
+                    break;
+                }
+            },
+            () = tokio::time::sleep(DRAIN_IDLE), if exited.is_some() => break,
+            _ = shutdown.changed() => {
+                let _ = child.start_kill();
+                return;
+            }
+        }
+    }
+    let status = match exited {
+        Some(status) => Some(status),
+        None => child.wait().await.ok(),
+    };
+    let status = ExitStatus {
+        code: status.and_then(|s| s.code()),
+        signal: status.and_then(|s| s.signal()),
+    };
+    tracing::info!(terminal = %terminal.name, ?status, "terminal shell exited");
+    terminal.finish_run(status);
+}

@@ -1,0 +1,185 @@
+//! Viewer: one client's cursor into a terminal's output. Signal, then pull: the viewer sleeps on
+//! the terminal's `watch` counter and, when woken, copies from the ring at its own `Seq`. A viewer
+//! that was too slow gets `Lost` for the evicted range and continues with the retained tail.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use super::protocol::{MAX_OUTPUT_PAYLOAD, output_frame_header};
+use super::ring::RingRead;
+use super::session::{ExitStatus, MarkerKind, Terminal};
+use super::{Seq, Size};
+
+/// What a viewer should deliver next, in stream order.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ViewerEvent {
+    /// A ready-to-send binary frame: 8-byte big-endian seq followed by the output bytes.
+    Output {
+        /// Seq of the first payload byte.
+        seq: Seq,
+        /// The whole frame (header included).
+        frame: Vec<u8>,
+    },
+    /// Bytes `[from, to)` were evicted before this viewer got them.
+    Lost {
+        /// First missing byte.
+        from: Seq,
+        /// First byte still available.
+        to: Seq,
+    },
+    /// The shell exited after writing everything before `seq`.
+    Exit {
+        /// Exit status.
+        status: ExitStatus,
+        /// End of its output.
+        seq: Seq,
+    },
+    /// A new shell started at `seq`.
+    Restarted {
+        /// Seq of its first byte.
+        seq: Seq,
+    },
+}
+
+/// What a new viewer is told first (becomes `welcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attached {
+    /// End of the output stream at attach time.
+    pub seq: Seq,
+    /// A shell is running.
+    pub running: bool,
+}
+
+/// One client's position in a terminal's output stream.
+#[derive(Debug)]
+pub struct Viewer {
+    terminal: Arc<Terminal>,
+    id: u64,
+    next: Seq,
+    next_marker: u64,
+    changed: watch::Receiver<u64>,
+    readonly: bool,
+    size: Size,
+}
+
+impl Viewer {
+    /// Attaches to `terminal`, resuming after `last_seq` (`None`: from the oldest retained byte; a
+    /// `last_seq` beyond the end, e.g. from before a server restart, also starts from the oldest).
+    /// Markers exactly at a resumed `last_seq` were delivered before and are not repeated.
+    pub fn attach(
+        terminal: Arc<Terminal>,
+        last_seq: Option<Seq>,
+        readonly: bool,
+        size: Size,
+    ) -> (Self, Attached) {
+        let changed = terminal.subscribe();
+        let (next, next_marker, attached) = {
+            let shared = terminal.lock();
+            let end = shared.ring.end();
+            let (from, resumed) = match last_seq {
+                Some(seq) if seq <= end => (seq, true),
+                _ => (shared.ring.start(), false),
+            };
+            let next_marker = shared
+                .markers
+                .iter()
+                .find(|m| if resumed { m.seq > from } else { m.seq >= from })
+                .map(|m| m.id)
+                .unwrap_or_else(|| shared.markers.back().map_or(0, |m| m.id + 1));
+            (from, next_marker, Attached { seq: end, running: shared.running })
+        };
+        let viewer = Self {
+            id: terminal.new_viewer_id(),
+            terminal,
+            next,
+            next_marker,
+            changed,
+            readonly,
+            size,
+        };
+        (viewer, attached)
+    }
+
+    /// This viewer's id (for the PTY size rule).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Whether this viewer may not write.
+    pub fn readonly(&self) -> bool {
+        self.readonly
+    }
+
+    /// The viewer's last reported terminal size.
+    pub fn size(&self) -> Size {
+        self.size
+    }
+
+    /// Updates the viewer's terminal size.
+    pub fn set_size(&mut self, size: Size) {
+        self.size = size;
+    }
+
+    /// The terminal viewed.
+    pub fn terminal(&self) -> &Arc<Terminal> {
+        &self.terminal
+    }
+
+    /// Seq of the next byte this viewer will deliver.
+    pub fn position(&self) -> Seq {
+        self.next
+    }
+
+    /// Waits for the next event. Never returns `None` while the terminal exists.
+    pub async fn next_event(&mut self) -> ViewerEvent {
+        loop {
+            self.changed.borrow_and_update();
+            if let Some(event) = self.pull() {
+                return event;
+            }
+            if self.changed.changed().await.is_err() {
+                // The terminal is gone; nothing more will come.
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+
+    /// Takes the next event available now, if any.
+    pub fn pull(&mut self) -> Option<ViewerEvent> {
+        let shared = self.terminal.lock();
+        if let Some(front) = shared.markers.front()
+            && self.next_marker < front.id
+        {
+            self.next_marker = front.id;
+        }
+        let marker = shared.markers.iter().find(|m| m.id >= self.next_marker).copied();
+        let limit = marker.map_or(shared.ring.end(), |m| m.seq);
+        if self.next < limit {
+            let want = ((limit - self.next) as usize).min(MAX_OUTPUT_PAYLOAD);
+            let mut frame = output_frame_header(self.next, want);
+            match shared.ring.read(self.next, want, &mut frame) {
+                RingRead::Lost { from, to } => {
+                    let to = to.min(limit);
+                    self.next = to;
+                    return Some(ViewerEvent::Lost { from, to });
+                }
+                RingRead::Data(0) => {}
+                RingRead::Data(n) => {
+                    let seq = self.next;
+                    self.next += n as u64;
+                    return Some(ViewerEvent::Output { seq, frame });
+                }
+            }
+        }
+        let marker = marker.filter(|m| m.seq <= self.next)?;
+        self.next_marker = marker.id + 1;
+        Some(match marker.kind {
+            MarkerKind::Exit(status) => ViewerEvent::Exit {
+                status,
+                seq: marker.seq,
+            },
+            MarkerKind::Restarted => ViewerEvent::Restarted { seq: marker.seq },
+        })
+    }
+}

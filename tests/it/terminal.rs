@@ -1,0 +1,13 @@
+//! Terminal tests over real sockets and real PTYs: floods, reconnects, flow control, exit,
+//! resize, the input API, bad input and the protocol document's examples.
+//!
+//! Byte-exact tests run their program after `stty -echo -opost`, so the PTY line discipline neither
+//! echoes input nor turns `\n` into `\r\n`: the received stream must equal the program's output.
+
+mod client;
+
+mod api;
+mod bad_input;
+mod doc;
+mod flood;
+mod interactive;
