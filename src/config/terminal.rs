@@ -40,7 +40,11 @@ impl Default for TerminalConfig {
         let home_dir = std::env::var_os("HOME").map(PathBuf::from);
         let home = home_dir.as_ref().map(|home| {
             let exercises = home.join("exercises");
-            if exercises.is_dir() { exercises } else { home.clone() }
+            if exercises.is_dir() {
+                exercises
+            } else {
+                home.clone()
+            }
         });
         let mut script_dirs = Vec::new();
         if let Some(home) = &home_dir {
@@ -101,9 +105,7 @@ impl TerminalConfig {
             if !(MIN_REPLAY_BYTES..=MAX_REPLAY_BYTES).contains(&bytes) {
                 return Err(ConfigError::Invalid {
                     name: "--terminal-replay-bytes (LECTERN_TERMINAL_REPLAY_BYTES)",
-                    message: format!(
-                        "{bytes} is outside {MIN_REPLAY_BYTES}..={MAX_REPLAY_BYTES} bytes"
-                    ),
+                    message: format!("{bytes} is outside {MIN_REPLAY_BYTES}..={MAX_REPLAY_BYTES} bytes"),
                 });
             }
             config.replay_bytes = bytes;

@@ -113,9 +113,18 @@ impl TerminalHub {
 fn env_name(name: &str) -> Option<String> {
     let upper: String = name
         .chars()
-        .map(|c| if c == '-' || c == '.' { '_' } else { c.to_ascii_uppercase() })
+        .map(|c| {
+            if c == '-' || c == '.' {
+                '_'
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
         .collect();
-    let valid = upper.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid = upper
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && upper.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     valid.then_some(upper)
 }

@@ -156,9 +156,7 @@ pub fn parse_client(text: &str) -> Result<ClientMsg, ParseError> {
                 .ok()
                 .and_then(|value| value.get("type").and_then(|t| t.as_str()).map(str::to_string));
             match kind {
-                Some(kind) if !CLIENT_TYPES.contains(&kind.as_str()) => {
-                    Err(ParseError::UnknownType(kind))
-                }
+                Some(kind) if !CLIENT_TYPES.contains(&kind.as_str()) => Err(ParseError::UnknownType(kind)),
                 _ => Err(ParseError::Malformed(error.to_string())),
             }
         }
@@ -185,10 +183,18 @@ mod tests {
 
     #[test]
     fn unknown_type_is_told_apart_from_malformed() {
-        assert!(matches!(parse_client(r#"{"type":"dance"}"#), Err(ParseError::UnknownType(t)) if t == "dance"));
+        assert!(
+            matches!(parse_client(r#"{"type":"dance"}"#), Err(ParseError::UnknownType(t)) if t == "dance")
+        );
         assert!(matches!(parse_client("not json"), Err(ParseError::Malformed(_))));
-        assert!(matches!(parse_client(r#"{"type":"resize","cols":"x"}"#), Err(ParseError::Malformed(_))));
-        assert_eq!(parse_client(r#"{"type":"restart"}"#).ok(), Some(ClientMsg::Restart));
+        assert!(matches!(
+            parse_client(r#"{"type":"resize","cols":"x"}"#),
+            Err(ParseError::Malformed(_))
+        ));
+        assert_eq!(
+            parse_client(r#"{"type":"restart"}"#).ok(),
+            Some(ClientMsg::Restart)
+        );
     }
 
     #[test]
@@ -196,7 +202,10 @@ mod tests {
         let mut frame = output_frame_header(0x0102_0304_0506_0708, 3);
         frame.extend_from_slice(b"abc");
         assert_eq!(&frame[..8], &[1, 2, 3, 4, 5, 6, 7, 8]);
-        assert_eq!(split_output_frame(&frame), Some((0x0102_0304_0506_0708, &b"abc"[..])));
+        assert_eq!(
+            split_output_frame(&frame),
+            Some((0x0102_0304_0506_0708, &b"abc"[..]))
+        );
         assert_eq!(split_output_frame(b"short"), None);
     }
 }

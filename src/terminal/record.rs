@@ -32,7 +32,11 @@ impl Recorder {
     /// Opens `<dir>/<name>-<unix seconds>-<millis>.cast` and writes the header; `None` (logged) on error.
     pub fn create(dir: &Path, name: &str, size: Size) -> Option<Self> {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        let path = dir.join(format!("{name}-{}-{:03}.cast", now.as_secs(), now.subsec_millis()));
+        let path = dir.join(format!(
+            "{name}-{}-{:03}.cast",
+            now.as_secs(),
+            now.subsec_millis()
+        ));
         let file = match std::fs::create_dir_all(dir).and_then(|()| std::fs::File::create(&path)) {
             Ok(file) => file,
             Err(error) => {
@@ -49,7 +53,11 @@ impl Recorder {
             "title": name,
         });
         let (events, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(write_cast(tokio::fs::File::from_std(file), header.to_string(), receiver));
+        tokio::spawn(write_cast(
+            tokio::fs::File::from_std(file),
+            header.to_string(),
+            receiver,
+        ));
         Some(Self {
             started: Instant::now(),
             events,

@@ -137,7 +137,10 @@ mod tests {
         assert_eq!(ring.start(), end - cap as u64);
         assert_eq!(
             ring.read(5, 10, &mut Vec::new()),
-            RingRead::Lost { from: 5, to: ring.start() }
+            RingRead::Lost {
+                from: 5,
+                to: ring.start()
+            }
         );
         let from = ring.start() + 3;
         assert_eq!(read_all(&ring, from), &data[from as usize..]);

@@ -82,7 +82,9 @@ pub struct Terminal {
 
 impl std::fmt::Debug for Terminal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Terminal").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Terminal")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -150,16 +152,13 @@ impl Terminal {
             // Reserve: a concurrent restart now sees a running terminal.
             shared.running = true;
         }
-        self.spawn_shell(true).inspect_err(|_| self.lock().running = false)
+        self.spawn_shell(true)
+            .inspect_err(|_| self.lock().running = false)
     }
 
     /// Writes input bytes to the shell, on behalf of `viewer` (PTY size rule: the most recently
     /// active writer's size wins, so `size` is applied first when it differs).
-    pub async fn input(
-        &self,
-        viewer: Option<(u64, Size)>,
-        data: Bytes,
-    ) -> Result<(), TerminalError> {
+    pub async fn input(&self, viewer: Option<(u64, Size)>, data: Bytes) -> Result<(), TerminalError> {
         if let Some((id, size)) = viewer {
             self.activity(id, size).await?;
         }
@@ -215,9 +214,7 @@ impl Terminal {
         };
         match sender.send_timeout(command, INPUT_TIMEOUT).await {
             Ok(()) => Ok(()),
-            Err(mpsc::error::SendTimeoutError::Timeout(_)) => {
-                Err(TerminalError::Busy(self.name.to_string()))
-            }
+            Err(mpsc::error::SendTimeoutError::Timeout(_)) => Err(TerminalError::Busy(self.name.to_string())),
             Err(mpsc::error::SendTimeoutError::Closed(_)) => {
                 Err(TerminalError::Exited(self.name.to_string()))
             }
@@ -251,7 +248,8 @@ impl Terminal {
 
     /// Wakes every viewer.
     pub(crate) fn notify(&self) {
-        self.changed.send_modify(|version| *version = version.wrapping_add(1));
+        self.changed
+            .send_modify(|version| *version = version.wrapping_add(1));
     }
 
     /// Called by the process task once every output byte of a run was published.

@@ -87,7 +87,14 @@ impl Viewer {
                 .find(|m| if resumed { m.seq > from } else { m.seq >= from })
                 .map(|m| m.id)
                 .unwrap_or_else(|| shared.markers.back().map_or(0, |m| m.id + 1));
-            (from, next_marker, Attached { seq: end, running: shared.running })
+            (
+                from,
+                next_marker,
+                Attached {
+                    seq: end,
+                    running: shared.running,
+                },
+            )
         };
         let viewer = Self {
             id: terminal.new_viewer_id(),

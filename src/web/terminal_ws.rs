@@ -146,10 +146,7 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, rea
 }
 
 /// Waits for a valid `hello`; anything else is answered with an error and a close.
-async fn read_hello(
-    sink: &mut Sink,
-    stream: &mut SplitStream<WebSocket>,
-) -> Option<(Option<u64>, Size)> {
+async fn read_hello(sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> Option<(Option<u64>, Size)> {
     let deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
     loop {
         let message = match tokio::time::timeout_at(deadline, stream.next()).await {
@@ -182,13 +179,22 @@ async fn read_hello(
                 return None;
             }
         };
-        let ClientMsg::Hello { version, last_seq, cols, rows } = hello else {
+        let ClientMsg::Hello {
+            version,
+            last_seq,
+            cols,
+            rows,
+        } = hello
+        else {
             let text = "the first message must be a hello".to_string();
             reject(sink, "expected-hello", text, CLOSE_POLICY).await;
             return None;
         };
         if version != protocol::VERSION {
-            let text = format!("protocol version {version} is not supported: use {}", protocol::VERSION);
+            let text = format!(
+                "protocol version {version} is not supported: use {}",
+                protocol::VERSION
+            );
             reject(sink, "unsupported-version", text, CLOSE_POLICY).await;
             return None;
         }
@@ -221,9 +227,7 @@ async fn read_loop(
     terminal: std::sync::Arc<crate::terminal::Terminal>,
     control: mpsc::Sender<Control>,
 ) {
-    let error = |error: &TerminalError| {
-        Control::Message(ServerMsg::error(error.code(), error.to_string()))
-    };
+    let error = |error: &TerminalError| Control::Message(ServerMsg::error(error.code(), error.to_string()));
     let readonly_error = || {
         Control::Message(ServerMsg::error(
             "readonly",

@@ -37,14 +37,10 @@ pub struct ExecuteBody {
 
 fn to_app_error(error: TerminalError) -> AppError {
     match error {
-        TerminalError::BadName(_) | TerminalError::BadSize { .. } => {
-            AppError::BadRequest(error.to_string())
-        }
+        TerminalError::BadName(_) | TerminalError::BadSize { .. } => AppError::BadRequest(error.to_string()),
         TerminalError::Disabled => AppError::NotFound(error.to_string()),
         TerminalError::Exited(_) | TerminalError::Running(_) => AppError::Conflict(error.to_string()),
-        TerminalError::TooMany(_) | TerminalError::Busy(_) => {
-            AppError::Unavailable(error.to_string())
-        }
+        TerminalError::TooMany(_) | TerminalError::Busy(_) => AppError::Unavailable(error.to_string()),
         TerminalError::Spawn { .. } => AppError::Internal(anyhow::Error::new(error)),
     }
 }
@@ -59,7 +55,10 @@ async fn write(hub: &TerminalHub, name: &str, clear: bool, data: Vec<u8>) -> Res
         terminal.inject_output(CLEAR_SEQUENCE);
     }
     if !data.is_empty() {
-        terminal.input(None, Bytes::from(data)).await.map_err(to_app_error)?;
+        terminal
+            .input(None, Bytes::from(data))
+            .await
+            .map_err(to_app_error)?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -113,9 +112,6 @@ pub async fn interrupt(
 }
 
 /// Clears screen and scrollback for every viewer (an escape sequence added to the output stream).
-pub async fn clear(
-    State(hub): State<TerminalHub>,
-    Path(name): Path<String>,
-) -> Result<StatusCode, AppError> {
+pub async fn clear(State(hub): State<TerminalHub>, Path(name): Path<String>) -> Result<StatusCode, AppError> {
     write(&hub, &name, true, Vec::new()).await
 }

@@ -80,7 +80,10 @@ pub struct Client {
 
 impl Client {
     /// Connects (no hello yet).
-    pub async fn connect(server: &TestServer, path: &str) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+    pub async fn connect(
+        server: &TestServer,
+        path: &str,
+    ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
         let url = format!("ws://{}{path}", server.addr);
         let (ws, _) = tokio_tungstenite::connect_async(url).await?;
         Ok(Self { ws })
@@ -99,28 +102,42 @@ impl Client {
         cols: u32,
         rows: u32,
     ) -> (Self, ServerMsg) {
-        let mut client = Self::connect(server, &format!("/terminal/ws/{name}")).await.expect("connect");
+        let mut client = Self::connect(server, &format!("/terminal/ws/{name}"))
+            .await
+            .expect("connect");
         client
             .json(serde_json::json!({"type":"hello","version":1,"last_seq":last_seq,"cols":cols,"rows":rows}))
             .await;
         let welcome = client.msg().await;
-        assert!(matches!(welcome, ServerMsg::Welcome { .. }), "expected welcome, got {welcome:?}");
+        assert!(
+            matches!(welcome, ServerMsg::Welcome { .. }),
+            "expected welcome, got {welcome:?}"
+        );
         (client, welcome)
     }
 
     /// Sends a JSON text message.
     pub async fn json(&mut self, value: serde_json::Value) {
-        self.ws.send(Message::text(value.to_string())).await.expect("send json");
+        self.ws
+            .send(Message::text(value.to_string()))
+            .await
+            .expect("send json");
     }
 
     /// Sends a raw text message.
     pub async fn text(&mut self, text: &str) {
-        self.ws.send(Message::text(text.to_string())).await.expect("send text");
+        self.ws
+            .send(Message::text(text.to_string()))
+            .await
+            .expect("send text");
     }
 
     /// Sends input bytes.
     pub async fn input(&mut self, data: &[u8]) {
-        self.ws.send(Message::binary(data.to_vec())).await.expect("send input");
+        self.ws
+            .send(Message::binary(data.to_vec()))
+            .await
+            .expect("send input");
     }
 
     /// Sends raw binary, reporting failure instead of panicking.
@@ -202,7 +219,10 @@ pub async fn read_to_exit(client: &mut Client, start: u64) -> Received {
     loop {
         match client.next().await {
             Incoming::Output(seq, data) => {
-                assert_eq!(seq, next, "frame seq must continue the stream (no gap, no duplicate)");
+                assert_eq!(
+                    seq, next,
+                    "frame seq must continue the stream (no gap, no duplicate)"
+                );
                 next += data.len() as u64;
                 bytes.extend_from_slice(&data);
             }

@@ -48,7 +48,11 @@ async fn fifty_floods_arrive_byte_exact_at_two_viewers() {
         if run > 0 {
             a.json(serde_json::json!({"type":"restart"})).await;
             for viewer in [&mut a, &mut b] {
-                assert_eq!(viewer.msg().await, ServerMsg::Restarted { seq: start }, "run {run}");
+                assert_eq!(
+                    viewer.msg().await,
+                    ServerMsg::Restarted { seq: start },
+                    "run {run}"
+                );
             }
         }
         wait_ready(&mut a, start).await;
@@ -59,7 +63,15 @@ async fn fifty_floods_arrive_byte_exact_at_two_viewers() {
         for got in [got_a, got_b] {
             assert_eq!(got.bytes.len(), FLOOD_BYTES, "run {run}: length");
             assert_eq!(sha256(&got.bytes), expected, "run {run}: sha256");
-            assert_eq!(got.exit, ServerMsg::Exit { code: Some(0), signal: None, seq: end }, "run {run}");
+            assert_eq!(
+                got.exit,
+                ServerMsg::Exit {
+                    code: Some(0),
+                    signal: None,
+                    seq: end
+                },
+                "run {run}"
+            );
         }
         start = end;
     }
@@ -80,7 +92,9 @@ const SLOW_SEQ_SCRIPT: &str = "stty -echo -opost\nprintf R\nread x\ni=0\nwhile [
 async fn hundred_reconnects_mid_flood_lose_and_duplicate_nothing() {
     let _heavy = HEAVY.lock().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let expected: Vec<u8> = (1..=3_000_000u32).flat_map(|n| format!("{n}\n").into_bytes()).collect();
+    let expected: Vec<u8> = (1..=3_000_000u32)
+        .flat_map(|n| format!("{n}\n").into_bytes())
+        .collect();
     // Default-sized ring (2 MiB): a reconnect is far quicker than the ring fills.
     let server = server_with_script(dir.path(), SLOW_SEQ_SCRIPT, 2 * 1024 * 1024).await;
     let (mut client, _) = Client::attach(&server, "reconnect", None).await;
@@ -113,7 +127,10 @@ async fn hundred_reconnects_mid_flood_lose_and_duplicate_nothing() {
             drop(client);
         }
         let (resumed, welcome) = Client::attach(&server, "reconnect", Some(next)).await;
-        assert!(matches!(welcome, ServerMsg::Welcome { seq, .. } if seq >= next), "{welcome:?}");
+        assert!(
+            matches!(welcome, ServerMsg::Welcome { seq, .. } if seq >= next),
+            "{welcome:?}"
+        );
         client = resumed;
     }
     let rest = read_to_exit(&mut client, next).await;
@@ -121,7 +138,14 @@ async fn hundred_reconnects_mid_flood_lose_and_duplicate_nothing() {
     let end = 1 + expected.len() as u64;
     assert_eq!(received.len(), expected.len(), "total length");
     assert!(received == expected, "stream content differs from seq 1 3000000");
-    assert_eq!(rest.exit, ServerMsg::Exit { code: Some(0), signal: None, seq: end });
+    assert_eq!(
+        rest.exit,
+        ServerMsg::Exit {
+            code: Some(0),
+            signal: None,
+            seq: end
+        }
+    );
     eprintln!("reconnect: 100 reconnects, {reconnects_before_exit} while the program was still writing");
     client.close().await;
     server.stop().await;
@@ -225,7 +249,10 @@ async fn stalled_viewer_does_not_slow_another() {
         shared / 1e6,
         100.0 * shared / solo
     );
-    assert!(shared >= 0.9 * solo, "a stalled viewer slowed another: {shared:.0} vs {solo:.0} B/s");
+    assert!(
+        shared >= 0.9 * solo,
+        "a stalled viewer slowed another: {shared:.0} vs {solo:.0} B/s"
+    );
     a.close().await;
     server.stop().await;
 }
