@@ -1,6 +1,7 @@
 //! Workshop content, transport-free: loading a workshop folder, rendering pages (Markdown, AsciiDoc),
 //! clickable actions, variables and diagnostics. Parsers never fail: they return `(T, Vec<Diagnostic>)`.
 
+pub mod asciidoc;
 pub mod definition;
 pub mod diagnostic;
 pub mod store;

@@ -22,7 +22,7 @@ pub use error::AppError;
 pub use state::AppState;
 
 /// Paths reachable without logging in (the auth-matrix test walks everything else).
-pub const PUBLIC_PATHS: &[&str] = &["/healthz", "/readyz"];
+pub const PUBLIC_PATHS: &[&str] = &["/healthz", "/readyz", "/static/"];
 
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(crate::auth::require_login));
     Router::new()
         .merge(health::routes())
+        .merge(dashboard::public_routes())
         .merge(login::routes())
         .merge(protected)
         .layer(

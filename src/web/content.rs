@@ -1,8 +1,8 @@
-//! Instructions routes: `/`, `/dashboard/`, `/workshop/content/...`, page JSON and the event stream.
+//! Instructions routes: `/workshop/content/...` pages and their files, and the page JSON API (site area).
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::Html;
 use axum::routing::get;
 
 use super::{AppError, AppState};
@@ -10,16 +10,7 @@ use super::{AppError, AppState};
 /// Content routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/dashboard/") }))
-        .route("/dashboard/", get(dashboard))
         .route("/workshop/content/{*key}", get(page))
-}
-
-async fn dashboard() -> Response {
-    match crate::assets::get("dashboard/index.html") {
-        Some(bytes) => Html(bytes.into_owned()).into_response(),
-        None => AppError::NotFound("dashboard".to_string()).into_response(),
-    }
 }
 
 async fn page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Html<String>, AppError> {

@@ -2,6 +2,12 @@
 
 mod support;
 
+mod auth;
+mod bench_smoke;
+mod content;
+mod dashboard;
 mod health;
+mod proxy;
+mod site;
 mod terminal;
 mod tidy;

@@ -1,0 +1,1 @@
+//! AsciiDoc pages (asciidork): attributes from session variables, roles turned into clickable actions.

@@ -1,0 +1,1 @@
+//! auth integration tests (real sockets, real files).

@@ -1,0 +1,1 @@
+//! bench_smoke integration tests (real sockets, real files).

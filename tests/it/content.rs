@@ -1,0 +1,1 @@
+//! content integration tests (real sockets, real files).

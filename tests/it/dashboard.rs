@@ -1,0 +1,1 @@
+//! dashboard integration tests (real sockets, real files).

@@ -1,0 +1,1 @@
+//! proxy integration tests (real sockets, real files).

@@ -1,0 +1,1 @@
+//! site integration tests (real sockets, real files).
