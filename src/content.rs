@@ -1,17 +1,38 @@
 //! Workshop content, transport-free: loading a workshop folder, rendering pages (Markdown, AsciiDoc),
 //! clickable actions, variables and diagnostics. Parsers never fail: they return `(T, Vec<Diagnostic>)`.
+//!
+//! Pipeline per page: layout (which files, in which order) → templating (Hugo shortcodes, or Liquid
+//! then `%x%` for classic pages), keeping a line map → Markdown/AsciiDoc → action markup. See
+//! docs/content.md.
 
+pub mod action;
 pub mod asciidoc;
 pub mod definition;
 pub mod diagnostic;
+pub mod frontmatter;
+pub mod highlight;
+pub mod layout;
+pub mod links;
+pub mod liquid;
+pub mod mapped;
+pub mod markdown;
+pub mod shortcodes;
 pub mod store;
+pub mod vars;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+pub use action::Action;
 pub use definition::WorkshopDefinition;
 pub use diagnostic::{Diagnostic, Severity};
+pub use mapped::Mapped;
 pub use store::ContentStore;
+
+use layout::{Entry, PageKind};
+
+/// Whether AsciiDoc pages are rendered (false while the asciidoc module is a stub).
+pub const ASCIIDOC_AVAILABLE: bool = false;
 
 /// Session variables by name.
 pub type Variables = BTreeMap<String, String>;
@@ -47,6 +68,17 @@ pub struct ActionRef {
     pub line: u32,
 }
 
+/// A heading of a page (for tables of contents).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// The `id` attribute.
+    pub id: String,
+    /// Plain text.
+    pub text: String,
+}
+
 /// One rendered page of the instructions.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -60,6 +92,18 @@ pub struct Page {
     pub html: String,
     /// Clickable actions in document order.
     pub actions: Vec<ActionRef>,
+    /// The parsed actions (same order as `actions`).
+    pub clickable: Vec<Action>,
+    /// 1-based position in the navigation.
+    pub step: usize,
+    /// Key of the previous page.
+    pub prev: Option<String>,
+    /// Key of the next page.
+    pub next: Option<String>,
+    /// Label of the button to the next page (classic `exit_sign`), when the workshop sets one.
+    pub exit_sign: Option<String>,
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
 }
 
 /// A loaded and rendered workshop.
@@ -67,9 +111,11 @@ pub struct Page {
 pub struct Workshop {
     /// Workshop title.
     pub title: String,
+    /// Workshop description (definition or pathway), if any.
+    pub description: Option<String>,
     /// Source format.
     pub format: Format,
-    /// The workshop root folder.
+    /// The workshop root folder (the folder given to lectern).
     pub root: PathBuf,
     /// The folder page sources live in (`workshop/content` usually).
     pub content_dir: PathBuf,
@@ -79,49 +125,206 @@ pub struct Workshop {
     pub pages: Vec<Page>,
     /// What `resources/workshop.yaml` says (dashboards, ingresses, applications).
     pub definition: WorkshopDefinition,
+    /// Every variable pages were rendered with (standard, data and `--var` ones).
+    pub variables: Variables,
 }
 
-/// Loads and renders every page of the workshop at `root`.
+impl Workshop {
+    /// The page with `key`.
+    pub fn page(&self, key: &str) -> Option<&Page> {
+        self.pages.iter().find(|page| page.key == key)
+    }
+}
+
+/// Loads and renders every page of the workshop at `root` (a workshop root, its `workshop/` folder,
+/// or a bare content folder).
 pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic>) {
-    let _ = vars;
-    let content_dir = root.join("workshop").join("content");
-    let mut pages = Vec::new();
-    let (definition, mut diagnostics) = WorkshopDefinition::load(root);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&content_dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.sort();
-    for file in files
-        .into_iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "md"))
+    let (mut definition, mut diagnostics) = WorkshopDefinition::load(root);
+    if definition == WorkshopDefinition::default()
+        && root.file_name().is_some_and(|n| n == "workshop")
+        && let Some(parent) = root.parent()
     {
-        match std::fs::read_to_string(&file) {
-            Ok(text) => {
-                let mut html = String::new();
-                pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&text));
-                let key = file
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                pages.push(Page {
-                    title: key.clone(),
-                    key,
-                    source: file.strip_prefix(root).unwrap_or(&file).to_path_buf(),
-                    html,
-                    actions: Vec::new(),
-                });
-            }
-            Err(error) => diagnostics.push(Diagnostic::error(&file, 0, format!("cannot read page: {error}"))),
-        }
+        let (parent_def, parent_diags) = WorkshopDefinition::load(parent);
+        definition = parent_def;
+        diagnostics.extend(parent_diags);
+    }
+    let mut variables = vars::with_defaults(vars);
+    let (layout, layout_diags) = layout::discover(root, &variables);
+    diagnostics.extend(layout_diags);
+    for (name, value) in &layout.data_vars {
+        variables.insert(name.clone(), value.clone());
+    }
+    let title = layout
+        .title
+        .clone()
+        .or_else(|| definition.title.clone())
+        .unwrap_or_else(|| "Workshop".to_string());
+    let description = layout.description.clone().or_else(|| definition.description.clone());
+    if !vars.contains_key("workshop_title") {
+        variables.insert("workshop_title".into(), title.clone());
+    }
+    if !vars.contains_key("workshop_description") {
+        variables.insert("workshop_description".into(), description.clone().unwrap_or_default());
+    }
+    if let Some(pathway) = &layout.pathway {
+        variables.insert("pathway_name".into(), pathway.clone());
+    }
+    let keys: HashSet<String> = layout.entries.iter().map(|e| e.key.clone()).collect();
+    let count = layout.entries.len();
+    let mut pages = Vec::with_capacity(count);
+    for (index, entry) in layout.entries.iter().enumerate() {
+        let ctx = PageContext {
+            root,
+            content_dir: &layout.content_dir,
+            static_dirs: &layout.static_dirs,
+            keys: &keys,
+            vars: &variables,
+        };
+        let (mut page, page_diags) = render_entry(entry, &ctx);
+        diagnostics.extend(page_diags);
+        page.step = index + 1;
+        page.prev = index.checked_sub(1).map(|i| layout.entries[i].key.clone());
+        page.next = layout.entries.get(index + 1).map(|e| e.key.clone());
+        pages.push(page);
+    }
+    if pages.is_empty() {
+        diagnostics.push(Diagnostic::error(
+            &relative(root, &layout.content_dir),
+            0,
+            "the workshop has no pages",
+        ));
     }
     let workshop = Workshop {
-        title: "Workshop".to_string(),
-        format: Format::Hugo,
+        title,
+        description,
+        format: layout.format,
         root: root.to_path_buf(),
-        content_dir,
-        static_dirs: Vec::new(),
+        content_dir: layout.content_dir,
+        static_dirs: layout.static_dirs,
         pages,
         definition,
+        variables,
     };
     (workshop, diagnostics)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+struct PageContext<'a> {
+    root: &'a Path,
+    content_dir: &'a Path,
+    static_dirs: &'a [PathBuf],
+    keys: &'a HashSet<String>,
+    vars: &'a Variables,
+}
+
+fn issues_to_diagnostics(file: &Path, issues: Vec<liquid::Issue>, out: &mut Vec<Diagnostic>) {
+    out.extend(
+        issues
+            .into_iter()
+            .map(|issue| Diagnostic::warning(file, issue.line, issue.message)),
+    );
+}
+
+fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>) {
+    let file = relative(ctx.root, &entry.path);
+    let mut diagnostics = Vec::new();
+    let dir = Path::new(&entry.key)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    // Hugo bundles (`key/index.md`) resolve relative URLs inside the bundle folder.
+    let source_dir = entry
+        .path
+        .parent()
+        .and_then(|p| p.strip_prefix(ctx.content_dir).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or(dir);
+    let resolver = links::Resolver {
+        file: &file,
+        key: &entry.key,
+        dir: &source_dir,
+        keys: ctx.keys,
+        content_dir: ctx.content_dir,
+        static_dirs: ctx.static_dirs,
+    };
+    let mut title = entry.title.clone();
+    let rendered = match entry.kind {
+        PageKind::HugoMarkdown => {
+            let (_, body, first_line, _) = frontmatter::split(&entry.text);
+            let (mapped, issues) = shortcodes::expand(body, ctx.vars, first_line);
+            issues_to_diagnostics(&file, issues, &mut diagnostics);
+            markdown::render(&mapped, &resolver)
+        }
+        PageKind::ClassicMarkdown | PageKind::ClassicAsciidoc => {
+            let content_dir = ctx.content_dir.to_path_buf();
+            let include = move |name: &str| {
+                let path = content_dir.join(name);
+                std::fs::read_to_string(&path)
+                    .or_else(|_| std::fs::read_to_string(path.with_extension("liquid")))
+                    .ok()
+            };
+            let (templated, issues) = liquid::render(&entry.text, ctx.vars, &include, 1);
+            issues_to_diagnostics(&file, issues, &mut diagnostics);
+            let mapped = templated.then(vars::percent(&templated.text, ctx.vars));
+            if entry.kind == PageKind::ClassicMarkdown {
+                markdown::render(&mapped, &resolver)
+            } else {
+                let (rendered, adoc_title) = adoc::render(&mapped, &file, ctx.vars);
+                if let Some(t) = adoc_title
+                    && entry.title.is_empty()
+                {
+                    title = t;
+                }
+                rendered
+            }
+        }
+    };
+    diagnostics.extend(rendered.diagnostics);
+    let page = Page {
+        key: entry.key.clone(),
+        source: file,
+        title,
+        html: rendered.html,
+        actions: rendered
+            .actions
+            .iter()
+            .map(|a| ActionRef {
+                action_type: a.spec.name.to_string(),
+                line: a.line,
+            })
+            .collect(),
+        clickable: rendered.actions,
+        step: 0,
+        prev: None,
+        next: None,
+        exit_sign: entry.exit_sign.clone(),
+        headings: rendered
+            .headings
+            .into_iter()
+            .map(|(level, id, text)| Heading { level, id, text })
+            .collect(),
+    };
+    (page, diagnostics)
+}
+
+/// AsciiDoc glue. Until the asciidoc module lands, pages show their source with a warning.
+mod adoc {
+    use std::path::Path;
+
+    use super::markdown::{Rendered, escape_html};
+    use super::{Diagnostic, Mapped, Variables};
+
+    /// Renders a templated AsciiDoc page; returns the result and the document title.
+    pub fn render(source: &Mapped, file: &Path, vars: &Variables) -> (Rendered, Option<String>) {
+        let _ = vars;
+        let rendered = Rendered {
+            html: format!("<pre>{}</pre>\n", escape_html(&source.text)),
+            diagnostics: vec![Diagnostic::warning(file, 0, "AsciiDoc rendering is not available yet")],
+            ..Rendered::default()
+        };
+        (rendered, None)
+    }
 }

@@ -1,0 +1,1 @@
+//! `lectern check` on tests/fixtures/broken.
