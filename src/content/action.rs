@@ -295,6 +295,8 @@ pub fn parse_yaml(body: &str) -> Result<Value, ActionError> {
     }
     let mut options = serde_saphyr::Options::default();
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
+    // js-yaml (the original) follows the YAML 1.2 core schema: `yes`/`on` are strings.
+    options.strict_booleans = true;
     match serde_saphyr::from_str_with_options::<Json>(text, options) {
         Ok(Json(value)) => Ok(value),
         Err(error) => {
