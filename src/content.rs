@@ -194,6 +194,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             "the workshop has no pages",
         ));
     }
+    diagnostics.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     let workshop = Workshop {
         title,
         description,

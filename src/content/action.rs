@@ -305,13 +305,24 @@ pub fn parse_yaml(body: &str) -> Result<Value, ActionError> {
                 .map(|loc| loc.line() as u32 + leading_blank_lines(body))
                 .unwrap_or(1);
             let message = error.to_string();
-            let first = message.lines().next().unwrap_or("").trim().to_string();
+            let first = strip_location(message.lines().next().unwrap_or("").trim());
             Err(ActionError {
                 body_line,
                 message: format!("invalid YAML: {first}"),
             })
         }
     }
+}
+
+/// Drops a leading `error: line N column M:` (the body-relative location is reported separately).
+fn strip_location(message: &str) -> String {
+    let rest = message.strip_prefix("error:").unwrap_or(message).trim_start();
+    if let Some(after) = rest.strip_prefix("line ")
+        && let Some((_, tail)) = after.split_once(": ")
+    {
+        return tail.to_string();
+    }
+    rest.to_string()
 }
 
 fn leading_blank_lines(body: &str) -> u32 {
