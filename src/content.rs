@@ -159,12 +159,18 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
         .clone()
         .or_else(|| definition.title.clone())
         .unwrap_or_else(|| "Workshop".to_string());
-    let description = layout.description.clone().or_else(|| definition.description.clone());
+    let description = layout
+        .description
+        .clone()
+        .or_else(|| definition.description.clone());
     if !vars.contains_key("workshop_title") {
         variables.insert("workshop_title".into(), title.clone());
     }
     if !vars.contains_key("workshop_description") {
-        variables.insert("workshop_description".into(), description.clone().unwrap_or_default());
+        variables.insert(
+            "workshop_description".into(),
+            description.clone().unwrap_or_default(),
+        );
     }
     if let Some(pathway) = &layout.pathway {
         variables.insert("pathway_name".into(), pathway.clone());
@@ -323,7 +329,11 @@ mod adoc {
         let _ = vars;
         let rendered = Rendered {
             html: format!("<pre>{}</pre>\n", escape_html(&source.text)),
-            diagnostics: vec![Diagnostic::warning(file, 0, "AsciiDoc rendering is not available yet")],
+            diagnostics: vec![Diagnostic::warning(
+                file,
+                0,
+                "AsciiDoc rendering is not available yet",
+            )],
             ..Rendered::default()
         };
         (rendered, None)

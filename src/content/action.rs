@@ -84,7 +84,14 @@ pub const CATALOGUE: &[ActionSpec] = &[
     spec("copy", T, Legacy, "fa-copy", 0.0, &[]),
     spec("copy-and-edit", T, Legacy, "fa-user-edit", 0.0, &[]),
     spec("terminal:execute", Y, Terminal, "fa-running", 1.0, &["command"]),
-    spec("terminal:execute-all", Y, Terminal, "fa-running", 1.0, &["command"]),
+    spec(
+        "terminal:execute-all",
+        Y,
+        Terminal,
+        "fa-running",
+        1.0,
+        &["command"],
+    ),
     spec("terminal:clear", Y, Terminal, "fa-running", 1.0, &[]),
     spec("terminal:clear-all", Y, Terminal, "fa-running", 1.0, &[]),
     spec("terminal:interrupt", Y, Terminal, "fa-running", 1.0, &[]),
@@ -92,49 +99,287 @@ pub const CATALOGUE: &[ActionSpec] = &[
     spec("terminal:input", Y, Terminal, "fa-running", 1.0, &["text"]),
     spec("terminal:select", Y, Terminal, "fa-terminal", 1.0, &[]),
     spec("workshop:copy", Y, Workshop, "fa-copy", 0.0, &["text"]),
-    spec("workshop:copy-and-edit", Y, Workshop, "fa-user-edit", 0.0, &["text"]),
+    spec(
+        "workshop:copy-and-edit",
+        Y,
+        Workshop,
+        "fa-user-edit",
+        0.0,
+        &["text"],
+    ),
     spec("dashboard:open-dashboard", Y, Dashboard, "fa-eye", 1.0, &["name"]),
-    spec("dashboard:expose-dashboard", Y, Dashboard, "fa-play", 1.0, &["name"]),
-    spec("dashboard:create-dashboard", Y, Dashboard, "fa-plus-circle", 1.0, &["name", "url"]),
-    spec("dashboard:delete-dashboard", Y, Dashboard, "fa-trash-alt", 1.0, &["name"]),
-    spec("dashboard:reload-dashboard", Y, Dashboard, "fa-sync-alt", 1.0, &["name"]),
-    spec("dashboard:open-url", Y, Dashboard, "fa-external-link-alt", 3.0, &["url"]),
+    spec(
+        "dashboard:expose-dashboard",
+        Y,
+        Dashboard,
+        "fa-play",
+        1.0,
+        &["name"],
+    ),
+    spec(
+        "dashboard:create-dashboard",
+        Y,
+        Dashboard,
+        "fa-plus-circle",
+        1.0,
+        &["name", "url"],
+    ),
+    spec(
+        "dashboard:delete-dashboard",
+        Y,
+        Dashboard,
+        "fa-trash-alt",
+        1.0,
+        &["name"],
+    ),
+    spec(
+        "dashboard:reload-dashboard",
+        Y,
+        Dashboard,
+        "fa-sync-alt",
+        1.0,
+        &["name"],
+    ),
+    spec(
+        "dashboard:open-url",
+        Y,
+        Dashboard,
+        "fa-external-link-alt",
+        3.0,
+        &["url"],
+    ),
     spec("editor:open-file", Y, Editor, "fa-edit", 3.0, &["file"]),
     spec("editor:create-file", Y, Editor, "fa-file-alt", 3.0, &["file"]),
-    spec("editor:create-directory", Y, Editor, "fa-folder-plus", 3.0, &["directory"]),
-    spec("editor:select-matching-text", Y, Editor, "fa-search", 3.0, &["file", "text"]),
-    spec("editor:replace-text-selection", Y, Editor, "fa-pencil-alt", 3.0, &["file", "text"]),
-    spec("editor:delete-text-selection", Y, Editor, "fa-eraser", 3.0, &["file"]),
-    spec("editor:insert-lines-before-selection", Y, Editor, "fa-file-import", 3.0, &["file"]),
-    spec("editor:append-lines-after-selection", Y, Editor, "fa-file-import", 3.0, &["file"]),
-    spec("editor:replace-matching-text", Y, Editor, "fa-exchange-alt", 3.0, &["file", "match", "replacement"]),
-    spec("editor:append-lines-to-file", Y, Editor, "fa-file-import", 3.0, &["file"]),
-    spec("editor:prepend-lines-to-file", Y, Editor, "fa-file-import", 3.0, &["file"]),
-    spec("editor:insert-lines-before-line", Y, Editor, "fa-file-import", 3.0, &["file", "line"]),
-    spec("editor:append-lines-after-line", Y, Editor, "fa-file-import", 3.0, &["file", "line"]),
-    spec("editor:insert-lines-after-line", Y, Editor, "fa-file-import", 3.0, &["file", "line"]),
-    spec("editor:append-lines-after-match", Y, Editor, "fa-file-import", 3.0, &["file", "match"]),
-    spec("editor:insert-lines-before-match", Y, Editor, "fa-file-import", 3.0, &["file", "match"]),
-    spec("editor:select-lines-in-range", Y, Editor, "fa-i-cursor", 3.0, &["file"]),
-    spec("editor:delete-lines-in-range", Y, Editor, "fa-eraser", 3.0, &["file"]),
-    spec("editor:delete-matching-lines", Y, Editor, "fa-eraser", 3.0, &["file", "match"]),
-    spec("editor:replace-lines-in-range", Y, Editor, "fa-exchange-alt", 3.0, &["file"]),
+    spec(
+        "editor:create-directory",
+        Y,
+        Editor,
+        "fa-folder-plus",
+        3.0,
+        &["directory"],
+    ),
+    spec(
+        "editor:select-matching-text",
+        Y,
+        Editor,
+        "fa-search",
+        3.0,
+        &["file", "text"],
+    ),
+    spec(
+        "editor:replace-text-selection",
+        Y,
+        Editor,
+        "fa-pencil-alt",
+        3.0,
+        &["file", "text"],
+    ),
+    spec(
+        "editor:delete-text-selection",
+        Y,
+        Editor,
+        "fa-eraser",
+        3.0,
+        &["file"],
+    ),
+    spec(
+        "editor:insert-lines-before-selection",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file"],
+    ),
+    spec(
+        "editor:append-lines-after-selection",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file"],
+    ),
+    spec(
+        "editor:replace-matching-text",
+        Y,
+        Editor,
+        "fa-exchange-alt",
+        3.0,
+        &["file", "match", "replacement"],
+    ),
+    spec(
+        "editor:append-lines-to-file",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file"],
+    ),
+    spec(
+        "editor:prepend-lines-to-file",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file"],
+    ),
+    spec(
+        "editor:insert-lines-before-line",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file", "line"],
+    ),
+    spec(
+        "editor:append-lines-after-line",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file", "line"],
+    ),
+    spec(
+        "editor:insert-lines-after-line",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file", "line"],
+    ),
+    spec(
+        "editor:append-lines-after-match",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file", "match"],
+    ),
+    spec(
+        "editor:insert-lines-before-match",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file", "match"],
+    ),
+    spec(
+        "editor:select-lines-in-range",
+        Y,
+        Editor,
+        "fa-i-cursor",
+        3.0,
+        &["file"],
+    ),
+    spec(
+        "editor:delete-lines-in-range",
+        Y,
+        Editor,
+        "fa-eraser",
+        3.0,
+        &["file"],
+    ),
+    spec(
+        "editor:delete-matching-lines",
+        Y,
+        Editor,
+        "fa-eraser",
+        3.0,
+        &["file", "match"],
+    ),
+    spec(
+        "editor:replace-lines-in-range",
+        Y,
+        Editor,
+        "fa-exchange-alt",
+        3.0,
+        &["file"],
+    ),
     spec("editor:copy-file", Y, Editor, "fa-copy", 3.0, &["src", "dest"]),
-    spec("editor:rename-file", Y, Editor, "fa-file-export", 3.0, &["src", "dest"]),
+    spec(
+        "editor:rename-file",
+        Y,
+        Editor,
+        "fa-file-export",
+        3.0,
+        &["src", "dest"],
+    ),
     spec("editor:close-file", Y, Editor, "fa-times", 3.0, &["file"]),
     spec("editor:delete-file", Y, Editor, "fa-trash", 3.0, &["file"]),
-    spec("editor:insert-value-into-yaml", Y, Editor, "fa-file-import", 3.0, &["file", "path"]),
-    spec("editor:set-yaml-value", Y, Editor, "fa-edit", 3.0, &["file", "path"]),
-    spec("editor:add-yaml-item", Y, Editor, "fa-plus", 3.0, &["file", "path"]),
-    spec("editor:insert-yaml-item", Y, Editor, "fa-plus-circle", 3.0, &["file", "path"]),
-    spec("editor:replace-yaml-item", Y, Editor, "fa-exchange-alt", 3.0, &["file", "path"]),
-    spec("editor:delete-yaml-value", Y, Editor, "fa-minus-circle", 3.0, &["file", "path"]),
-    spec("editor:merge-yaml-values", Y, Editor, "fa-layer-group", 3.0, &["file", "path"]),
-    spec("editor:select-yaml-path", Y, Editor, "fa-i-cursor", 3.0, &["file"]),
+    spec(
+        "editor:insert-value-into-yaml",
+        Y,
+        Editor,
+        "fa-file-import",
+        3.0,
+        &["file", "path"],
+    ),
+    spec(
+        "editor:set-yaml-value",
+        Y,
+        Editor,
+        "fa-edit",
+        3.0,
+        &["file", "path"],
+    ),
+    spec(
+        "editor:add-yaml-item",
+        Y,
+        Editor,
+        "fa-plus",
+        3.0,
+        &["file", "path"],
+    ),
+    spec(
+        "editor:insert-yaml-item",
+        Y,
+        Editor,
+        "fa-plus-circle",
+        3.0,
+        &["file", "path"],
+    ),
+    spec(
+        "editor:replace-yaml-item",
+        Y,
+        Editor,
+        "fa-exchange-alt",
+        3.0,
+        &["file", "path"],
+    ),
+    spec(
+        "editor:delete-yaml-value",
+        Y,
+        Editor,
+        "fa-minus-circle",
+        3.0,
+        &["file", "path"],
+    ),
+    spec(
+        "editor:merge-yaml-values",
+        Y,
+        Editor,
+        "fa-layer-group",
+        3.0,
+        &["file", "path"],
+    ),
+    spec(
+        "editor:select-yaml-path",
+        Y,
+        Editor,
+        "fa-i-cursor",
+        3.0,
+        &["file"],
+    ),
     spec("editor:execute-command", Y, Editor, "fa-play", 3.0, &["command"]),
     spec("editor:open-terminal", Y, Editor, "fa-terminal", 3.0, &[]),
     spec("editor:close-terminal", Y, Editor, "fa-times", 3.0, &[]),
-    spec("editor:send-to-terminal", Y, Editor, "fa-terminal", 3.0, &["text"]),
+    spec(
+        "editor:send-to-terminal",
+        Y,
+        Editor,
+        "fa-terminal",
+        3.0,
+        &["text"],
+    ),
     spec("editor:interrupt-terminal", Y, Editor, "fa-terminal", 3.0, &[]),
     spec("editor:clear-terminal", Y, Editor, "fa-terminal", 3.0, &[]),
     spec("examiner:execute-test", Y, Examiner, "fa-tasks", 1.0, &["name"]),
@@ -149,7 +394,13 @@ pub const CATALOGUE: &[ActionSpec] = &[
 
 /// Prefixes of namespaced actions; an unknown name with one of them is a mistake, not a language.
 pub const PREFIXES: &[&str] = &[
-    "terminal", "workshop", "dashboard", "editor", "examiner", "files", "section",
+    "terminal",
+    "workshop",
+    "dashboard",
+    "editor",
+    "examiner",
+    "files",
+    "section",
 ];
 
 /// The spec of a known action type.
@@ -179,7 +430,9 @@ pub fn classify(word: &str) -> Classified {
         Some((prefix, name))
             if !prefix.is_empty()
                 && !name.is_empty()
-                && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b)) =>
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b)) =>
         {
             if PREFIXES.contains(&prefix) {
                 Classified::UnknownAction
@@ -228,7 +481,10 @@ pub fn parse(spec: &'static ActionSpec, body: &str, line: u32) -> (Result<Action
     let args = match spec.body {
         BodyKind::Text => {
             let mut map = Map::new();
-            map.insert("text".into(), Value::String(body.trim_end_matches('\n').to_string()));
+            map.insert(
+                "text".into(),
+                Value::String(body.trim_end_matches('\n').to_string()),
+            );
             Value::Object(map)
         }
         BodyKind::Yaml => match parse_yaml(body) {
@@ -603,12 +859,11 @@ pub fn display_body(spec: &ActionSpec, args: &Value) -> String {
     let f = |name: &str| field(args, name).unwrap_or_default();
     let yaml_dump = |name: &str| args.get(name).map(dump).unwrap_or_default();
     match spec.name {
-        "execute" | "execute-1" | "execute-2" | "execute-3" | "execute-all" | "copy"
-        | "copy-and-edit" => f("text").trim().to_string(),
-        "terminal:execute" | "terminal:execute-all" => f("command"),
-        "terminal:interrupt" | "terminal:interrupt-all" | "editor:interrupt-terminal" => {
-            "<ctrl+c>".into()
+        "execute" | "execute-1" | "execute-2" | "execute-3" | "execute-all" | "copy" | "copy-and-edit" => {
+            f("text").trim().to_string()
         }
+        "terminal:execute" | "terminal:execute-all" => f("command"),
+        "terminal:interrupt" | "terminal:interrupt-all" | "editor:interrupt-terminal" => "<ctrl+c>".into(),
         "terminal:input" | "workshop:copy" | "workshop:copy-and-edit" => f("text"),
         "dashboard:create-dashboard" | "dashboard:reload-dashboard" | "dashboard:open-url" => f("url"),
         "editor:create-file"
@@ -628,7 +883,11 @@ pub fn display_body(spec: &ActionSpec, args: &Value) -> String {
         "editor:create-directory" => f("directory"),
         "editor:replace-matching-text" => format!("{} → {}", f("match"), f("replacement")),
         "editor:select-lines-in-range" | "editor:delete-lines-in-range" => {
-            let verb = if spec.name.contains("select") { "Select" } else { "Delete" };
+            let verb = if spec.name.contains("select") {
+                "Select"
+            } else {
+                "Delete"
+            };
             let start = f("start");
             match field(args, "stop") {
                 Some(stop) if stop != start => format!("{verb} lines {start} to {stop}"),

@@ -42,12 +42,21 @@ pub fn split(text: &str) -> (FrontMatter, &str, u32, Option<(u32, String)>) {
             offset += line.len();
         }
         let Some((head_end, body_start)) = close else {
-            return (FrontMatter::default(), text_nobom, 1, Some((1, format!("front matter opened with `{fence}` is never closed"))));
+            return (
+                FrontMatter::default(),
+                text_nobom,
+                1,
+                Some((1, format!("front matter opened with `{fence}` is never closed"))),
+            );
         };
         let head = &after[..head_end];
         let body = &after[body_start..];
         let first_line = 2 + after[..body_start].bytes().filter(|b| *b == b'\n').count() as u32;
-        let (value, error) = if toml { (parse_toml(head), None) } else { parse_yaml(head) };
+        let (value, error) = if toml {
+            (parse_toml(head), None)
+        } else {
+            parse_yaml(head)
+        };
         let matter = from_value(&value);
         return (matter, body, first_line, error.map(|e| (2, e)));
     }
@@ -122,13 +131,11 @@ fn from_value(value: &Value) -> FrontMatter {
     };
     let build = value.get("build").or_else(|| value.get("_build"));
     let never = |name: &str| {
-        matches!(
-            build.and_then(|b| b.get(name)),
-            Some(Value::Bool(false))
-        ) || build
-            .and_then(|b| b.get(name))
-            .and_then(Value::as_str)
-            .is_some_and(|s| s == "never" || s == "false")
+        matches!(build.and_then(|b| b.get(name)), Some(Value::Bool(false)))
+            || build
+                .and_then(|b| b.get(name))
+                .and_then(Value::as_str)
+                .is_some_and(|s| s == "never" || s == "false")
     };
     FrontMatter {
         title: text("title"),
@@ -160,7 +167,8 @@ mod tests {
 
     #[test]
     fn toml_front_matter() {
-        let (fm, body, line, _) = split("+++\ntitle = \"T\"\ndraft = true\n[build]\nrender = \"never\"\n+++\nx");
+        let (fm, body, line, _) =
+            split("+++\ntitle = \"T\"\ndraft = true\n[build]\nrender = \"never\"\n+++\nx");
         assert_eq!(fm.title.as_deref(), Some("T"));
         assert!(fm.draft);
         assert!(fm.not_rendered);

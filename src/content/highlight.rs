@@ -78,6 +78,9 @@ mod tests {
         assert!(html.contains("hl-"), "{html}");
         assert!(html.contains("language-bash"));
         let plain = code_block(Some("nosuchlang"), "<x>\n");
-        assert_eq!(plain, "<pre><code class=\"language-nosuchlang\">&lt;x&gt;\n</code></pre>\n");
+        assert_eq!(
+            plain,
+            "<pre><code class=\"language-nosuchlang\">&lt;x&gt;\n</code></pre>\n"
+        );
     }
 }

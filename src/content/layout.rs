@@ -85,7 +85,11 @@ fn read_yaml(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opt
     match parse_yaml(&text) {
         Ok(value) => Some(value),
         Err(error) => {
-            diagnostics.push(Diagnostic::error(&rel(root, path), error.body_line, error.message));
+            diagnostics.push(Diagnostic::error(
+                &rel(root, path),
+                error.body_line,
+                error.message,
+            ));
             None
         }
     }
@@ -136,9 +140,9 @@ pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
         .as_ref()
         .map(|w| w.join("content"))
         .unwrap_or_else(|| dir.to_path_buf());
-    let classic = workshop_dir.as_ref().is_some_and(|w| {
-        w.join("workshop.yaml").is_file() || w.join("modules.yaml").is_file()
-    });
+    let classic = workshop_dir
+        .as_ref()
+        .is_some_and(|w| w.join("workshop.yaml").is_file() || w.join("modules.yaml").is_file());
     let mut layout = Layout {
         format: Format::Hugo,
         workshop_dir: workshop_dir.clone(),
@@ -196,7 +200,10 @@ fn classic_pages(
         }
     }
     data_vars(
-        modules_yaml.as_ref().and_then(|m| m.get("config")).and_then(|c| c.get("vars")),
+        modules_yaml
+            .as_ref()
+            .and_then(|m| m.get("config"))
+            .and_then(|c| c.get("vars")),
         &overrides,
         &mut layout.data_vars,
     );
@@ -253,7 +260,11 @@ fn classic_pages(
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) => {
-                diagnostics.push(Diagnostic::error(&rel(root, &path), 0, format!("cannot read page: {error}")));
+                diagnostics.push(Diagnostic::error(
+                    &rel(root, &path),
+                    0,
+                    format!("cannot read page: {error}"),
+                ));
                 continue;
             }
         };
@@ -329,10 +340,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         }
         if path.is_dir() {
             walk(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "md" || e == "markdown")
-        {
+        } else if path.extension().is_some_and(|e| e == "md" || e == "markdown") {
             out.push(path);
         }
     }
@@ -343,9 +351,7 @@ fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec<Diagnostic
     let mut files = Vec::new();
     walk(&content, &mut files);
     files.sort();
-    let is_index = |p: &Path| {
-        p.file_stem().is_some_and(|s| s == "index")
-    };
+    let is_index = |p: &Path| p.file_stem().is_some_and(|s| s == "index");
     // Leaf bundles: folders (relative) holding an index.md.
     let bundles: Vec<PathBuf> = files
         .iter()
@@ -355,7 +361,10 @@ fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec<Diagnostic
         .collect();
     let mut candidates = Vec::new();
     for path in files {
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if stem == "_index" {
             continue;
         }
@@ -364,14 +373,21 @@ fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec<Diagnostic
         }
         let relative = path.strip_prefix(&content).unwrap_or(&path);
         let key = if is_index(&path) && path.parent() != Some(content.as_path()) {
-            relative.parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default()
+            relative
+                .parent()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default()
         } else {
             relative.with_extension("").to_string_lossy().replace('\\', "/")
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(error) => {
-                diagnostics.push(Diagnostic::error(&rel(root, &path), 0, format!("cannot read page: {error}")));
+                diagnostics.push(Diagnostic::error(
+                    &rel(root, &path),
+                    0,
+                    format!("cannot read page: {error}"),
+                ));
                 continue;
             }
         };
@@ -382,7 +398,12 @@ fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec<Diagnostic
         if front.draft || front.headless || front.not_rendered {
             continue;
         }
-        candidates.push(Candidate { key, path, front, text });
+        candidates.push(Candidate {
+            key,
+            path,
+            front,
+            text,
+        });
     }
     if candidates.iter().any(|c| c.front.weight != 0) {
         candidates.sort_by(|a, b| {

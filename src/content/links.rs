@@ -115,7 +115,11 @@ impl Resolver<'_> {
         let (path, suffix) = Self::split(url);
         if let Some(rest) = path.strip_prefix(BASE) {
             if !self.file_exists(rest) {
-                diagnostics.push(Diagnostic::warning(self.file, line, format!("image not found: {url}")));
+                diagnostics.push(Diagnostic::warning(
+                    self.file,
+                    line,
+                    format!("image not found: {url}"),
+                ));
             }
             return None;
         }
@@ -129,7 +133,11 @@ impl Resolver<'_> {
                 return Some(format!("{BASE}{rel}{suffix}"));
             }
         }
-        diagnostics.push(Diagnostic::warning(self.file, line, format!("image not found: {url}")));
+        diagnostics.push(Diagnostic::warning(
+            self.file,
+            line,
+            format!("image not found: {url}"),
+        ));
         normalize(self.dir, path).map(|rel| format!("{BASE}{rel}{suffix}"))
     }
 
@@ -142,9 +150,16 @@ impl Resolver<'_> {
         if path.is_empty() {
             return None;
         }
-        if let Some(rest) = path.strip_prefix(BASE).or_else(|| (path == BASE.trim_end_matches('/')).then_some("")) {
+        if let Some(rest) = path
+            .strip_prefix(BASE)
+            .or_else(|| (path == BASE.trim_end_matches('/')).then_some(""))
+        {
             if !rest.is_empty() && self.page_key(rest).is_none() && !self.file_exists(rest) {
-                diagnostics.push(Diagnostic::warning(self.file, line, format!("broken link: {url}")));
+                diagnostics.push(Diagnostic::warning(
+                    self.file,
+                    line,
+                    format!("broken link: {url}"),
+                ));
             }
             return None;
         }
@@ -162,7 +177,11 @@ impl Resolver<'_> {
                 return Some(format!("{BASE}{rel}{suffix}"));
             }
         }
-        diagnostics.push(Diagnostic::warning(self.file, line, format!("broken link: {url}")));
+        diagnostics.push(Diagnostic::warning(
+            self.file,
+            line,
+            format!("broken link: {url}"),
+        ));
         None
     }
 }
@@ -191,8 +210,14 @@ mod tests {
             static_dirs: &[],
         };
         let mut d = Vec::new();
-        assert_eq!(r.link("ex/one.md#top", 1, &mut d).as_deref(), Some("/workshop/content/ex/one#top"));
-        assert_eq!(r.link("../ex/one/", 1, &mut d).as_deref(), Some("/workshop/content/ex/one"));
+        assert_eq!(
+            r.link("ex/one.md#top", 1, &mut d).as_deref(),
+            Some("/workshop/content/ex/one#top")
+        );
+        assert_eq!(
+            r.link("../ex/one/", 1, &mut d).as_deref(),
+            Some("/workshop/content/ex/one")
+        );
         assert!(d.is_empty());
         assert_eq!(r.link("nope.md", 7, &mut d), None);
         assert_eq!(d[0].line, 7);

@@ -17,9 +17,17 @@ pub struct Issue {
 pub type Includer<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Renders `source` with `vars`; `first_line` is the source line of its first byte.
-pub fn render(source: &str, vars: &Variables, include: Includer<'_>, first_line: u32) -> (Mapped, Vec<Issue>) {
+pub fn render(
+    source: &str,
+    vars: &Variables,
+    include: Includer<'_>,
+    first_line: u32,
+) -> (Mapped, Vec<Issue>) {
     let tokens = tokenize(source);
-    let mut parser = Parser { tokens: &tokens, next: 0 };
+    let mut parser = Parser {
+        tokens: &tokens,
+        next: 0,
+    };
     let nodes = parser.block(&[]).0;
     let mut eval = Eval {
         src: source,
@@ -84,7 +92,12 @@ fn tokenize(src: &str) -> Vec<Token<'_>> {
         }
         let inner = inner.trim();
         if open > text_start {
-            tokens.push(Token { kind: TokKind::Text, start: text_start, end: open, trim_left: false });
+            tokens.push(Token {
+                kind: TokKind::Text,
+                start: text_start,
+                end: open,
+                trim_left: false,
+            });
         }
         let token_kind = if kind == Some(b'{') {
             TokKind::Output(inner)
@@ -95,7 +108,11 @@ fn tokenize(src: &str) -> Vec<Token<'_>> {
                 if let Some((body_end, after)) = find_end_tag(src, end, end_name) {
                     let body = &src[end..body_end];
                     end = after;
-                    if name == "raw" { TokKind::Raw(body) } else { TokKind::Tag("comment", "") }
+                    if name == "raw" {
+                        TokKind::Raw(body)
+                    } else {
+                        TokKind::Tag("comment", "")
+                    }
                 } else {
                     TokKind::Tag(name, args.trim())
                 }
@@ -106,12 +123,22 @@ fn tokenize(src: &str) -> Vec<Token<'_>> {
         if trim_right {
             end += src[end..].len() - src[end..].trim_start().len();
         }
-        tokens.push(Token { kind: token_kind, start: open, end, trim_left });
+        tokens.push(Token {
+            kind: token_kind,
+            start: open,
+            end,
+            trim_left,
+        });
         pos = end;
         text_start = end;
     }
     if text_start < src.len() {
-        tokens.push(Token { kind: TokKind::Text, start: text_start, end: src.len(), trim_left: false });
+        tokens.push(Token {
+            kind: TokKind::Text,
+            start: text_start,
+            end: src.len(),
+            trim_left: false,
+        });
     }
     tokens
 }
@@ -134,14 +161,41 @@ fn find_end_tag(src: &str, from: usize, end_name: &str) -> Option<(usize, usize)
 #[derive(Debug)]
 enum Node<'a> {
     Text(usize, usize),
-    Raw { start: usize, end: usize, body: &'a str },
-    Output { tok: Token<'a>, expr: &'a str },
-    If { start: usize, end: usize, trim: bool, negate: bool, branches: Vec<(Option<&'a str>, Vec<Node<'a>>)> },
-    Case { start: usize, end: usize, subject: &'a str, whens: Vec<(Option<&'a str>, Vec<Node<'a>>)> },
-    Assign { tok: Token<'a>, args: &'a str },
-    Include { tok: Token<'a>, args: &'a str },
+    Raw {
+        start: usize,
+        end: usize,
+        body: &'a str,
+    },
+    Output {
+        tok: Token<'a>,
+        expr: &'a str,
+    },
+    If {
+        start: usize,
+        end: usize,
+        trim: bool,
+        negate: bool,
+        branches: Vec<(Option<&'a str>, Vec<Node<'a>>)>,
+    },
+    Case {
+        start: usize,
+        end: usize,
+        subject: &'a str,
+        whens: Vec<(Option<&'a str>, Vec<Node<'a>>)>,
+    },
+    Assign {
+        tok: Token<'a>,
+        args: &'a str,
+    },
+    Include {
+        tok: Token<'a>,
+        args: &'a str,
+    },
     Skip(Token<'a>),
-    Unknown { tok: Token<'a>, name: &'a str },
+    Unknown {
+        tok: Token<'a>,
+        name: &'a str,
+    },
 }
 
 struct Parser<'t, 'a> {
@@ -159,7 +213,11 @@ impl<'a> Parser<'_, 'a> {
             self.next += 1;
             match tok.kind {
                 TokKind::Text => nodes.push(Node::Text(tok.start, tok.end)),
-                TokKind::Raw(body) => nodes.push(Node::Raw { start: tok.start, end: tok.end, body }),
+                TokKind::Raw(body) => nodes.push(Node::Raw {
+                    start: tok.start,
+                    end: tok.end,
+                    body,
+                }),
                 TokKind::Output(expr) => nodes.push(Node::Output { tok, expr }),
                 TokKind::Tag(name, args) => {
                     if stops.contains(&name) {
@@ -174,8 +232,14 @@ impl<'a> Parser<'_, 'a> {
                                 let (body, stop) = self.block(&["elsif", "else", "endif", "endunless"]);
                                 branches.push((cond, body));
                                 match stop.map(|i| &self.tokens[i]) {
-                                    Some(Token { kind: TokKind::Tag("elsif", a), .. }) => cond = Some(a),
-                                    Some(Token { kind: TokKind::Tag("else", _), .. }) => cond = None,
+                                    Some(Token {
+                                        kind: TokKind::Tag("elsif", a),
+                                        ..
+                                    }) => cond = Some(a),
+                                    Some(Token {
+                                        kind: TokKind::Tag("else", _),
+                                        ..
+                                    }) => cond = None,
                                     Some(t) => {
                                         end = t.end;
                                         break;
@@ -216,7 +280,12 @@ impl<'a> Parser<'_, 'a> {
                                     }
                                 }
                             }
-                            nodes.push(Node::Case { start: tok.start, end, subject: args, whens });
+                            nodes.push(Node::Case {
+                                start: tok.start,
+                                end,
+                                subject: args,
+                                whens,
+                            });
                         }
                         "assign" => nodes.push(Node::Assign { tok, args }),
                         "include" | "render" => nodes.push(Node::Include { tok, args }),
@@ -311,7 +380,10 @@ impl Eval<'_, '_> {
             }
             Node::Raw { start, end, body } => {
                 self.skip_to(*start);
-                let body_start = self.src[*start..].find(*body).map(|i| start + i).unwrap_or(*start);
+                let body_start = self.src[*start..]
+                    .find(*body)
+                    .map(|i| start + i)
+                    .unwrap_or(*start);
                 self.skip_to(body_start);
                 self.verbatim_to(body_start + body.len());
                 self.skip_to(*end);
@@ -327,12 +399,20 @@ impl Eval<'_, '_> {
                         self.skip_to(tok.end);
                     }
                     None => {
-                        self.issue(format!("`{{{{ {expr} }}}}` is not a Liquid expression, left as written"));
+                        self.issue(format!(
+                            "`{{{{ {expr} }}}}` is not a Liquid expression, left as written"
+                        ));
                         self.verbatim_to(tok.end);
                     }
                 }
             }
-            Node::If { start, end, trim, negate, branches } => {
+            Node::If {
+                start,
+                end,
+                trim,
+                negate,
+                branches,
+            } => {
                 self.skip_to(*start);
                 if *trim {
                     self.out.trim_end();
@@ -363,7 +443,12 @@ impl Eval<'_, '_> {
                 }
                 self.skip_to(*end);
             }
-            Node::Case { start, end, subject, whens } => {
+            Node::Case {
+                start,
+                end,
+                subject,
+                whens,
+            } => {
                 self.skip_to(*start);
                 let value = self.expr(subject);
                 let mut chosen = None;
@@ -426,7 +511,12 @@ impl Eval<'_, '_> {
                             depth: self.depth + 1,
                         };
                         let tokens = tokenize(&text);
-                        let nodes = Parser { tokens: &tokens, next: 0 }.block(&[]).0;
+                        let nodes = Parser {
+                            tokens: &tokens,
+                            next: 0,
+                        }
+                        .block(&[])
+                        .0;
                         inner.nodes(&nodes);
                         inner.skip_to(text.len());
                         for issue in inner.issues {
@@ -448,10 +538,15 @@ impl Eval<'_, '_> {
             }
             Node::Unknown { tok, name } => {
                 self.skip_to(tok.start);
-                if matches!(*name, "endif" | "endunless" | "endcase" | "else" | "elsif" | "when" | "endraw" | "endcomment") {
+                if matches!(
+                    *name,
+                    "endif" | "endunless" | "endcase" | "else" | "elsif" | "when" | "endraw" | "endcomment"
+                ) {
                     self.issue(format!("`{{% {name} %}}` without an opening tag"));
                 } else {
-                    self.issue(format!("unsupported Liquid tag `{{% {name} %}}`, left as written"));
+                    self.issue(format!(
+                        "unsupported Liquid tag `{{% {name} %}}`, left as written"
+                    ));
                 }
                 self.verbatim_to(tok.end);
             }
@@ -480,13 +575,22 @@ impl Eval<'_, '_> {
         let text = value.to_text();
         match name {
             "default" => {
-                if !value.truthy() || text.is_empty() { Val::Str(arg(0)) } else { value }
+                if !value.truthy() || text.is_empty() {
+                    Val::Str(arg(0))
+                } else {
+                    value
+                }
             }
             "upcase" => Val::Str(text.to_uppercase()),
             "downcase" => Val::Str(text.to_lowercase()),
             "capitalize" => {
                 let mut chars = text.chars();
-                Val::Str(chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default())
+                Val::Str(
+                    chars
+                        .next()
+                        .map(|c| c.to_uppercase().chain(chars).collect())
+                        .unwrap_or_default(),
+                )
             }
             "strip" => Val::Str(text.trim().to_string()),
             "lstrip" => Val::Str(text.trim_start().to_string()),
@@ -536,8 +640,13 @@ impl Eval<'_, '_> {
             "empty" | "blank" => return Some(Val::Str(String::new())),
             _ => {}
         }
-        let valid = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+        let valid = text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
         if !valid {
             return None;
         }
@@ -694,7 +803,13 @@ mod tests {
     fn undefined_variable_is_an_issue_with_line() {
         let (out, issues) = run("a\nb {{ nope }}\n");
         assert_eq!(out, "a\nb \n");
-        assert_eq!(issues, vec![Issue { line: 2, message: "undefined variable `nope`".into() }]);
+        assert_eq!(
+            issues,
+            vec![Issue {
+                line: 2,
+                message: "undefined variable `nope`".into()
+            }]
+        );
     }
 
     #[test]
@@ -712,8 +827,14 @@ mod tests {
         assert_eq!(run(src).0, "J");
         assert_eq!(run("{% unless lang == 'java' %}no{% endunless %}ok").0, "ok");
         assert_eq!(run("{% if empty %}truthy{% endif %}").0, "truthy");
-        assert_eq!(run("{% case lang %}{% when 'go' %}G{% when 'java' %}J{% endcase %}").0, "J");
-        assert_eq!(run("{% if lang == 'java' and name == 'Ann' %}both{% endif %}").0, "both");
+        assert_eq!(
+            run("{% case lang %}{% when 'go' %}G{% when 'java' %}J{% endcase %}").0,
+            "J"
+        );
+        assert_eq!(
+            run("{% if lang == 'java' and name == 'Ann' %}both{% endif %}").0,
+            "both"
+        );
     }
 
     #[test]

@@ -66,7 +66,10 @@ impl Mapped {
     /// Source line of the output byte `offset`.
     pub fn line_at(&self, offset: usize) -> u32 {
         let end = offset.min(self.text.len());
-        let line = self.text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count();
+        let line = self.text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
         self.line_of(line)
     }
 

@@ -75,7 +75,13 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut code: Option<CodeState> = None;
-    let mut heading: Option<(HeadingLevel, Vec<Event<'_>>, Vec<CowStr<'_>>, Vec<(CowStr<'_>, Option<CowStr<'_>>)>, Option<CowStr<'_>>)> = None;
+    let mut heading: Option<(
+        HeadingLevel,
+        Vec<Event<'_>>,
+        Vec<CowStr<'_>>,
+        Vec<(CowStr<'_>, Option<CowStr<'_>>)>,
+        Option<CowStr<'_>>,
+    )> = None;
     let mut ids: HashMap<String, usize> = HashMap::new();
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -108,7 +114,11 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                     None => {
                         let base = slugify(&plain);
                         let count = ids.entry(base.clone()).or_insert(0);
-                        let id = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
+                        let id = if *count == 0 {
+                            base.clone()
+                        } else {
+                            format!("{base}-{count}")
+                        };
                         *count += 1;
                         id
                     }
@@ -139,10 +149,20 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                     start: range.start,
                 });
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some((level, Vec::new(), classes, attrs, id));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let line = line_at(range.start);
                 let dest = resolver.image(&dest_url, line, &mut out.diagnostics);
                 events.push(Event::Start(Tag::Image {
@@ -152,7 +172,12 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                     id,
                 }));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let line = line_at(range.start);
                 let dest = resolver.link(&dest_url, line, &mut out.diagnostics);
                 events.push(Event::Start(Tag::Link {
@@ -204,14 +229,19 @@ fn code_block(
                 }
                 Err(error) => {
                     let at = line + error.body_line;
-                    out.diagnostics.push(Diagnostic::error(file, at, format!("`{word}`: {}", error.message)));
+                    out.diagnostics.push(Diagnostic::error(
+                        file,
+                        at,
+                        format!("`{word}`: {}", error.message),
+                    ));
                     action::error_markup(&word, at, &error.message, &state.text)
                 }
             }
         }
         Classified::UnknownAction => {
             let message = format!("unknown action type `{word}`");
-            out.diagnostics.push(Diagnostic::error(file, line, message.clone()));
+            out.diagnostics
+                .push(Diagnostic::error(file, line, message.clone()));
             action::error_markup(&word, line, &message, &state.text)
         }
         Classified::ForeignAction => {

@@ -24,7 +24,11 @@ pub const STANDARD: &[(&str, &str, &str)] = &[
     ("policy_engine", "POLICY_ENGINE", "none"),
     ("policy_name", "POLICY_NAME", "restricted"),
     ("platform_arch", "PLATFORM_ARCH", ""),
-    ("image_repository", "IMAGE_REPOSITORY", "registry.default.svc.cluster.local"),
+    (
+        "image_repository",
+        "IMAGE_REPOSITORY",
+        "registry.default.svc.cluster.local",
+    ),
     ("oci_image_cache", "OCI_IMAGE_CACHE", "workshop-images"),
     ("assets_repository", "ASSETS_REPOSITORY", "workshop-assets"),
     ("services_password", "SERVICES_PASSWORD", ""),
@@ -82,11 +86,7 @@ pub fn with_defaults(vars: &Variables) -> Variables {
 /// `value`, overridden by the first alias set in `vars` or the environment, or (without aliases) by the
 /// variable of the same name.
 pub fn data_variable(name: &str, value: &str, aliases: &[String], vars: &Variables) -> String {
-    let lookup = |key: &str| {
-        vars.get(key)
-            .cloned()
-            .or_else(|| std::env::var(key).ok())
-    };
+    let lookup = |key: &str| vars.get(key).cloned().or_else(|| std::env::var(key).ok());
     if aliases.is_empty() {
         return lookup(name).unwrap_or_else(|| value.to_string());
     }
@@ -104,8 +104,7 @@ pub fn lookup(vars: &Variables, name: &str) -> Option<String> {
     if name == "copy" {
         return Some(COPY_MARKER.to_string());
     }
-    name.strip_prefix("ENV_")
-        .and_then(|env| std::env::var(env).ok())
+    name.strip_prefix("ENV_").and_then(|env| std::env::var(env).ok())
 }
 
 /// Legacy `%name%` replacement of classic pages: only defined names are replaced, others stay literal.

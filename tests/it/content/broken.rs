@@ -36,7 +36,10 @@ fn text_output_names_file_and_line_of_each_mistake() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), expect.len(), "{stdout}");
     for (line, want) in lines.iter().zip(&expect) {
-        assert!(line.starts_with(want.as_str()), "{line:?} should start with {want:?}");
+        assert!(
+            line.starts_with(want.as_str()),
+            "{line:?} should start with {want:?}"
+        );
     }
 }
 
@@ -52,7 +55,10 @@ fn json_output_follows_the_documented_shape() {
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[0]["path"], PAGE);
     assert_eq!(pages[0]["title"], "Broken page");
-    assert_eq!(pages[0]["actions"], serde_json::json!([{"type": "terminal:execute", "line": 21}]));
+    assert_eq!(
+        pages[0]["actions"],
+        serde_json::json!([{"type": "terminal:execute", "line": 21}])
+    );
     let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
     let summary: Vec<(String, String, u64)> = diagnostics
         .iter()
@@ -64,10 +70,16 @@ fn json_output_follows_the_documented_shape() {
             )
         })
         .collect();
-    let want: Vec<(String, String, u64)> = [("error", 7), ("error", 12), ("warning", 15), ("warning", 17), ("warning", 19)]
-        .into_iter()
-        .map(|(s, l)| (s.to_string(), PAGE.to_string(), l))
-        .collect();
+    let want: Vec<(String, String, u64)> = [
+        ("error", 7),
+        ("error", 12),
+        ("warning", 15),
+        ("warning", 17),
+        ("warning", 19),
+    ]
+    .into_iter()
+    .map(|(s, l)| (s.to_string(), PAGE.to_string(), l))
+    .collect();
     assert_eq!(summary, want);
 }
 

@@ -58,7 +58,10 @@ fn every_corpus_page_has_the_expected_actions() {
                 .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
                 .collect();
             if got != want_actions {
-                failures.push(format!("{name}/{}: actions {got:?}, expected {want_actions:?}", page.key));
+                failures.push(format!(
+                    "{name}/{}: actions {got:?}, expected {want_actions:?}",
+                    page.key
+                ));
             }
             assert_eq!(
                 page.source.to_string_lossy(),
@@ -70,7 +73,11 @@ fn every_corpus_page_has_the_expected_actions() {
             // Every action is rendered as markup, and the markup count matches.
             let markup = page.html.matches("class=\"lectern-action\"").count();
             if markup != page.actions.len() {
-                failures.push(format!("{name}/{}: {markup} action divs for {} actions", page.key, page.actions.len()));
+                failures.push(format!(
+                    "{name}/{}: {markup} action divs for {} actions",
+                    page.key,
+                    page.actions.len()
+                ));
             }
         }
     }
@@ -109,5 +116,8 @@ fn variables_reach_text_and_action_bodies() {
     let all: String = workshop.pages.iter().map(|p| p.html.as_str()).collect();
     assert!(all.contains("lab-ns"));
     // Go templates in Hugo pages pass through untouched.
-    assert!(all.contains("{{range .items}}{{.metadata.name}}"), "go template lost");
+    assert!(
+        all.contains("{{range .items}}{{.metadata.name}}"),
+        "go template lost"
+    );
 }

@@ -23,14 +23,19 @@ fn workshop(name: &str) -> Workshop {
 
 fn snapshot(workshop_name: &str, key: &str) -> String {
     let workshop = workshop(workshop_name);
-    let page = workshop.page(key).unwrap_or_else(|| panic!("{workshop_name}/{key}"));
+    let page = workshop
+        .page(key)
+        .unwrap_or_else(|| panic!("{workshop_name}/{key}"));
     format!(
         "title: {}\nstep: {}\nprev: {:?}\nnext: {:?}\nactions: {:?}\n---\n{}",
         page.title,
         page.step,
         page.prev,
         page.next,
-        page.actions.iter().map(|a| format!("{}@{}", a.action_type, a.line)).collect::<Vec<_>>(),
+        page.actions
+            .iter()
+            .map(|a| format!("{}@{}", a.action_type, a.line))
+            .collect::<Vec<_>>(),
         page.html
     )
 }
