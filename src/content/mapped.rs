@@ -121,6 +121,20 @@ impl LineIndex {
     }
 }
 
+impl Mapped {
+    /// Removes trailing whitespace from the output (Liquid `{{-` / `{%-`), keeping the line map right.
+    pub fn trim_end(&mut self) {
+        let trimmed = self.text.trim_end().len();
+        let removed_newlines = self.text[trimmed..].bytes().filter(|b| *b == b'\n').count();
+        self.text.truncate(trimmed);
+        for _ in 0..removed_newlines {
+            if self.lines.len() > 1 {
+                self.lines.pop();
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,19 +162,5 @@ mod tests {
         assert_eq!(index.line(3), 1);
         assert_eq!(index.line(6), 2);
         assert_eq!(index.line(7), 3);
-    }
-}
-
-impl Mapped {
-    /// Removes trailing whitespace from the output (Liquid `{{-` / `{%-`), keeping the line map right.
-    pub fn trim_end(&mut self) {
-        let trimmed = self.text.trim_end().len();
-        let removed_newlines = self.text[trimmed..].bytes().filter(|b| *b == b'\n').count();
-        self.text.truncate(trimmed);
-        for _ in 0..removed_newlines {
-            if self.lines.len() > 1 {
-                self.lines.pop();
-            }
-        }
     }
 }

@@ -61,6 +61,15 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// A heading being collected: level, inner events, classes, attributes, explicit id.
+type OpenHeading<'a> = (
+    HeadingLevel,
+    Vec<Event<'a>>,
+    Vec<CowStr<'a>>,
+    Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    Option<CowStr<'a>>,
+);
+
 struct CodeState {
     info: Option<String>,
     text: String,
@@ -75,13 +84,7 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut code: Option<CodeState> = None;
-    let mut heading: Option<(
-        HeadingLevel,
-        Vec<Event<'_>>,
-        Vec<CowStr<'_>>,
-        Vec<(CowStr<'_>, Option<CowStr<'_>>)>,
-        Option<CowStr<'_>>,
-    )> = None;
+    let mut heading: Option<OpenHeading<'_>> = None;
     let mut ids: HashMap<String, usize> = HashMap::new();
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
