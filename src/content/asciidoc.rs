@@ -955,6 +955,28 @@ literal ------------
     }
 
     #[test]
+    fn document_source_language_makes_plain_listings_code() {
+        let p = page(":source-language: bash\n\n[role=execute]\n----\nls\n----\n");
+        assert_eq!(kinds(&p), ["execute"], "{}", p.html);
+        assert_eq!(p.actions[0].line, 3);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn include_directive_is_reported_not_followed() {
+        let p = page("Before.\n\ninclude::other.adoc[]\n\nAfter.\n");
+        assert!(p.html.contains("After."), "{}", p.html);
+        let d = p
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("include"))
+            .expect("an include diagnostic");
+        assert_eq!(d.line, 3, "{d}");
+        assert!(d.message.contains("not supported"), "{d}");
+        assert!(!p.html.contains("include::"), "{}", p.html);
+    }
+
+    #[test]
     fn ctrl_c_body_is_decoded_text() {
         let p = page("[source,bash,role=execute]\n----\n<ctrl-c>\n----\n");
         assert_eq!(p.actions[0].body, "<ctrl-c>");
