@@ -921,6 +921,17 @@ fourth
         assert!(!p.html.contains("<html"), "{}", p.html);
         assert!(p.html.contains("<p>Hello.</p>"), "{}", p.html);
         assert_eq!(page("Hello.\n").title, None);
+        // Markdown-style level-0 heading, and a title after comments and attribute entries.
+        assert_eq!(
+            page("# Markdown Title\n\nBody\n").title.as_deref(),
+            Some("Markdown Title")
+        );
+        assert_eq!(
+            page("// comment\n= Late Title\n:ver: 2\n\nBody\n")
+                .title
+                .as_deref(),
+            Some("Late Title")
+        );
     }
 
     #[test]
