@@ -31,9 +31,6 @@ pub use store::ContentStore;
 
 use layout::{Entry, PageKind};
 
-/// Whether AsciiDoc pages are rendered (false while the asciidoc module is a stub).
-pub const ASCIIDOC_AVAILABLE: bool = false;
-
 /// Session variables by name.
 pub type Variables = BTreeMap<String, String>;
 
@@ -317,25 +314,73 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
     (page, diagnostics)
 }
 
-/// AsciiDoc glue. Until the asciidoc module lands, pages show their source with a warning.
+/// AsciiDoc glue: templated text → `asciidoc::render`, placeholders → action markup, lines mapped back.
 mod adoc {
     use std::path::Path;
 
+    use super::action::{self, Classified};
     use super::markdown::{Rendered, escape_html};
-    use super::{Diagnostic, Mapped, Variables};
+    use super::{Diagnostic, Mapped, Variables, asciidoc};
 
     /// Renders a templated AsciiDoc page; returns the result and the document title.
     pub fn render(source: &Mapped, file: &Path, vars: &Variables) -> (Rendered, Option<String>) {
-        let _ = vars;
-        let rendered = Rendered {
-            html: format!("<pre>{}</pre>\n", escape_html(&source.text)),
-            diagnostics: vec![Diagnostic::warning(
-                file,
-                0,
-                "AsciiDoc rendering is not available yet",
-            )],
+        let page = asciidoc::render(&source.text, file, vars);
+        let map_line = |line: u32| {
+            if line == 0 {
+                0
+            } else {
+                source.line_of(line as usize - 1)
+            }
+        };
+        let mut out = Rendered {
+            diagnostics: page
+                .diagnostics
+                .into_iter()
+                .map(|mut d| {
+                    d.line = map_line(d.line);
+                    d
+                })
+                .collect(),
             ..Rendered::default()
         };
-        (rendered, None)
+        let mut html = page.html;
+        for (index, found) in page.actions.iter().enumerate() {
+            let line = map_line(found.line);
+            let markup = match action::classify(&found.kind) {
+                Classified::Action(spec) => {
+                    let (parsed, warnings) = action::parse(spec, &found.body, line);
+                    for warning in warnings {
+                        out.diagnostics.push(Diagnostic::warning(file, line, warning));
+                    }
+                    match parsed {
+                        Ok(parsed) => {
+                            let markup = parsed.markup(out.actions.len());
+                            out.actions.push(parsed);
+                            markup
+                        }
+                        Err(error) => {
+                            let at = line + error.body_line;
+                            out.diagnostics.push(Diagnostic::error(
+                                file,
+                                at,
+                                format!("`{}`: {}", found.kind, error.message),
+                            ));
+                            action::error_markup(&found.kind, at, &error.message, &found.body)
+                        }
+                    }
+                }
+                Classified::UnknownAction => {
+                    let message = format!("unknown action type `{}`", found.kind);
+                    out.diagnostics.push(Diagnostic::error(file, line, message.clone()));
+                    action::error_markup(&found.kind, line, &message, &found.body)
+                }
+                Classified::ForeignAction | Classified::Code => {
+                    format!("<pre><code>{}</code></pre>\n", escape_html(&found.body))
+                }
+            };
+            html = html.replacen(&asciidoc::placeholder(index), &markup, 1);
+        }
+        out.html = html;
+        (out, page.title)
     }
 }

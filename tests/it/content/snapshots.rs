@@ -87,3 +87,11 @@ fn classic_markdown_actions_in_ordered_lists() {
         "01-write-your-first-test"
     ));
 }
+
+#[test]
+fn asciidoc_roles_and_percent_variables() {
+    insta::assert_snapshot!(snapshot(
+        "jkupferer__lab-asciidoc-sample",
+        "exercises/01-sample-content"
+    ));
+}
