@@ -371,7 +371,8 @@ mod adoc {
                 }
                 Classified::UnknownAction => {
                     let message = format!("unknown action type `{}`", found.kind);
-                    out.diagnostics.push(Diagnostic::error(file, line, message.clone()));
+                    out.diagnostics
+                        .push(Diagnostic::error(file, line, message.clone()));
                     action::error_markup(&found.kind, line, &message, &found.body)
                 }
                 Classified::ForeignAction | Classified::Code => {

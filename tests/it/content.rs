@@ -3,4 +3,5 @@
 
 mod broken;
 mod corpus;
+mod layouts;
 mod snapshots;

@@ -76,7 +76,11 @@ fn every_corpus_page_has_the_expected_actions() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(seen_formats.len(), 3, "hugo, classic and asciidoc workshops: {seen_formats:?}");
+    assert_eq!(
+        seen_formats.len(),
+        3,
+        "hugo, classic and asciidoc workshops: {seen_formats:?}"
+    );
     assert!(total_actions > 700, "{total_actions}");
 }
 

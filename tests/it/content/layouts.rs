@@ -1,0 +1,217 @@
+//! Workshop layouts built in temporary folders: Hugo bundles, front matter (YAML and TOML), weights,
+//! drafts, headless bundles, pathways, data variables, classic modules, and the accepted folder shapes.
+
+use std::path::Path;
+
+use lectern::content::{Severity, Variables, load_workshop};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn keys(root: &Path, vars: &Variables) -> Vec<String> {
+    load_workshop(root, vars)
+        .0
+        .pages
+        .iter()
+        .map(|p| p.key.clone())
+        .collect()
+}
+
+#[test]
+fn hugo_bundles_drafts_headless_and_index_pages() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "workshop/content/_index.md", "---\ntitle: Home\n---\n");
+    write(
+        root,
+        "workshop/content/01-intro.md",
+        "---\ntitle: Intro\n---\nHi\n",
+    );
+    write(
+        root,
+        "workshop/content/02-bundle/index.md",
+        "+++\ntitle = \"Bundle\"\n+++\n![p](pic.png)\n",
+    );
+    write(root, "workshop/content/02-bundle/pic.png", "png");
+    write(
+        root,
+        "workshop/content/02-bundle/notes.md",
+        "a resource, not a page",
+    );
+    write(root, "workshop/content/03-draft.md", "---\ndraft: true\n---\n");
+    write(
+        root,
+        "workshop/content/04-headless/index.md",
+        "---\nheadless: true\n---\n",
+    );
+    write(
+        root,
+        "workshop/content/05-section/_index.md",
+        "---\ntitle: Section\n---\n",
+    );
+    write(root, "workshop/content/05-section/step-a.md", "no front matter\n");
+    let (workshop, diagnostics) = load_workshop(root, &Variables::new());
+    let got: Vec<(&str, &str)> = workshop
+        .pages
+        .iter()
+        .map(|p| (p.key.as_str(), p.title.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("01-intro", "Intro"),
+            ("02-bundle", "Bundle"),
+            ("05-section/step-a", "Step A")
+        ]
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    // The bundle's image resolves inside the bundle folder.
+    let bundle = workshop.page("02-bundle").expect("bundle");
+    assert!(
+        bundle
+            .html
+            .contains("src=\"/workshop/content/02-bundle/pic.png\""),
+        "{}",
+        bundle.html
+    );
+    assert_eq!(bundle.source, Path::new("workshop/content/02-bundle/index.md"));
+}
+
+#[test]
+fn weights_order_pages_and_unweighted_go_last() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "workshop/content/a.md", "---\ntitle: A\n---\n");
+    write(root, "workshop/content/b.md", "---\ntitle: B\nweight: 2\n---\n");
+    write(root, "workshop/content/c.md", "---\ntitle: C\nweight: 1\n---\n");
+    assert_eq!(keys(root, &Variables::new()), ["c", "b", "a"]);
+}
+
+#[test]
+fn pathways_select_steps_titles_and_params() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "workshop/config.yaml",
+        "pathways:\n  default: java\n  paths:\n    java:\n      title: Java path\n      steps: [setup, java-only]\n      params:\n      - name: language\n        value: java\n    go:\n      title: Go path\n      steps: [setup]\n  modules:\n    setup:\n      title: Getting set up\nparams:\n- name: greeting\n  value: hello\n",
+    );
+    write(
+        root,
+        "workshop/content/setup.md",
+        "{{< param greeting >}} {{< param language >}} {{< pathway java >}}J{{< /pathway >}}{{< pathway go >}}G{{< /pathway >}}\n",
+    );
+    write(root, "workshop/content/java-only.md", "---\ntitle: Java\n---\n");
+    write(root, "workshop/content/unlisted.md", "x\n");
+    let (workshop, diagnostics) = load_workshop(root, &Variables::new());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(workshop.title, "Java path");
+    let got: Vec<(&str, &str)> = workshop
+        .pages
+        .iter()
+        .map(|p| (p.key.as_str(), p.title.as_str()))
+        .collect();
+    assert_eq!(got, vec![("setup", "Getting set up"), ("java-only", "Java")]);
+    assert!(
+        workshop.pages[0].html.contains("hello java J"),
+        "{}",
+        workshop.pages[0].html
+    );
+    let mut vars = Variables::new();
+    vars.insert("pathway_name".into(), "go".into());
+    let (workshop, _) = load_workshop(root, &vars);
+    assert_eq!(workshop.title, "Go path");
+    assert_eq!(workshop.pages.len(), 1);
+    assert!(
+        workshop.pages[0].html.contains("hello  G"),
+        "{}",
+        workshop.pages[0].html
+    );
+}
+
+#[test]
+fn classic_modules_variables_and_conditionals() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "workshop/workshop.yaml",
+        "name: Classic\nmodules:\n  activate: [intro, missing, exercises/one]\nvars:\n  LANGUAGE: go\n",
+    );
+    write(
+        root,
+        "workshop/modules.yaml",
+        "modules:\n  intro:\n    name: Introduction\n    exit_sign: Start\n  exercises/one:\n    name: One\nconfig:\n  vars:\n  - name: LANGUAGE\n    value: java\n  - name: PORT\n    value: '8080'\n",
+    );
+    write(
+        root,
+        "workshop/content/intro.md",
+        "{% if LANGUAGE == 'go' %}Go{% else %}Java{% endif %} on %PORT% {{ session_namespace }}\n",
+    );
+    write(
+        root,
+        "workshop/content/exercises/one.md",
+        "[back](../intro.md) ![i](img.png)\n",
+    );
+    write(root, "workshop/content/exercises/img.png", "png");
+    let mut vars = Variables::new();
+    vars.insert("session_namespace".into(), "ns1".into());
+    let (workshop, diagnostics) = load_workshop(root, &vars);
+    assert_eq!(workshop.format.as_str(), "classic");
+    assert_eq!(workshop.title, "Classic");
+    let keys: Vec<&str> = workshop.pages.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["intro", "exercises/one"]);
+    assert!(
+        workshop.pages[0].html.contains("Go on 8080 ns1"),
+        "{}",
+        workshop.pages[0].html
+    );
+    assert_eq!(workshop.pages[0].exit_sign.as_deref(), Some("Start"));
+    let one = &workshop.pages[1].html;
+    assert!(one.contains("href=\"/workshop/content/intro\""), "{one}");
+    assert!(
+        one.contains("src=\"/workshop/content/exercises/img.png\""),
+        "{one}"
+    );
+    // `missing` has no modules.yaml entry: skipped with a warning, not an error.
+    assert!(
+        diagnostics.iter().all(|d| d.severity == Severity::Warning),
+        "{diagnostics:?}"
+    );
+    assert!(diagnostics.iter().any(|d| d.message.contains("`missing`")));
+}
+
+#[test]
+fn accepted_folder_shapes_give_the_same_pages() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "workshop/content/01-a.md", "# A\n");
+    write(root, "workshop/content/02-b.md", "# B\n");
+    write(root, "resources/workshop.yaml", "spec:\n  title: Shapes\n");
+    let from_root = load_workshop(root, &Variables::new()).0;
+    let from_workshop = load_workshop(&root.join("workshop"), &Variables::new()).0;
+    let from_content = load_workshop(&root.join("workshop/content"), &Variables::new()).0;
+    for workshop in [&from_root, &from_workshop, &from_content] {
+        let keys: Vec<&str> = workshop.pages.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["01-a", "02-b"]);
+    }
+    assert_eq!(from_root.title, "Shapes");
+    assert_eq!(
+        from_workshop.title, "Shapes",
+        "definition read from the parent of workshop/"
+    );
+    assert_eq!(from_root.pages[0].source, Path::new("workshop/content/01-a.md"));
+    assert_eq!(from_content.pages[0].source, Path::new("01-a.md"));
+    assert_eq!(from_root.pages[0].headings[0].id, "a");
+}
+
+#[test]
+fn empty_folder_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (workshop, diagnostics) = load_workshop(dir.path(), &Variables::new());
+    assert!(workshop.pages.is_empty());
+    assert!(diagnostics.iter().any(|d| d.severity == Severity::Error));
+}
