@@ -470,6 +470,8 @@ pub struct Action {
 pub struct ActionError {
     /// Line offset inside the body (0 = the fence line) when known.
     pub body_line: u32,
+    /// 1-based column inside the body line, 0 when unknown.
+    pub column: u32,
     /// Message.
     pub message: String,
 }
@@ -494,6 +496,7 @@ pub fn parse(spec: &'static ActionSpec, body: &str, line: u32) -> (Result<Action
                 return (
                     Err(ActionError {
                         body_line: 1,
+                        column: 0,
                         message: format!(
                             "body of `{}` must be a YAML mapping of fields, found {}",
                             spec.name,
@@ -556,14 +559,16 @@ pub fn parse_yaml(body: &str) -> Result<Value, ActionError> {
     match serde_saphyr::from_str_with_options::<Json>(text, options) {
         Ok(Json(value)) => Ok(value),
         Err(error) => {
-            let body_line = error
-                .location()
+            let location = error.location();
+            let body_line = location
                 .map(|loc| loc.line() as u32 + leading_blank_lines(body))
                 .unwrap_or(1);
+            let column = location.map_or(0, |loc| loc.column() as u32);
             let message = error.to_string();
             let first = strip_location(message.lines().next().unwrap_or("").trim());
             Err(ActionError {
                 body_line,
+                column,
                 message: format!("invalid YAML: {first}"),
             })
         }

@@ -112,6 +112,13 @@ impl LineIndex {
         Self { starts }
     }
 
+    /// 1-based column (in characters) of byte `offset` of `text`.
+    pub fn column(&self, text: &str, offset: usize) -> u32 {
+        let start = self.starts[self.line(offset)];
+        let end = offset.min(text.len());
+        text.get(start..end).map_or(0, |s| s.chars().count() as u32 + 1)
+    }
+
     /// 0-based line of byte `offset`.
     pub fn line(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {

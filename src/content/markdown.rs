@@ -81,6 +81,17 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
     let text = &source.text;
     let index = LineIndex::new(text);
     let line_at = |offset: usize| source.line_of(index.line(offset));
+    // Columns of diagnostics raised at `offset` on its own line (positions are kept by templating
+    // except after a substitution earlier on the same line).
+    let set_column = |diagnostics: &mut [Diagnostic], from: usize, offset: usize| {
+        let line = line_at(offset);
+        let column = index.column(text, offset);
+        for diagnostic in &mut diagnostics[from..] {
+            if diagnostic.line == line && diagnostic.column == 0 {
+                diagnostic.column = column;
+            }
+        }
+    };
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut code: Option<CodeState> = None;
@@ -93,7 +104,9 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                 Event::Text(t) => state.text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let Some(state) = code.take() else { continue };
+                    let (from, start) = (out.diagnostics.len(), state.start);
                     let html = code_block(state, &line_at, &mut out, resolver);
+                    set_column(&mut out.diagnostics, from, start);
                     events.push(Event::Html(html.into()));
                 }
                 _ => {}
@@ -167,7 +180,9 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                 id,
             }) => {
                 let line = line_at(range.start);
+                let from = out.diagnostics.len();
                 let dest = resolver.image(&dest_url, line, &mut out.diagnostics);
+                set_column(&mut out.diagnostics, from, range.start);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.map(CowStr::from).unwrap_or(dest_url),
@@ -182,7 +197,9 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                 id,
             }) => {
                 let line = line_at(range.start);
+                let from = out.diagnostics.len();
                 let dest = resolver.link(&dest_url, line, &mut out.diagnostics);
+                set_column(&mut out.diagnostics, from, range.start);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest.map(CowStr::from).unwrap_or(dest_url),
@@ -232,11 +249,9 @@ fn code_block(
                 }
                 Err(error) => {
                     let at = line + error.body_line;
-                    out.diagnostics.push(Diagnostic::error(
-                        file,
-                        at,
-                        format!("`{word}`: {}", error.message),
-                    ));
+                    let mut diagnostic = Diagnostic::error(file, at, format!("`{word}`: {}", error.message));
+                    diagnostic.column = error.column;
+                    out.diagnostics.push(diagnostic);
                     action::error_markup(&word, at, &error.message, &state.text)
                 }
             }

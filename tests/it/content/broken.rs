@@ -27,11 +27,11 @@ fn text_output_names_file_and_line_of_each_mistake() {
     let (code, stdout, stderr) = check(&[dir.to_str().expect("path")]);
     assert_eq!(code, 1, "{stdout}\n{stderr}");
     let expect = [
-        format!("{PAGE}:7:0: error: unknown action type `terminal:exec`"),
-        format!("{PAGE}:12:0: error: `terminal:execute`: invalid YAML"),
-        format!("{PAGE}:15:0: warning: image not found: missing.png"),
+        format!("{PAGE}:7:1: error: unknown action type `terminal:exec`"),
+        format!("{PAGE}:12:10: error: `terminal:execute`: invalid YAML"),
+        format!("{PAGE}:15:1: warning: image not found: missing.png"),
         format!("{PAGE}:17:0: warning: undefined variable `no_such_variable`"),
-        format!("{PAGE}:19:0: warning: broken link: 02-nope.md"),
+        format!("{PAGE}:19:10: warning: broken link: 02-nope.md"),
     ];
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), expect.len(), "{stdout}");
