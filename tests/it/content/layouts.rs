@@ -215,3 +215,63 @@ fn empty_folder_is_an_error_not_a_crash() {
     assert!(workshop.pages.is_empty());
     assert!(diagnostics.iter().any(|d| d.severity == Severity::Error));
 }
+
+#[test]
+fn odd_input_never_panics() {
+    let nasty = [
+        "{{",
+        "{%",
+        "{{<",
+        "{{% param",
+        "{{< note >}}",
+        "{{< /note >}}",
+        "{% if %}",
+        "{% endif %}",
+        "{% raw %}",
+        "```terminal:execute\n",
+        "```\n",
+        "~~~execute\n",
+        "---\n",
+        "+++\n",
+        "%",
+        "%x%",
+        "é",
+        "%é",
+        "[x](%é)",
+        "![](../../..)",
+        "# ",
+        "{{ x | }}",
+        "{{ 'a }}",
+        "{% case %}{% when %}",
+        "\u{feff}",
+        "\r\n",
+        "<div>",
+        "[^1]",
+        "| a |\n|---|",
+        "{% include %}",
+        "{{</* x",
+    ];
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "workshop/workshop.yaml", "modules:\n  activate: [a, b]\n");
+    let mut seed: u64 = 7;
+    for round in 0..200 {
+        let mut text = String::new();
+        for _ in 0..12 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(nasty[(seed >> 33) as usize % nasty.len()]);
+            if seed & 1 == 0 {
+                text.push('\n');
+            }
+        }
+        write(root, "workshop/content/a.md", &text);
+        write(root, "workshop/content/b.adoc", &text);
+        let hugo = root.join("hugo");
+        write(&hugo, "workshop/content/p.md", &text);
+        let _ = load_workshop(root, &Variables::new());
+        let _ = load_workshop(&hugo, &Variables::new());
+        let _ = round;
+    }
+}
