@@ -17,17 +17,25 @@ pub fn run(args: &CheckArgs) -> u8 {
         eprintln!("error: {}: not a readable directory", args.dir.display());
         return 2;
     }
+    let started = std::time::Instant::now();
     let (workshop, diagnostics) = load_workshop(&args.dir, &session.vars);
+    let elapsed = started.elapsed();
     match args.format {
         CheckFormat::Text => {
             for diagnostic in &diagnostics {
                 println!("{diagnostic}");
             }
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
             eprintln!(
-                "{}: {} pages, {} diagnostics",
+                "{}: {} pages, {} errors, {} warnings, rendered in {:.1} ms",
                 workshop.title,
                 workshop.pages.len(),
-                diagnostics.len()
+                errors,
+                diagnostics.len() - errors,
+                elapsed.as_secs_f64() * 1000.0
             );
         }
         CheckFormat::Json => {
