@@ -115,6 +115,27 @@ pub fn expand(source: &str, vars: &Variables, first_line: u32) -> (Mapped, Vec<I
                 String::new()
             }
             "/pathway" => String::new(),
+            "ref" | "relref" => {
+                let target = positional
+                    .first()
+                    .map(|s| s.trim_matches('"').to_string())
+                    .unwrap_or_default();
+                page_url(&target)
+            }
+            "highlight" => {
+                let lang = positional.first().map(|s| s.trim_matches('"').to_string());
+                format!("```{}", lang.unwrap_or_default())
+            }
+            "/highlight" => "```".to_string(),
+            "figure" => {
+                let src = named("src").unwrap_or_default();
+                let alt = named("alt").or_else(|| named("caption")).unwrap_or_default();
+                let mut out = format!("![{}]({})", alt.replace(']', "\\]"), src.replace(' ', "%20"));
+                if let Some(caption) = named("caption") {
+                    out.push_str(&format!("<br><em>{}</em>", escape_html(&caption)));
+                }
+                out
+            }
             "copy" => vars::COPY_MARKER.to_string(),
             "baseurl" => "/workshop/content".to_string(),
             _ => {
@@ -137,6 +158,22 @@ pub fn expand(source: &str, vars: &Variables, first_line: u32) -> (Mapped, Vec<I
         });
     }
     (out, issues)
+}
+
+/// The URL of a page named like Hugo's `ref` shortcode does (`page.md`, `/dir/page`, `bundle/_index.md`).
+fn page_url(target: &str) -> String {
+    let (path, fragment) = match target.find('#') {
+        Some(i) => (&target[..i], &target[i..]),
+        None => (target, ""),
+    };
+    let mut key = path.trim_start_matches('/').trim_end_matches('/');
+    for suffix in ["/index.md", "/_index.md", ".md"] {
+        if let Some(stripped) = key.strip_suffix(suffix) {
+            key = stripped;
+            break;
+        }
+    }
+    format!("/workshop/content/{key}{fragment}")
 }
 
 fn find_open(text: &str) -> Option<usize> {
@@ -210,6 +247,20 @@ mod tests {
         assert_eq!(
             out.text,
             "<div class=\"admonition note\">\n<p class=\"admonition-title\">Tip</p>\n\n*x*\n\n</div>"
+        );
+    }
+
+    #[test]
+    fn builtin_ref_highlight_and_figure() {
+        let (out, issues) = expand(
+            "[x]({{< ref \"02-next.md#top\" >}}) [y]({{< relref \"/b/index.md\" >}})\n{{< highlight go >}}\nfunc(){}\n{{< /highlight >}}\n{{< figure src=\"a b.png\" alt=\"A\" >}}",
+            &vars(),
+            1,
+        );
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(
+            out.text,
+            "[x](/workshop/content/02-next#top) [y](/workshop/content/b)\n```go\nfunc(){}\n```\n![A](a%20b.png)"
         );
     }
 
