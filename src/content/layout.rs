@@ -229,6 +229,20 @@ fn classic_pages(
         },
     };
     let workshop_file = rel(root, &wdir.join("workshop.yaml"));
+    let workshop_text = std::fs::read_to_string(wdir.join("workshop.yaml")).unwrap_or_default();
+    // Line of an activated name in workshop.yaml (0 when not found).
+    let line_of = |name: &str| {
+        workshop_text
+            .lines()
+            .position(|l| {
+                l.trim_start()
+                    .trim_start_matches('-')
+                    .trim()
+                    .trim_matches(['"', '\''])
+                    == name
+            })
+            .map_or(0, |i| i as u32 + 1)
+    };
     let mut any_md = false;
     let mut any_adoc = false;
     for name in activate {
@@ -236,7 +250,7 @@ fn classic_pages(
         if modules_yaml.is_some() && entry.is_none() {
             diagnostics.push(Diagnostic::warning(
                 &workshop_file,
-                0,
+                line_of(&name),
                 format!("activated module `{name}` has no entry in modules.yaml: skipped"),
             ));
             continue;
@@ -252,7 +266,7 @@ fn classic_pages(
         } else {
             diagnostics.push(Diagnostic::warning(
                 &workshop_file,
-                0,
+                line_of(&name),
                 format!("module `{name}` has no content/{name}.md or .adoc: skipped"),
             ));
             continue;
@@ -279,6 +293,26 @@ fn classic_pages(
             kind,
             text,
         });
+    }
+    if wdir.join("config.js").is_file() {
+        diagnostics.push(Diagnostic::warning(
+            &rel(root, &wdir.join("config.js")),
+            0,
+            "config.js is not run by lectern; pass the variables it defines with --var NAME=VALUE",
+        ));
+    }
+    // Pages nobody activates are probably forgotten.
+    let mut files = Vec::new();
+    walk_pages(&layout.content_dir, &mut files, &["md", "adoc"]);
+    files.sort();
+    for file in files {
+        if !layout.entries.iter().any(|e| e.path == file) {
+            diagnostics.push(Diagnostic::warning(
+                &rel(root, &file),
+                0,
+                "page is not in the navigation: not activated, or no modules.yaml entry",
+            ));
+        }
     }
     layout.format = if any_adoc && !any_md {
         Format::Asciidoc
@@ -329,18 +363,25 @@ struct Candidate {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    walk_pages(dir, out, &["md", "markdown"]);
+}
+
+/// Files under `dir` (hidden entries skipped) whose extension is one of `extensions`.
+fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>, extensions: &[&str]) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         if path.is_dir() {
-            walk(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md" || e == "markdown") {
+            walk_pages(&path, out, extensions);
+        } else if path
+            .extension()
+            .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        {
             out.push(path);
         }
     }
