@@ -173,6 +173,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
         variables.insert("pathway_name".into(), pathway.clone());
     }
     let keys: HashSet<String> = layout.entries.iter().map(|e| e.key.clone()).collect();
+    let included = std::cell::RefCell::new(HashSet::new());
     let count = layout.entries.len();
     let mut pages = Vec::with_capacity(count);
     for (index, entry) in layout.entries.iter().enumerate() {
@@ -182,6 +183,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             static_dirs: &layout.static_dirs,
             keys: &keys,
             vars: &variables,
+            included: &included,
         };
         let (mut page, page_diags) = render_entry(entry, &ctx);
         diagnostics.extend(page_diags);
@@ -189,6 +191,22 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
         page.prev = index.checked_sub(1).map(|i| layout.entries[i].key.clone());
         page.next = layout.entries.get(index + 1).map(|e| e.key.clone());
         pages.push(page);
+    }
+    if layout.format != Format::Hugo {
+        // Classic pages nobody activates (or includes) are probably forgotten.
+        let mut files = Vec::new();
+        layout::walk_pages(&layout.content_dir, &mut files, &["md", "adoc"]);
+        files.sort();
+        let included = included.borrow();
+        for file in files {
+            if !layout.entries.iter().any(|e| e.path == file) && !included.contains(&file) {
+                diagnostics.push(Diagnostic::warning(
+                    &relative(root, &file),
+                    0,
+                    "page is not in the navigation: not activated, or no modules.yaml entry",
+                ));
+            }
+        }
     }
     if pages.is_empty() {
         diagnostics.push(Diagnostic::error(
@@ -222,6 +240,8 @@ struct PageContext<'a> {
     static_dirs: &'a [PathBuf],
     keys: &'a HashSet<String>,
     vars: &'a Variables,
+    /// Files pulled in by `{% include %}` (not forgotten pages).
+    included: &'a std::cell::RefCell<HashSet<PathBuf>>,
 }
 
 fn issues_to_diagnostics(file: &Path, issues: Vec<liquid::Issue>, out: &mut Vec<Diagnostic>) {
@@ -264,11 +284,25 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
         }
         PageKind::ClassicMarkdown | PageKind::ClassicAsciidoc => {
             let content_dir = ctx.content_dir.to_path_buf();
+            let included = ctx.included;
             let include = move |name: &str| {
-                let path = content_dir.join(name);
-                std::fs::read_to_string(&path)
-                    .or_else(|_| std::fs::read_to_string(path.with_extension("liquid")))
-                    .ok()
+                // Contained to the content folder: no absolute paths, no `..`.
+                let relative = Path::new(name);
+                if relative.is_absolute()
+                    || relative
+                        .components()
+                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+                {
+                    return None;
+                }
+                let path = content_dir.join(relative);
+                let found = [path.clone(), path.with_extension("liquid")]
+                    .into_iter()
+                    .find_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)));
+                found.map(|(p, text)| {
+                    included.borrow_mut().insert(p);
+                    text
+                })
             };
             let (templated, issues) = liquid::render(&entry.text, ctx.vars, &include, 1);
             issues_to_diagnostics(&file, issues, &mut diagnostics);

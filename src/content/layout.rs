@@ -301,19 +301,6 @@ fn classic_pages(
             "config.js is not run by lectern; pass the variables it defines with --var NAME=VALUE",
         ));
     }
-    // Pages nobody activates are probably forgotten.
-    let mut files = Vec::new();
-    walk_pages(&layout.content_dir, &mut files, &["md", "adoc"]);
-    files.sort();
-    for file in files {
-        if !layout.entries.iter().any(|e| e.path == file) {
-            diagnostics.push(Diagnostic::warning(
-                &rel(root, &file),
-                0,
-                "page is not in the navigation: not activated, or no modules.yaml entry",
-            ));
-        }
-    }
     layout.format = if any_adoc && !any_md {
         Format::Asciidoc
     } else {
@@ -367,7 +354,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Files under `dir` (hidden entries skipped) whose extension is one of `extensions`.
-fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>, extensions: &[&str]) {
+pub fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>, extensions: &[&str]) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -275,3 +275,52 @@ fn odd_input_never_panics() {
         let _ = round;
     }
 }
+
+#[test]
+fn includes_foreign_actions_and_action_errors_render_visibly() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "workshop/workshop.yaml", "modules:\n  activate: [page]\n");
+    write(root, "workshop/content/snippet.md", "included {{ who }}\n");
+    write(
+        root,
+        "workshop/content/page.md",
+        "{% assign who = 'text' %}{% include 'snippet.md' %}\n\n```mycorp:deploy\nx: 1\n```\n\n```section:begin\ntitle: [oops\n```\n",
+    );
+    let (workshop, diagnostics) = load_workshop(root, &Variables::new());
+    let page = &workshop.pages[0];
+    assert!(page.html.contains("included text"), "{}", page.html);
+    assert!(
+        page.html
+            .contains("<pre class=\"hl-code\"><code class=\"language-mycorp:deploy\">")
+            || page.html.contains("language-mycorp:deploy"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("class=\"lectern-action-error\" role=\"alert\" data-action-type=\"section:begin\" data-action-line=\"8\""), "{}", page.html);
+    let summary: Vec<(Severity, u32)> = diagnostics.iter().map(|d| (d.severity, d.line)).collect();
+    assert_eq!(
+        summary,
+        vec![(Severity::Warning, 3), (Severity::Error, 8)],
+        "{diagnostics:?}"
+    );
+}
+
+#[test]
+fn includes_stay_inside_the_content_folder() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "secret.md", "SECRET");
+    write(root, "workshop/workshop.yaml", "modules:\n  activate: [page]\n");
+    write(
+        root,
+        "workshop/content/page.md",
+        "{% include '../../secret.md' %}\n",
+    );
+    let (workshop, diagnostics) = load_workshop(root, &Variables::new());
+    assert!(!workshop.pages[0].html.contains("SECRET"));
+    assert!(
+        diagnostics.iter().any(|d| d.message.contains("not found")),
+        "{diagnostics:?}"
+    );
+}
