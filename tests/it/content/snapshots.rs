@@ -95,3 +95,11 @@ fn asciidoc_roles_and_percent_variables() {
         "exercises/01-sample-content"
     ));
 }
+
+#[test]
+fn classic_raw_blocks_keep_go_templates() {
+    insta::assert_snapshot!(snapshot(
+        "eduk8s-labs__lab-k8s-fundamentals",
+        "exercises/15-setting-up-database"
+    ));
+}
