@@ -3,6 +3,7 @@
 
 mod auth;
 mod proxy;
+mod services;
 mod session;
 mod terminal;
 
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use auth::AuthArgs;
 pub use proxy::ProxyArgs;
+pub use services::ServicesArgs;
 pub use session::SessionArgs;
 pub use terminal::TerminalArgs;
 
@@ -75,6 +77,9 @@ pub struct ServeArgs {
     /// Reverse proxy routes.
     #[command(flatten)]
     pub proxy: ProxyArgs,
+    /// Workshop services.
+    #[command(flatten)]
+    pub services: ServicesArgs,
 }
 
 /// `lectern check`.

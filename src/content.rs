@@ -5,6 +5,7 @@ pub mod asciidoc;
 pub mod definition;
 pub mod diagnostic;
 pub mod store;
+pub mod watch;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
