@@ -35,6 +35,12 @@ pub async fn serve(
     // The demo is extracted from the binary and never edited, so only a folder is watched.
     let watcher = (state.config.watch && !state.content.is_demo())
         .then(|| watch::spawn(state.content.clone(), state.events.clone(), WatchOptions::default()));
+    let events = state.events.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Event streams never end on their own; closing the bus lets the graceful drain finish.
+        events.close();
+    };
     let app = web::router(state);
     let served = axum::serve(
         listener,

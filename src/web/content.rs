@@ -82,6 +82,12 @@ fn page_index(workshop: &Workshop, path: &str) -> Option<usize> {
 /// A file under the content folder, a static folder, or beside a page's source.
 fn content_file(workshop: &Workshop, path: &str) -> Option<PathBuf> {
     let relative = safe_relative(path)?;
+    let hidden = relative
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
+        return None;
+    }
     let extension = relative.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
     if extension.is_some_and(|e| SOURCE_EXTENSIONS.contains(&e.as_str())) {
         return None;

@@ -27,10 +27,16 @@ pub fn routes() -> Router<AppState> {
 async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     // Subscribe before answering, so nothing published after the response starts is missed.
     let receiver = state.events.subscribe();
+    let closed = Box::pin(state.events.closed());
     let hello = stream::once(async { Ok(SseEvent::default().comment("connected")) });
-    let updates = stream::unfold(receiver, |mut receiver| async move {
+    let updates = stream::unfold((receiver, closed), |(mut receiver, mut closed)| async move {
         loop {
-            let event = match receiver.recv().await {
+            let received = tokio::select! {
+                biased;
+                () = &mut closed => return None,
+                received = receiver.recv() => received,
+            };
+            let event = match received {
                 Ok(event) => to_sse(&event),
                 Err(RecvError::Lagged(missed)) => {
                     tracing::debug!(missed, "event subscriber lagged; asking it to reload everything");
@@ -39,7 +45,7 @@ async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<
                 Err(RecvError::Closed) => return None,
             };
             if let Some(event) = event {
-                return Some((Ok(event), receiver));
+                return Some((Ok(event), (receiver, closed)));
             }
         }
     });

@@ -58,7 +58,7 @@ pub async fn upload_files(
     let form = receive(&state, &root, multipart, "files").await?;
     let directory = match form.directory.as_deref().map(str::trim) {
         None | Some("") => PathBuf::new(),
-        Some(directory) => safe_relative(directory)
+        Some(directory) => relative_path(directory)
             .ok_or_else(|| AppError::BadRequest(format!("directory {directory:?} must be a relative path")))?,
     };
     if form.files.is_empty() {
@@ -81,7 +81,7 @@ pub async fn upload_file(
     let mut form = receive(&state, &root, multipart, "file").await?;
     let path = form.path.as_deref().map(str::trim).unwrap_or_default();
     let relative =
-        safe_relative(path).ok_or_else(|| AppError::BadRequest(format!("path {path:?} must be a relative file path")))?;
+        relative_path(path).ok_or_else(|| AppError::BadRequest(format!("path {path:?} must be a relative file path")))?;
     let name = relative.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     check_name(&name)?;
     let file = match form.files.len() {
@@ -190,6 +190,14 @@ fn multipart_error(error: MultipartError, limit: u64) -> AppError {
     } else {
         AppError::BadRequest(format!("malformed upload: {}", error.body_text()))
     }
+}
+
+/// A client-supplied relative path: absolute paths are refused, like `..` (see `safe_relative`).
+fn relative_path(text: &str) -> Option<PathBuf> {
+    if text.starts_with('/') {
+        return None;
+    }
+    safe_relative(text)
 }
 
 /// Refuses names that are empty, `.`/`..`, too long, or contain separators, NUL or control characters.
