@@ -43,6 +43,7 @@ pub enum LogFormat {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // built once at start-up; size does not matter
 pub enum Command {
     /// Serve the learner dashboard for a workshop (the built-in demo when no DIR is given).
     Serve(ServeArgs),

@@ -33,8 +33,13 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let state = build_state(config)?;
     // The demo is extracted from the binary and never edited, so only a folder is watched.
-    let watcher = (state.config.watch && !state.content.is_demo())
-        .then(|| watch::spawn(state.content.clone(), state.events.clone(), WatchOptions::default()));
+    let watcher = (state.config.watch && !state.content.is_demo()).then(|| {
+        watch::spawn(
+            state.content.clone(),
+            state.events.clone(),
+            WatchOptions::default(),
+        )
+    });
     let events = state.events.clone();
     let shutdown = async move {
         shutdown.await;

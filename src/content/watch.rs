@@ -35,6 +35,8 @@ pub struct WatchOptions {
     pub debounce: Duration,
     /// Poll-fallback interval.
     pub poll_interval: Duration,
+    /// Use file-system events (off: polling only, as on file systems without events).
+    pub notify: bool,
 }
 
 impl Default for WatchOptions {
@@ -42,6 +44,7 @@ impl Default for WatchOptions {
         Self {
             debounce: Duration::from_millis(DEFAULT_DEBOUNCE_MS),
             poll_interval: Duration::from_millis(DEFAULT_POLL_MS),
+            notify: true,
         }
     }
 }
@@ -55,7 +58,11 @@ async fn run(store: ContentStore, events: EventBus, options: WatchOptions) {
     let root = store.root().to_path_buf();
     let (notify_tx, mut notify_rx) = mpsc::channel::<()>(1);
     // Kept alive for the life of this task: dropping it stops the notify thread.
-    let debouncer = start_notify(&root, options.debounce, notify_tx);
+    let debouncer = if options.notify {
+        start_notify(&root, options.debounce, notify_tx)
+    } else {
+        None
+    };
     let mut notify_alive = debouncer.is_some();
     let mut fingerprint = scan(&root).await;
     let mut ticker = tokio::time::interval(options.poll_interval);
@@ -103,8 +110,9 @@ fn start_notify(
     root: &Path,
     debounce: Duration,
     tx: mpsc::Sender<()>,
-) -> Option<notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>>
-{
+) -> Option<
+    notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
+> {
     let handler = move |result: DebounceEventResult| {
         let relevant = match result {
             Ok(events) => events.iter().any(|event| {
@@ -174,7 +182,12 @@ fn collect(dir: &Path, relative: &Path, depth: usize, out: &mut Vec<Entry>) {
             continue;
         };
         let child = relative.join(&name);
-        out.push((child.clone(), metadata.len(), mtime_nanos(&metadata), inode(&metadata)));
+        out.push((
+            child.clone(),
+            metadata.len(),
+            mtime_nanos(&metadata),
+            inode(&metadata),
+        ));
         if metadata.is_dir() {
             collect(&path, &child, depth + 1, out);
         }

@@ -88,14 +88,19 @@ fn content_file(workshop: &Workshop, path: &str) -> Option<PathBuf> {
     if hidden {
         return None;
     }
-    let extension = relative.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let extension = relative
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
     if extension.is_some_and(|e| SOURCE_EXTENSIONS.contains(&e.as_str())) {
         return None;
     }
     let jail = &workshop.root;
     let mut bases: Vec<PathBuf> = vec![workshop.content_dir.clone()];
     bases.extend(workshop.static_dirs.iter().cloned());
-    if let Some(found) = bases.iter().find_map(|base| contained_file(base, jail, &relative)) {
+    if let Some(found) = bases
+        .iter()
+        .find_map(|base| contained_file(base, jail, &relative))
+    {
         return Some(found);
     }
     // `{key}/image.png` → the image beside the page source.
@@ -109,7 +114,10 @@ fn content_file(workshop: &Workshop, path: &str) -> Option<PathBuf> {
         };
         let rest = components.as_path();
         let source_dir = workshop.root.join(&page.source);
-        if let Some(found) = source_dir.parent().and_then(|dir| contained_file(dir, jail, rest)) {
+        if let Some(found) = source_dir
+            .parent()
+            .and_then(|dir| contained_file(dir, jail, rest))
+        {
             return Some(found);
         }
     }
@@ -209,7 +217,9 @@ fn nav(prev: Option<&Page>, next: Option<&Page>, index: usize, total: usize) -> 
             escape(&page_url(&page.key)),
             escape(&page.title)
         ),
-        None => format!("<span class=\"lectern-nav-{rel} lectern-nav-disabled\" aria-disabled=\"true\">{label}</span>\n"),
+        None => format!(
+            "<span class=\"lectern-nav-{rel} lectern-nav-disabled\" aria-disabled=\"true\">{label}</span>\n"
+        ),
     };
     format!(
         "<nav class=\"lectern-page-nav\" aria-label=\"Pages\">\n{}<span class=\"lectern-page-count\">{} / {}</span>\n{}</nav>\n",

@@ -63,7 +63,9 @@ pub fn enabled(state: &AppState) -> Enabled {
 
 /// `$HOME`, when set.
 fn home_dir() -> Option<PathBuf> {
-    std::env::var_os("HOME").filter(|home| !home.is_empty()).map(PathBuf::from)
+    std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from)
 }
 
 /// `FILES_DIR`, else the demo's `exercises/`, else `$HOME`.
@@ -110,9 +112,10 @@ pub async fn serve_file(file: PathBuf, request: Request) -> Response {
         Err(never) => match never {},
     };
     let mut response = response.map(Body::new).into_response();
-    response
-        .headers_mut()
-        .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
@@ -157,8 +160,14 @@ mod tests {
 
     #[test]
     fn relative_paths_refuse_traversal() {
-        assert_eq!(safe_relative("a/b.png").as_deref(), Some(std::path::Path::new("a/b.png")));
-        assert_eq!(safe_relative("a//b/").as_deref(), Some(std::path::Path::new("a/b")));
+        assert_eq!(
+            safe_relative("a/b.png").as_deref(),
+            Some(std::path::Path::new("a/b.png"))
+        );
+        assert_eq!(
+            safe_relative("a//b/").as_deref(),
+            Some(std::path::Path::new("a/b"))
+        );
         assert!(safe_relative("../etc/passwd").is_none());
         assert!(safe_relative("a/../../b").is_none());
         assert!(safe_relative("./a").is_none());

@@ -29,9 +29,21 @@ pub fn write(root: &Path, relative: &str, text: &str) {
 
 /// A Hugo-layout workshop with three flat pages and a picture under `workshop/content/images/`.
 pub fn three_page_workshop(root: &Path) {
-    write(root, "workshop/content/01-first.md", "---\ntitle: First\n---\n\nThe first page.\n");
-    write(root, "workshop/content/02-second.md", "---\ntitle: Second\n---\n\nThe second page.\n");
-    write(root, "workshop/content/03-third.md", "---\ntitle: Third\n---\n\nThe third page.\n");
+    write(
+        root,
+        "workshop/content/01-first.md",
+        "---\ntitle: First\n---\n\nThe first page.\n",
+    );
+    write(
+        root,
+        "workshop/content/02-second.md",
+        "---\ntitle: Second\n---\n\nThe second page.\n",
+    );
+    write(
+        root,
+        "workshop/content/03-third.md",
+        "---\ntitle: Third\n---\n\nThe third page.\n",
+    );
     write(root, "workshop/content/images/logo.png", "\u{89}PNG fake");
 }
 
@@ -43,7 +55,9 @@ pub async fn serve_dir(root: &Path) -> TestServer {
 /// Sends `GET <raw target>` over a plain socket (so no client normalises `..` or `%2e%2e`) and returns
 /// the status code and the whole response text.
 pub async fn raw_get(server: &TestServer, target: &str) -> (u16, String) {
-    let mut socket = tokio::net::TcpStream::connect(server.addr).await.expect("connect");
+    let mut socket = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
     let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     socket.write_all(request.as_bytes()).await.expect("send");
     let mut response = Vec::new();
@@ -86,7 +100,10 @@ impl SseClient {
             .await
             .expect("events");
         assert_eq!(response.status(), 200);
-        let content_type = response.headers()["content-type"].to_str().expect("type").to_string();
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .to_string();
         assert!(content_type.starts_with("text/event-stream"), "{content_type}");
         Self {
             stream: Box::pin(response.bytes_stream()),
@@ -104,7 +121,9 @@ impl SseClient {
                     return Some(event);
                 }
             }
-            let chunk = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()??;
+            let chunk = tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .ok()??;
             self.buffer.push_str(&String::from_utf8_lossy(&chunk.ok()?));
         }
     }
@@ -157,7 +176,9 @@ pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         match part {
             Part::Text(name, value) => {
-                body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                );
                 body.extend_from_slice(value.as_bytes());
             }
             Part::File(name, file_name, content) => {

@@ -47,7 +47,11 @@ pub async fn run_test(State(state): State<AppState>, Path(name): Path<String>, b
     let request = match parse_request(&body) {
         Ok(request) => request,
         Err(message) => {
-            return (StatusCode::BAD_REQUEST, Json(json!({"success": false, "message": message}))).into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"success": false, "message": message})),
+            )
+                .into_response();
         }
     };
     let root = state.content.root().to_path_buf();
@@ -91,7 +95,11 @@ fn parse_request(body: &[u8]) -> Result<TestRequest, String> {
         .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
         .unwrap_or(DEFAULT_TIMEOUT_SECS)
         .min(MAX_TIMEOUT_SECS);
-    let form = value.get("form").cloned().filter(Value::is_object).unwrap_or_else(|| json!({}));
+    let form = value
+        .get("form")
+        .cloned()
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
     Ok(TestRequest {
         args,
         timeout: Duration::from_secs_f64(seconds),
@@ -148,13 +156,16 @@ async fn execute(name: &str, program: &FsPath, cwd: &FsPath, request: &TestReque
         let _ = stdin.write_all(form.as_bytes()).await;
     }
     let readers = [
-        child.stdout.take().map(|out| tokio::spawn(log_lines(name.to_string(), "stdout", out))),
-        child.stderr.take().map(|err| tokio::spawn(log_lines(name.to_string(), "stderr", err))),
+        child
+            .stdout
+            .take()
+            .map(|out| tokio::spawn(log_lines(name.to_string(), "stdout", out))),
+        child
+            .stderr
+            .take()
+            .map(|err| tokio::spawn(log_lines(name.to_string(), "stderr", err))),
     ];
-    let outcome = match tokio::time::timeout(request.timeout, child.wait()).await {
-        Ok(status) => Some(status),
-        Err(_) => None,
-    };
+    let outcome = tokio::time::timeout(request.timeout, child.wait()).await.ok();
     let result = match outcome {
         Some(Ok(status)) if status.success() => (true, "Test successfully completed".to_string()),
         Some(Ok(status)) if status.code().is_some() => (false, "Test failed to complete".to_string()),

@@ -9,8 +9,8 @@
 
 use std::path::{Path as FsPath, PathBuf};
 
-use axum::extract::{Multipart, State};
 use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, header};
 use tokio::io::AsyncWriteExt;
 
@@ -58,8 +58,9 @@ pub async fn upload_files(
     let form = receive(&state, &root, multipart, "files").await?;
     let directory = match form.directory.as_deref().map(str::trim) {
         None | Some("") => PathBuf::new(),
-        Some(directory) => relative_path(directory)
-            .ok_or_else(|| AppError::BadRequest(format!("directory {directory:?} must be a relative path")))?,
+        Some(directory) => relative_path(directory).ok_or_else(|| {
+            AppError::BadRequest(format!("directory {directory:?} must be a relative path"))
+        })?,
     };
     if form.files.is_empty() {
         return Err(AppError::BadRequest("no files in field \"files\"".to_string()));
@@ -80,9 +81,12 @@ pub async fn upload_file(
     let root = prepare(&state, &headers)?;
     let mut form = receive(&state, &root, multipart, "file").await?;
     let path = form.path.as_deref().map(str::trim).unwrap_or_default();
-    let relative =
-        relative_path(path).ok_or_else(|| AppError::BadRequest(format!("path {path:?} must be a relative file path")))?;
-    let name = relative.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let relative = relative_path(path)
+        .ok_or_else(|| AppError::BadRequest(format!("path {path:?} must be a relative file path")))?;
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     check_name(&name)?;
     let file = match form.files.len() {
         1 => form.files.remove(0),
@@ -116,11 +120,20 @@ fn too_large(limit: u64) -> AppError {
 }
 
 /// Reads every field; files (field `file_field`) go to temporary files in `root`.
-async fn receive(state: &AppState, root: &FsPath, mut multipart: Multipart, file_field: &str) -> Result<Form, AppError> {
+async fn receive(
+    state: &AppState,
+    root: &FsPath,
+    mut multipart: Multipart,
+    file_field: &str,
+) -> Result<Form, AppError> {
     let limit = state.config.services.upload_limit_bytes;
     let mut total: u64 = 0;
     let mut form = Form::default();
-    while let Some(field) = multipart.next_field().await.map_err(|e| multipart_error(e, limit))? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_error(e, limit))?
+    {
         let field_name = field.name().unwrap_or_default().to_string();
         if field_name == file_field {
             let name = field.file_name().unwrap_or_default().to_string();
@@ -216,11 +229,12 @@ fn check_name(name: &str) -> Result<(), AppError> {
 /// `root/relative`, created, whose real path must stay inside `root` (no symlink escape).
 fn target_dir(root: &FsPath, relative: &FsPath) -> Result<PathBuf, AppError> {
     let dir = root.join(relative);
-    std::fs::create_dir_all(&dir)
-        .map_err(|error| AppError::BadRequest(format!("cannot create folder {}: {error}", relative.display())))?;
-    let real = dir
-        .canonicalize()
-        .map_err(|error| AppError::BadRequest(format!("cannot resolve folder {}: {error}", relative.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|error| {
+        AppError::BadRequest(format!("cannot create folder {}: {error}", relative.display()))
+    })?;
+    let real = dir.canonicalize().map_err(|error| {
+        AppError::BadRequest(format!("cannot resolve folder {}: {error}", relative.display()))
+    })?;
     if !real.starts_with(root) {
         return Err(AppError::BadRequest(format!(
             "folder {} leads outside the uploads folder",
@@ -234,7 +248,12 @@ fn persist(temp: tempfile::NamedTempFile, target: &FsPath) -> Result<(), AppErro
     if target.is_dir() {
         return Err(AppError::Conflict(format!("{} is a folder", target.display())));
     }
-    temp.persist(target)
-        .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot save {}: {}", target.display(), error.error)))?;
+    temp.persist(target).map_err(|error| {
+        AppError::Internal(anyhow::anyhow!(
+            "cannot save {}: {}",
+            target.display(),
+            error.error
+        ))
+    })?;
     Ok(())
 }

@@ -12,7 +12,10 @@ fn demo_pages() -> Vec<(String, String)> {
         .filter(|name| name.starts_with("demo-workshop/workshop/content/") && name.ends_with(".md"))
         .map(|name| {
             let data = lectern::assets::get(&name).expect("embedded");
-            (name.to_string(), String::from_utf8(data.into_owned()).expect("utf-8"))
+            (
+                name.to_string(),
+                String::from_utf8(data.into_owned()).expect("utf-8"),
+            )
         })
         .collect()
 }
@@ -40,7 +43,10 @@ fn demo_shows_every_feature_family() {
         assert!(all.contains(family), "the demo lacks {family}");
     }
     for (name, text) in &pages {
-        assert!(text.starts_with("---\ntitle: "), "{name} has Hugo front matter with a title");
+        assert!(
+            text.starts_with("---\ntitle: "),
+            "{name} has Hugo front matter with a title"
+        );
     }
     let tests: Vec<_> = lectern::assets::Assets::iter()
         .filter(|name| name.starts_with("demo-workshop/workshop/examiner/tests/"))
@@ -52,7 +58,15 @@ fn demo_shows_every_feature_family() {
 async fn demo_is_served_without_a_folder() {
     let server = TestServer::start(Config::for_tests(WorkshopSource::Demo)).await;
     let client = http_client();
-    assert_eq!(client.get(server.url("/readyz")).send().await.expect("readyz").status(), 200);
+    assert_eq!(
+        client
+            .get(server.url("/readyz"))
+            .send()
+            .await
+            .expect("readyz")
+            .status(),
+        200
+    );
     let workshop: Value = client
         .get(server.url("/api/workshop"))
         .send()
@@ -73,7 +87,10 @@ async fn demo_is_served_without_a_folder() {
         .await
         .expect("body");
     assert!(html.contains("/static/instructions.js"), "{html}");
-    assert!(html.contains("/workshop/static/workshop-instructions.css"), "demo theme override: {html}");
+    assert!(
+        html.contains("/workshop/static/workshop-instructions.css"),
+        "demo theme override: {html}"
+    );
     let image = client
         .get(server.url(&format!("/workshop/content/{first}/images/lectern.svg")))
         .send()
@@ -82,7 +99,11 @@ async fn demo_is_served_without_a_folder() {
     assert_eq!(image.status(), 200);
     assert_eq!(image.headers()["content-type"], "image/svg+xml");
     // Services the demo's pages use.
-    let hello = client.get(server.url("/files/hello.txt")).send().await.expect("files");
+    let hello = client
+        .get(server.url("/files/hello.txt"))
+        .send()
+        .await
+        .expect("files");
     assert_eq!(hello.status(), 200);
     let marker = tempfile::NamedTempFile::new().expect("marker");
     let result: Value = client

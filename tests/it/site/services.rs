@@ -24,7 +24,8 @@ async fn downloads_are_served_from_the_files_folder_only() {
     write(files.path(), ".kube/config", "kubeconfig");
     let outside = tempfile::tempdir().expect("outside");
     write(outside.path(), "secret.txt", "TOP-SECRET");
-    std::os::unix::fs::symlink(outside.path().join("secret.txt"), files.path().join("link.txt")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), files.path().join("link.txt"))
+        .expect("symlink");
 
     let mut config = config_for(workshop.path());
     config.services.files = Some(true);
@@ -33,22 +34,51 @@ async fn downloads_are_served_from_the_files_folder_only() {
     let client = http_client();
     let a = client.get(server.url("/files/a.txt")).send().await.expect("a");
     assert_eq!(a.status(), 200);
-    assert!(a.headers()["content-type"].to_str().expect("type").starts_with("text/plain"));
+    assert!(
+        a.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/plain")
+    );
     assert_eq!(a.text().await.expect("body"), "file a");
-    let b = client.get(server.url("/files/sub/b.json")).send().await.expect("b");
+    let b = client
+        .get(server.url("/files/sub/b.json"))
+        .send()
+        .await
+        .expect("b");
     assert_eq!(b.headers()["content-type"], "application/json");
-    let kube = client.get(server.url("/files/.kube/config")).send().await.expect("kube");
+    let kube = client
+        .get(server.url("/files/.kube/config"))
+        .send()
+        .await
+        .expect("kube");
     assert_eq!(kube.status(), 200, "dot-folders are allowed, like the original");
-    let head = client.head(server.url("/files/a.txt")).send().await.expect("head");
+    let head = client
+        .head(server.url("/files/a.txt"))
+        .send()
+        .await
+        .expect("head");
     assert_eq!(head.status(), 200);
-    for path in ["/files/.hidden", "/files/link.txt", "/files/sub", "/files/missing.txt"] {
+    for path in [
+        "/files/.hidden",
+        "/files/link.txt",
+        "/files/sub",
+        "/files/missing.txt",
+    ] {
         let response = client.get(server.url(path)).send().await.expect("refused");
         assert_eq!(response.status(), 404, "{path}");
     }
-    for target in ["/files/../../../../etc/passwd", "/files/%2e%2e/%2e%2e/secret.txt", "/files/..%2f..%2fsecret.txt"] {
+    for target in [
+        "/files/../../../../etc/passwd",
+        "/files/%2e%2e/%2e%2e/secret.txt",
+        "/files/..%2f..%2fsecret.txt",
+    ] {
         let (status, text) = raw_get(&server, target).await;
         assert!(status == 404 || status == 400, "{target}: {status}");
-        assert!(!text.contains("root:") && !text.contains("TOP-SECRET"), "{target}");
+        assert!(
+            !text.contains("root:") && !text.contains("TOP-SECRET"),
+            "{target}"
+        );
     }
     server.stop().await;
 
@@ -57,7 +87,11 @@ async fn downloads_are_served_from_the_files_folder_only() {
     config.services.files = Some(false);
     config.services.files_dir = Some(files.path().to_path_buf());
     let server = TestServer::start(config).await;
-    let response = http_client().get(server.url("/files/a.txt")).send().await.expect("off");
+    let response = http_client()
+        .get(server.url("/files/a.txt"))
+        .send()
+        .await
+        .expect("off");
     assert_eq!(response.status(), 404);
     server.stop().await;
 }
@@ -85,7 +119,12 @@ fn listing(dir: &Path) -> Vec<String> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push(path.strip_prefix(dir).expect("prefix").to_string_lossy().into_owned());
+                out.push(
+                    path.strip_prefix(dir)
+                        .expect("prefix")
+                        .to_string_lossy()
+                        .into_owned(),
+                );
             }
         }
     }
@@ -109,21 +148,30 @@ async fn uploads_are_limited_sanitised_and_contained() {
     let (status, body) = post_multipart(
         &server,
         "/upload/files",
-        &[Part::File("files", "one.txt", b"first"), Part::File("files", "two.txt", b"second")],
+        &[
+            Part::File("files", "one.txt", b"first"),
+            Part::File("files", "two.txt", b"second"),
+        ],
     )
     .await;
     assert_eq!((status, body.as_str()), (200, "OK"));
     let (status, _) = post_multipart(
         &server,
         "/upload/files",
-        &[Part::File("files", "three.txt", b"third"), Part::Text("directory", "batch/inner")],
+        &[
+            Part::File("files", "three.txt", b"third"),
+            Part::Text("directory", "batch/inner"),
+        ],
     )
     .await;
     assert_eq!(status, 200, "directory after the files still applies");
     let (status, body) = post_multipart(
         &server,
         "/upload/file",
-        &[Part::Text("path", "single/notes.txt"), Part::File("file", "whatever.bin", b"notes")],
+        &[
+            Part::Text("path", "single/notes.txt"),
+            Part::File("file", "whatever.bin", b"notes"),
+        ],
     )
     .await;
     assert_eq!((status, body.as_str()), (200, "OK"));
@@ -138,7 +186,15 @@ async fn uploads_are_limited_sanitised_and_contained() {
     let (status, _) = post_multipart(&server, "/upload/files", &[Part::File("files", "big.bin", &big)]).await;
     assert_eq!(status, 413, "over LECTERN_UPLOAD_LIMIT");
 
-    for name in ["../evil.txt", "a/b.txt", "..", ".", "", "bad\\name.txt", "tab\there.txt"] {
+    for name in [
+        "../evil.txt",
+        "a/b.txt",
+        "..",
+        ".",
+        "",
+        "bad\\name.txt",
+        "tab\there.txt",
+    ] {
         let (status, _) = post_multipart(&server, "/upload/files", &[Part::File("files", name, b"x")]).await;
         assert_eq!(status, 400, "file name {name:?}");
     }
@@ -146,7 +202,10 @@ async fn uploads_are_limited_sanitised_and_contained() {
         let (status, _) = post_multipart(
             &server,
             "/upload/files",
-            &[Part::Text("directory", directory), Part::File("files", "x.txt", b"x")],
+            &[
+                Part::Text("directory", directory),
+                Part::File("files", "x.txt", b"x"),
+            ],
         )
         .await;
         assert_eq!(status, 400, "directory {directory:?}");
@@ -173,7 +232,11 @@ fn examiner_workshop(root: &Path) {
     three_page_workshop(root);
     let tests = "workshop/examiner/tests";
     write(root, &format!("{tests}/pass"), "#!/bin/sh\nexit 0\n");
-    write(root, &format!("{tests}/fail"), "#!/bin/sh\necho failing >&2\nexit 1\n");
+    write(
+        root,
+        &format!("{tests}/fail"),
+        "#!/bin/sh\necho failing >&2\nexit 1\n",
+    );
     write(
         root,
         &format!("{tests}/nested/args"),
@@ -213,9 +276,15 @@ async fn examiner_runs_tests_with_args_and_timeouts() {
 
     let (status, body) = examine(&server, "pass", json!({})).await;
     assert_eq!(status, 200);
-    assert_eq!(body, json!({"success": true, "message": "Test successfully completed"}));
+    assert_eq!(
+        body,
+        json!({"success": true, "message": "Test successfully completed"})
+    );
     let (_, body) = examine(&server, "fail", json!({"args": []})).await;
-    assert_eq!(body, json!({"success": false, "message": "Test failed to complete"}));
+    assert_eq!(
+        body,
+        json!({"success": false, "message": "Test failed to complete"})
+    );
     let (_, body) = examine(
         &server,
         "nested/args",
@@ -233,15 +302,31 @@ async fn examiner_runs_tests_with_args_and_timeouts() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(body["success"], false);
-    assert!(body["message"].as_str().expect("message").contains("timed out"), "{body}");
-    let pid: i32 = std::fs::read_to_string(&pid_file).expect("pid").trim().parse().expect("pid number");
+    assert!(
+        body["message"].as_str().expect("message").contains("timed out"),
+        "{body}"
+    );
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .expect("pid")
+        .trim()
+        .parse()
+        .expect("pid number");
     let deadline = tokio::time::Instant::now() + WAIT;
     while nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok() {
-        assert!(tokio::time::Instant::now() < deadline, "the test's child {pid} survived the timeout");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the test's child {pid} survived the timeout"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 
-    for name in ["missing", "not-executable", "../../../bin/true", "pass%20x", "nested"] {
+    for name in [
+        "missing",
+        "not-executable",
+        "../../../bin/true",
+        "pass%20x",
+        "nested",
+    ] {
         let (status, _) = examine(&server, name, json!({})).await;
         assert_eq!(status, 404, "{name}");
     }

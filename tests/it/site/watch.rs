@@ -31,7 +31,11 @@ async fn editing_a_page_sends_content_changed() {
     // Let the watcher take its first snapshot before editing.
     wait_for_watcher().await;
     let started = Instant::now();
-    write(dir.path(), "workshop/content/02-second.md", "---\ntitle: Second\n---\n\nEdited text.\n");
+    write(
+        dir.path(),
+        "workshop/content/02-second.md",
+        "---\ntitle: Second\n---\n\nEdited text.\n",
+    );
     let event = events
         .next_named("content-changed", WAIT)
         .await
@@ -49,7 +53,11 @@ async fn editing_a_page_sends_content_changed() {
         .expect("body");
     assert!(html.contains("Edited text."), "{html}");
     // A new page changes the navigation: every page is reported (an empty list).
-    write(dir.path(), "workshop/content/04-fourth.md", "---\ntitle: Fourth\n---\n\nNew.\n");
+    write(
+        dir.path(),
+        "workshop/content/04-fourth.md",
+        "---\ntitle: Fourth\n---\n\nNew.\n",
+    );
     let event = events
         .next_named("content-changed", WAIT)
         .await
@@ -97,7 +105,10 @@ async fn configmap_symlink_swap_is_seen() {
         .next_named("content-changed", WAIT)
         .await
         .expect("content-changed after the swap");
-    eprintln!("reload latency (ConfigMap symlink swap → SSE event): {:?}", started.elapsed());
+    eprintln!(
+        "reload latency (ConfigMap symlink swap → SSE event): {:?}",
+        started.elapsed()
+    );
     assert_eq!(changed_pages(&event.data), ["01-first"]);
     assert!(page().await.contains("Version B."));
     server.stop().await;
@@ -120,4 +131,54 @@ fn no_watch_flag_turns_watching_off() {
         panic!("serve expected");
     };
     assert!(Config::from_serve_args(&args).expect("config").watch);
+}
+
+#[tokio::test]
+async fn polling_alone_sees_a_configmap_swap() {
+    use lectern::content::ContentStore;
+    use lectern::content::watch::{self, WatchOptions};
+    use lectern::events::{Event, EventBus};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("mkdir");
+    configmap_version(&ws, "..2024_a", "---\ntitle: First\n---\n\nVersion A.\n");
+    std::os::unix::fs::symlink("..2024_a", ws.join("..data")).expect("..data");
+    std::os::unix::fs::symlink("..data/workshop", ws.join("workshop")).expect("workshop");
+    let (store, _) = ContentStore::load(ws.clone(), Default::default());
+    let events = EventBus::new();
+    let mut receiver = events.subscribe();
+    let options = WatchOptions {
+        notify: false,
+        ..WatchOptions::default()
+    };
+    let task = watch::spawn(store.clone(), events.clone(), options);
+    wait_for_watcher().await;
+    configmap_version(&ws, "..2024_b", "---\ntitle: First\n---\n\nVersion B.\n");
+    let started = Instant::now();
+    std::os::unix::fs::symlink("..2024_b", ws.join("..data_tmp")).expect("..data_tmp");
+    std::fs::rename(ws.join("..data_tmp"), ws.join("..data")).expect("swap");
+    let event = tokio::time::timeout(WAIT, receiver.recv())
+        .await
+        .expect("an event within the wait")
+        .expect("event");
+    eprintln!(
+        "reload latency (ConfigMap swap → event, polling only): {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        event,
+        Event::ContentChanged {
+            pages: vec!["01-first".to_string()]
+        }
+    );
+    let page = store
+        .current()
+        .pages
+        .iter()
+        .find(|p| p.key == "01-first")
+        .cloned()
+        .expect("page");
+    assert!(page.html.contains("Version B."));
+    task.abort();
 }
