@@ -303,3 +303,78 @@ async fn page_json(State(state): State<AppState>, Path(key): Path<String>) -> Re
         "actions": actions,
     })))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{content_file, page_index};
+    use crate::content::{Workshop, load_workshop};
+
+    fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// A rendered workshop whose first page is a bundle and which has a Hugo static folder, whatever the
+    /// renderer does with those itself.
+    fn workshop(root: &Path) -> Workshop {
+        write(
+            root,
+            "workshop/content/01-bundle.md",
+            "---\ntitle: Bundle\n---\n\nText.\n",
+        );
+        write(root, "workshop/content/bundle-src/pic.png", "png");
+        write(root, "workshop/static/logo.svg", "<svg/>");
+        let (mut workshop, _) = load_workshop(root, &Default::default());
+        workshop.static_dirs = vec![root.join("workshop/static")];
+        let page = workshop
+            .pages
+            .iter_mut()
+            .find(|p| p.key == "01-bundle")
+            .expect("page");
+        page.source = PathBuf::from("workshop/content/bundle-src/index.md");
+        workshop
+    }
+
+    #[test]
+    fn files_come_from_static_folders_and_beside_page_sources() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let workshop = workshop(dir.path());
+        let found = |path: &str| content_file(&workshop, path);
+        let real = |relative: &str| dir.path().join(relative).canonicalize().ok();
+        assert_eq!(
+            found("logo.svg"),
+            real("workshop/static/logo.svg"),
+            "Hugo static folder"
+        );
+        assert_eq!(
+            found("01-bundle/pic.png"),
+            real("workshop/content/bundle-src/pic.png"),
+            "beside the bundle's index.md"
+        );
+        assert_eq!(
+            found("01-bundle/logo.svg"),
+            None,
+            "static files are root-relative only"
+        );
+        assert_eq!(found("pic.png"), None, "not at the content root");
+        assert_eq!(found("01-bundle/../../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn page_urls_accept_the_usual_spellings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let workshop = workshop(dir.path());
+        for path in [
+            "01-bundle",
+            "01-bundle/",
+            "01-bundle.html",
+            "01-bundle/index.html",
+        ] {
+            assert_eq!(page_index(&workshop, path), Some(0), "{path}");
+        }
+        assert_eq!(page_index(&workshop, "01"), None);
+    }
+}
