@@ -248,6 +248,14 @@ fn persist(temp: tempfile::NamedTempFile, target: &FsPath) -> Result<(), AppErro
     if target.is_dir() {
         return Err(AppError::Conflict(format!("{} is a folder", target.display())));
     }
+    // Temporary files are created 0600; an upload is an ordinary file for the learner's tools.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     temp.persist(target).map_err(|error| {
         AppError::Internal(anyhow::anyhow!(
             "cannot save {}: {}",
