@@ -7,8 +7,11 @@
 //! systems that deliver no events at all. Entries whose names start with `.` (editor swap files, `.git`, the
 //! ConfigMap's own `..data` / `..2024_…` folders) are not scanned; they are reached through the symlinks that
 //! point into them.
+//!
+//! Events: the changed page keys; all pages (an empty list) when navigation changed or when only a file the
+//! pages use changed (an image, a theme override); nothing when a reload renders the same pages.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -64,25 +67,31 @@ async fn run(store: ContentStore, events: EventBus, options: WatchOptions) {
         None
     };
     let mut notify_alive = debouncer.is_some();
-    let mut fingerprint = scan(&root).await;
+    let mut snapshot = scan(&root).await;
     let mut ticker = tokio::time::interval(options.poll_interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tracing::info!(root = %root.display(), notify = notify_alive, "watching the workshop for changes");
     loop {
-        tokio::select! {
+        // The tree as it is before this reload: a change made while rendering differs from it, so the next
+        // poll (or event) renders again and nothing is missed.
+        let now = tokio::select! {
             message = notify_rx.recv(), if notify_alive => {
                 if message.is_none() {
                     notify_alive = false;
                     continue;
                 }
+                scan(&root).await
             }
             _ = ticker.tick() => {
                 let now = scan(&root).await;
-                if now == fingerprint {
+                if now == snapshot {
                     continue;
                 }
+                now
             }
-        }
+        };
+        let files = changed_files(&snapshot, &now);
+        snapshot = now;
         let reloading = store.clone();
         let reload = match tokio::task::spawn_blocking(move || reloading.reload()).await {
             Ok(reload) => reload,
@@ -91,18 +100,40 @@ async fn run(store: ContentStore, events: EventBus, options: WatchOptions) {
                 continue;
             }
         };
-        fingerprint = scan(&root).await;
         for diagnostic in &reload.diagnostics {
             tracing::warn!(%diagnostic, "workshop problem");
         }
         let pages = match reload.changes {
-            Changes::Nothing => continue,
             Changes::Pages(keys) => keys,
             Changes::Everything => Vec::new(),
+            // Same pages, but an image or stylesheet they use may have changed: reload them all.
+            Changes::Nothing if files.iter().any(|file| is_page_asset(&store, file)) => Vec::new(),
+            Changes::Nothing => continue,
         };
         tracing::info!(pages = ?pages, "workshop changed on disk");
         events.publish(Event::ContentChanged { pages });
     }
+}
+
+/// True for a file pages may show that is not itself a page source: under the content folder, a Hugo static
+/// folder or a theme folder (`workshop/theme`, `theme`). Changes elsewhere (`exercises/`, scripts) are not
+/// the instructions' business.
+fn is_page_asset(store: &ContentStore, file: &Path) -> bool {
+    let workshop = store.current();
+    let root = store.root();
+    if workshop.pages.iter().any(|page| page.source == file) {
+        return false;
+    }
+    let relative = |dir: &Path| dir.strip_prefix(root).map(Path::to_path_buf).unwrap_or_default();
+    let mut folders = vec![
+        relative(&workshop.content_dir),
+        PathBuf::from("workshop/theme"),
+        PathBuf::from("theme"),
+    ];
+    folders.extend(workshop.static_dirs.iter().map(|dir| relative(dir)));
+    folders
+        .iter()
+        .any(|folder| !folder.as_os_str().is_empty() && file.starts_with(folder))
 }
 
 /// Starts notify on `root`; `None` (with a warning) when the platform refuses, e.g. out of inotify watches.
@@ -142,27 +173,40 @@ fn start_notify(
     Some(debouncer)
 }
 
-/// Fingerprint of the tree under `root` (on a blocking thread).
-async fn scan(root: &Path) -> u64 {
+/// A snapshot of the tree under `root` (on a blocking thread).
+async fn scan(root: &Path) -> Snapshot {
     let root = root.to_path_buf();
-    tokio::task::spawn_blocking(move || fingerprint(&root))
+    tokio::task::spawn_blocking(move || snapshot(&root))
         .await
         .unwrap_or_default()
 }
 
-/// Hash of (relative path, size, mtime, inode) of every non-hidden entry, following symlinks.
-pub fn fingerprint(root: &Path) -> u64 {
-    let mut entries = Vec::new();
-    collect(root, Path::new(""), 0, &mut entries);
-    entries.sort();
-    let mut hasher = DefaultHasher::new();
-    entries.hash(&mut hasher);
-    hasher.finish()
+/// What the poll compares: relative path → (is a folder, size, mtime in ns, inode) of every non-hidden entry.
+pub type Snapshot = BTreeMap<PathBuf, (bool, u64, i128, u64)>;
+
+/// Takes a [`Snapshot`] of `root`, following symlinks.
+pub fn snapshot(root: &Path) -> Snapshot {
+    let mut out = Snapshot::new();
+    collect(root, Path::new(""), 0, &mut out);
+    out
 }
 
-type Entry = (PathBuf, u64, i128, u64);
+/// Files (not folders) added, removed or changed between two snapshots.
+pub fn changed_files(before: &Snapshot, after: &Snapshot) -> Vec<PathBuf> {
+    let changed = |(path, entry): (&PathBuf, &(bool, u64, i128, u64)), other: &Snapshot| {
+        (!entry.0 && other.get(path) != Some(entry)).then(|| path.clone())
+    };
+    let mut files: Vec<PathBuf> = before
+        .iter()
+        .filter_map(|item| changed(item, after))
+        .chain(after.iter().filter_map(|item| changed(item, before)))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
 
-fn collect(dir: &Path, relative: &Path, depth: usize, out: &mut Vec<Entry>) {
+fn collect(dir: &Path, relative: &Path, depth: usize, out: &mut Snapshot) {
     if depth > MAX_SCAN_DEPTH {
         return;
     }
@@ -182,13 +226,12 @@ fn collect(dir: &Path, relative: &Path, depth: usize, out: &mut Vec<Entry>) {
             continue;
         };
         let child = relative.join(&name);
-        out.push((
+        let is_dir = metadata.is_dir();
+        out.insert(
             child.clone(),
-            metadata.len(),
-            mtime_nanos(&metadata),
-            inode(&metadata),
-        ));
-        if metadata.is_dir() {
+            (is_dir, metadata.len(), mtime_nanos(&metadata), inode(&metadata)),
+        );
+        if is_dir {
             collect(&path, &child, depth + 1, out);
         }
     }

@@ -63,6 +63,35 @@ async fn editing_a_page_sends_content_changed() {
         .await
         .expect("content-changed for a new page");
     assert!(changed_pages(&event.data).is_empty(), "{event:?}");
+    // An image the pages show: same pages, but all of them reload.
+    write(
+        dir.path(),
+        "workshop/content/images/logo.png",
+        "\u{89}PNG changed",
+    );
+    let event = events
+        .next_named("content-changed", WAIT)
+        .await
+        .expect("content-changed for an image");
+    assert!(changed_pages(&event.data).is_empty(), "{event:?}");
+    // A learner's file outside the instructions is not an instructions change: the next event is the edit.
+    write(dir.path(), "exercises/notes.txt", "learner work");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    write(
+        dir.path(),
+        "workshop/content/01-first.md",
+        "---\ntitle: First\n---\n\nEdited first.\n",
+    );
+    let event = events
+        .next_named("content-changed", WAIT)
+        .await
+        .expect("content-changed for the first page");
+    assert_eq!(
+        changed_pages(&event.data),
+        ["01-first"],
+        "no event for exercises/"
+    );
+    drop(events);
     server.stop().await;
 }
 
