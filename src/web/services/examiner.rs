@@ -27,6 +27,10 @@ const MAX_TIMEOUT_SECS: f64 = 3600.0;
 const KILL_GRACE_MS: u64 = 2000;
 /// Output lines logged per stream and run.
 const MAX_LOGGED_LINES: usize = 200;
+/// Tests running at once; more wait their turn (a retrying page cannot fork-bomb the session).
+const MAX_CONCURRENT_TESTS: usize = 8;
+
+static RUNNING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_CONCURRENT_TESTS);
 
 /// The examiner test folders of a workshop that exist: `workshop/examiner/tests`, `examiner/tests`.
 pub fn test_dirs(root: &FsPath) -> Vec<PathBuf> {
@@ -59,6 +63,9 @@ pub async fn run_test(State(state): State<AppState>, Path(name): Path<String>, b
         return AppError::NotFound(format!("no examiner test {name:?}")).into_response();
     };
     let cwd = home_dir().filter(|home| home.is_dir()).unwrap_or(root);
+    let Ok(_permit) = RUNNING.acquire().await else {
+        return AppError::Unavailable("the examiner is shutting down".to_string()).into_response();
+    };
     let (success, message) = execute(&name, &program, &cwd, &request).await;
     Json(json!({"success": success, "message": message})).into_response()
 }
