@@ -28,8 +28,7 @@ async fn editing_a_page_sends_content_changed() {
     three_page_workshop(dir.path());
     let server = serve_dir(dir.path()).await;
     let mut events = SseClient::connect(&server).await;
-    // Let the watcher take its first snapshot before editing.
-    wait_for_watcher().await;
+    wait_for_watcher(&dir.path().join("workshop/content"), &mut events).await;
     let started = Instant::now();
     write(
         dir.path(),
@@ -123,7 +122,7 @@ async fn configmap_symlink_swap_is_seen() {
     };
     assert!(page().await.contains("Version A."));
     let mut events = SseClient::connect(&server).await;
-    wait_for_watcher().await;
+    wait_for_watcher(&ws.join("workshop/content"), &mut events).await;
     // What the kubelet does: write a new version folder, point a temporary link at it, rename it over `..data`.
     configmap_version(&ws, "..2024_b", "---\ntitle: First\n---\n\nVersion B.\n");
     let started = Instant::now();
@@ -143,9 +142,24 @@ async fn configmap_symlink_swap_is_seen() {
     server.stop().await;
 }
 
-/// The watcher starts with the server; give it a moment to arm (a bounded sleep, not an assertion).
-async fn wait_for_watcher() {
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+/// Waits until the watcher reports changes: writes a probe image under `content` until a `content-changed`
+/// arrives (bounded), then drains stragglers. Robust on a loaded machine, unlike a fixed sleep.
+async fn wait_for_watcher(content: &Path, events: &mut SseClient) {
+    let deadline = Instant::now() + WAIT;
+    let mut attempt = 0;
+    loop {
+        assert!(Instant::now() < deadline, "the watcher never reported a change");
+        attempt += 1;
+        write(content, "images/probe.png", &format!("probe {attempt}"));
+        if events
+            .next_named("content-changed", std::time::Duration::from_millis(1500))
+            .await
+            .is_some()
+        {
+            break;
+        }
+    }
+    while events.next(std::time::Duration::from_millis(500)).await.is_some() {}
 }
 
 #[test]
@@ -182,7 +196,21 @@ async fn polling_alone_sees_a_configmap_swap() {
         ..WatchOptions::default()
     };
     let task = watch::spawn(store.clone(), events.clone(), options);
-    wait_for_watcher().await;
+    // Armed once a probe image is reported (bounded), then drain stragglers.
+    let content = ws.join("workshop/content");
+    let deadline = Instant::now() + WAIT;
+    for attempt in 0.. {
+        assert!(Instant::now() < deadline, "the poller never reported a change");
+        write(&content, "images/probe.png", &format!("probe {attempt}"));
+        let wait = std::time::Duration::from_millis(2500);
+        if tokio::time::timeout(wait, receiver.recv()).await.is_ok() {
+            break;
+        }
+    }
+    while tokio::time::timeout(std::time::Duration::from_millis(1500), receiver.recv())
+        .await
+        .is_ok()
+    {}
     configmap_version(&ws, "..2024_b", "---\ntitle: First\n---\n\nVersion B.\n");
     let started = Instant::now();
     std::os::unix::fs::symlink("..2024_b", ws.join("..data_tmp")).expect("..data_tmp");
