@@ -3,6 +3,7 @@
 
 mod auth;
 mod proxy;
+mod services;
 mod session;
 mod terminal;
 
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use auth::AuthArgs;
 pub use proxy::ProxyArgs;
+pub use services::ServicesArgs;
 pub use session::SessionArgs;
 pub use terminal::TerminalArgs;
 
@@ -41,6 +43,7 @@ pub enum LogFormat {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // built once at start-up; size does not matter
 pub enum Command {
     /// Serve the learner dashboard for a workshop (the built-in demo when no DIR is given).
     Serve(ServeArgs),
@@ -75,6 +78,9 @@ pub struct ServeArgs {
     /// Reverse proxy routes.
     #[command(flatten)]
     pub proxy: ProxyArgs,
+    /// Workshop services.
+    #[command(flatten)]
+    pub services: ServicesArgs,
 }
 
 /// `lectern check`.

@@ -3,6 +3,7 @@
 
 mod auth;
 mod proxy;
+mod services;
 mod session;
 mod terminal;
 
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 
 pub use auth::AuthConfig;
 pub use proxy::ProxyConfig;
+pub use services::ServicesConfig;
 pub use session::SessionConfig;
 pub use terminal::TerminalConfig;
 
@@ -55,6 +57,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Reverse-proxy settings.
     pub proxy: ProxyConfig,
+    /// Workshop services (downloads, uploads, examiner).
+    pub services: ServicesConfig,
 }
 
 impl Config {
@@ -77,6 +81,7 @@ impl Config {
             terminal: TerminalConfig::from_args(&args.terminal)?,
             auth: AuthConfig::from_args(&args.auth, listen)?,
             proxy: ProxyConfig::from_args(&args.proxy)?,
+            services: ServicesConfig::from_args(&args.services)?,
         })
     }
 
@@ -91,6 +96,7 @@ impl Config {
             terminal: TerminalConfig::default(),
             auth: AuthConfig::default(),
             proxy: ProxyConfig::default(),
+            services: ServicesConfig::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod shortcodes;
 pub mod store;
 pub mod vars;
+pub mod watch;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,8 @@
 //! EventBus: a bounded broadcast of server-side events (content reloads, dashboard messages) to browsers.
 
-use tokio::sync::broadcast;
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, watch};
 
 /// Capacity of the broadcast channel (events); a browser that falls further behind gets a `Lagged` and reloads.
 const CAPACITY_EVENTS: usize = 256;
@@ -24,6 +26,8 @@ pub enum Event {
 #[derive(Debug, Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<Event>,
+    /// Flips to `true` when the server shuts down, so long-lived streams (SSE) end and the drain completes.
+    closed: Arc<watch::Sender<bool>>,
 }
 
 impl Default for EventBus {
@@ -36,7 +40,24 @@ impl EventBus {
     /// A new bus with no subscribers.
     pub fn new() -> Self {
         let (sender, _) = broadcast::channel(CAPACITY_EVENTS);
-        Self { sender }
+        let (closed, _) = watch::channel(false);
+        Self {
+            sender,
+            closed: Arc::new(closed),
+        }
+    }
+
+    /// Tells every stream to end (server shutdown).
+    pub fn close(&self) {
+        self.closed.send_replace(true);
+    }
+
+    /// Completes once [`EventBus::close`] has been called (immediately if it already was).
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut receiver = self.closed.subscribe();
+        async move {
+            let _ = receiver.wait_for(|closed| *closed).await;
+        }
     }
 
     /// Sends to every current subscriber; with none, the event is dropped.

@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use crate::auth::Auth;
 use crate::config::{Config, WorkshopSource};
 use crate::content::ContentStore;
+use crate::content::watch::{self, WatchOptions};
 use crate::events::EventBus;
 use crate::proxy::Proxy;
 use crate::terminal::TerminalHub;
@@ -31,25 +32,42 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let state = build_state(config)?;
+    // The demo is extracted from the binary and never edited, so only a folder is watched.
+    let watcher = (state.config.watch && !state.content.is_demo()).then(|| {
+        watch::spawn(
+            state.content.clone(),
+            state.events.clone(),
+            WatchOptions::default(),
+        )
+    });
+    let events = state.events.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Event streams never end on their own; closing the bus lets the graceful drain finish.
+        events.close();
+    };
     let app = web::router(state);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
-    .context("server failed")?;
-    Ok(())
+    .context("server failed");
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
+    served
 }
 
 /// Builds the shared state from the configuration.
 pub fn build_state(config: Config) -> anyhow::Result<AppState> {
     let config = Arc::new(config);
-    let root = match &config.workshop {
-        WorkshopSource::Dir(dir) => dir.clone(),
-        WorkshopSource::Demo => std::env::temp_dir().join("lectern-demo-workshop"),
+    let (content, diagnostics) = match &config.workshop {
+        WorkshopSource::Dir(dir) => ContentStore::load(dir.clone(), config.session.vars.clone()),
+        WorkshopSource::Demo => ContentStore::load_demo(config.session.vars.clone())
+            .context("cannot extract the demo workshop to a temporary folder")?,
     };
-    let (content, diagnostics) = ContentStore::load(root, config.session.vars.clone());
     for diagnostic in &diagnostics {
         tracing::warn!(%diagnostic, "workshop problem");
     }

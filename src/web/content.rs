@@ -1,23 +1,380 @@
-//! Instructions routes: `/workshop/content/...` pages and their files, and the page JSON API (site area).
+//! Instructions routes (site area): `/workshop/content/{key}` pages in an HTML shell, the files beside them
+//! (images, Hugo `static/`), `/workshop/static/` theme overrides, and the JSON API `/api/workshop[/pages/{key}]`.
+//!
+//! A page is served at `/workshop/content/{key}/` (Hugo's URL form; links use it) and also at `{key}`,
+//! `{key}.html` and `{key}/index.html`. Any other path is a file looked up, in order, in the content folder,
+//! the Hugo static folders, and beside the source of the page whose key prefixes the path (so `image.png` in a
+//! page bundle works from `{key}/`). Files never leave the workshop folder (see `services::contained_file`),
+//! page sources (`.md`, `.adoc`) and dot-files are not served.
 
+use std::path::{Path as FsPath, PathBuf};
+
+use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{Path, Request, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use serde_json::{Value, json};
 
+use super::services::{contained_file, safe_relative, serve_file};
 use super::{AppError, AppState};
+use crate::content::{Page, Workshop};
+
+/// Theme override files the shell links when the workshop has them.
+const OVERRIDE_CSS: &str = "workshop-instructions.css";
+const OVERRIDE_JS: &str = "workshop-instructions.js";
+/// Source extensions never served as files (the rendered page is the only view of a source).
+const SOURCE_EXTENSIONS: &[&str] = &["md", "markdown", "adoc", "asciidoc", "asc"];
 
 /// Content routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/workshop/content/{*key}", get(page))
+    Router::new()
+        .route("/workshop", get(|| async { Redirect::to("/workshop/content/") }))
+        .route("/workshop/", get(|| async { Redirect::to("/workshop/content/") }))
+        .route("/workshop/content", get(first_page))
+        .route("/workshop/content/", get(first_page))
+        .route("/workshop/content/{*path}", get(content))
+        .route("/workshop/static/{*path}", get(theme_file))
+        .route("/api/workshop", get(workshop_json))
+        .route("/api/workshop/pages/{*key}", get(page_json))
 }
 
-async fn page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Html<String>, AppError> {
+/// The canonical URL of a page.
+pub fn page_url(key: &str) -> String {
+    format!("/workshop/content/{key}/")
+}
+
+async fn first_page(State(state): State<AppState>) -> Result<Redirect, AppError> {
     let workshop = state.content.current();
-    let page = workshop
+    let first = workshop
+        .pages
+        .first()
+        .ok_or_else(|| AppError::NotFound("the workshop has no pages".to_string()))?;
+    Ok(Redirect::to(&page_url(&first.key)))
+}
+
+async fn content(State(state): State<AppState>, Path(path): Path<String>, request: Request) -> Response {
+    let workshop = state.content.current();
+    if let Some(index) = page_index(&workshop, &path) {
+        return page_shell(&workshop, index).into_response();
+    }
+    match content_file(&workshop, &path) {
+        Some(file) => serve_file(file, request).await,
+        None => AppError::NotFound(format!("/workshop/content/{path}")).into_response(),
+    }
+}
+
+/// The page a request path names: `key`, `key/`, `key.html`, `key/index.html`.
+fn page_index(workshop: &Workshop, path: &str) -> Option<usize> {
+    let trimmed = path.trim_end_matches('/');
+    let candidates = [
+        Some(trimmed),
+        trimmed.strip_suffix("/index.html"),
+        trimmed.strip_suffix(".html"),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find_map(|key| workshop.pages.iter().position(|page| page.key == key))
+}
+
+/// A file under the content folder, a static folder, or beside a page's source.
+fn content_file(workshop: &Workshop, path: &str) -> Option<PathBuf> {
+    let relative = safe_relative(path)?;
+    let hidden = relative
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
+        return None;
+    }
+    let extension = relative
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if extension.is_some_and(|e| SOURCE_EXTENSIONS.contains(&e.as_str())) {
+        return None;
+    }
+    let jail = &workshop.root;
+    let mut bases: Vec<PathBuf> = vec![workshop.content_dir.clone()];
+    bases.extend(workshop.static_dirs.iter().cloned());
+    if let Some(found) = bases
+        .iter()
+        .find_map(|base| contained_file(base, jail, &relative))
+    {
+        return Some(found);
+    }
+    // `{key}/image.png` → the image beside the page source.
+    let mut prefix = PathBuf::new();
+    let mut components = relative.components();
+    while let Some(component) = components.next() {
+        prefix.push(component);
+        let key = prefix.to_string_lossy();
+        let Some(page) = workshop.pages.iter().find(|page| page.key == key) else {
+            continue;
+        };
+        let rest = components.as_path();
+        let source_dir = workshop.root.join(&page.source);
+        if let Some(found) = source_dir
+            .parent()
+            .and_then(|dir| contained_file(dir, jail, rest))
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Folders searched for `/workshop/static/…` (theme overrides), in order.
+fn theme_dirs(workshop: &Workshop) -> Vec<PathBuf> {
+    let mut dirs = vec![
+        workshop.root.join("workshop").join("theme"),
+        workshop.root.join("theme"),
+    ];
+    dirs.extend(workshop.static_dirs.iter().cloned());
+    dirs
+}
+
+fn theme_lookup(workshop: &Workshop, relative: &FsPath) -> Option<PathBuf> {
+    theme_dirs(workshop)
+        .iter()
+        .find_map(|dir| contained_file(dir, &workshop.root, relative))
+}
+
+async fn theme_file(State(state): State<AppState>, Path(path): Path<String>, request: Request) -> Response {
+    let workshop = state.content.current();
+    let relative = path.strip_prefix("theme/").unwrap_or(&path);
+    match safe_relative(relative).and_then(|relative| theme_lookup(&workshop, &relative)) {
+        Some(file) => serve_file(file, request).await,
+        None => AppError::NotFound(format!("/workshop/static/{path}")).into_response(),
+    }
+}
+
+/// The full HTML document of page `index`.
+fn page_shell(workshop: &Workshop, index: usize) -> Response {
+    let page = &workshop.pages[index];
+    let prev = index.checked_sub(1).and_then(|i| workshop.pages.get(i));
+    let next = workshop.pages.get(index + 1);
+    let has_css = theme_lookup(workshop, FsPath::new(OVERRIDE_CSS)).is_some();
+    let has_js = theme_lookup(workshop, FsPath::new(OVERRIDE_JS)).is_some();
+    let mut out = String::with_capacity(page.html.len() + 2048);
+    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<meta name=\"generator\" content=\"lectern\">\n");
+    out.push_str(&format!(
+        "<title>{} — {}</title>\n",
+        escape(&page.title),
+        escape(&workshop.title)
+    ));
+    out.push_str("<link rel=\"stylesheet\" href=\"/static/instructions.css\">\n");
+    if has_css {
+        out.push_str(&format!(
+            "<link rel=\"stylesheet\" href=\"/workshop/static/{OVERRIDE_CSS}\">\n"
+        ));
+    }
+    out.push_str("</head>\n");
+    out.push_str(&format!(
+        "<body class=\"lectern-instructions\" data-page-key=\"{}\" data-prev-page=\"{}\" data-next-page=\"{}\" \
+         data-page-number=\"{}\" data-pages-total=\"{}\" data-workshop-title=\"{}\">\n",
+        escape(&page.key),
+        prev.map(|p| escape(&p.key)).unwrap_or_default(),
+        next.map(|p| escape(&p.key)).unwrap_or_default(),
+        index + 1,
+        workshop.pages.len(),
+        escape(&workshop.title),
+    ));
+    out.push_str("<header class=\"lectern-page-header\">\n");
+    out.push_str(&nav(prev, next, index, workshop.pages.len()));
+    out.push_str("</header>\n<main class=\"lectern-page\" id=\"lectern-page\">\n");
+    out.push_str(&format!(
+        "<h1 class=\"lectern-page-title\">{}</h1>\n<section class=\"lectern-page-content page-content\">\n",
+        escape(&page.title)
+    ));
+    out.push_str(&page.html);
+    out.push_str("\n</section>\n</main>\n<footer class=\"lectern-page-footer\">\n");
+    if let Some(next) = next {
+        out.push_str(&format!(
+            "<a class=\"lectern-continue\" rel=\"next\" href=\"{}\">Continue: {}</a>\n",
+            escape(&page_url(&next.key)),
+            escape(&next.title)
+        ));
+    } else {
+        out.push_str("<p class=\"lectern-last-page\">This is the last page.</p>\n");
+    }
+    out.push_str("</footer>\n<script src=\"/static/instructions.js\" defer></script>\n");
+    if has_js {
+        out.push_str(&format!(
+            "<script src=\"/workshop/static/{OVERRIDE_JS}\" defer></script>\n"
+        ));
+    }
+    out.push_str("</body>\n</html>\n");
+    ([(header::CACHE_CONTROL, "no-cache")], Html(out)).into_response()
+}
+
+fn nav(prev: Option<&Page>, next: Option<&Page>, index: usize, total: usize) -> String {
+    let link = |page: Option<&Page>, rel: &str, label: &str| match page {
+        Some(page) => format!(
+            "<a class=\"lectern-nav-{rel}\" rel=\"{rel}\" href=\"{}\" title=\"{}\">{label}</a>\n",
+            escape(&page_url(&page.key)),
+            escape(&page.title)
+        ),
+        None => format!(
+            "<span class=\"lectern-nav-{rel} lectern-nav-disabled\" aria-disabled=\"true\">{label}</span>\n"
+        ),
+    };
+    format!(
+        "<nav class=\"lectern-page-nav\" aria-label=\"Pages\">\n{}<span class=\"lectern-page-count\">{} / {}</span>\n{}</nav>\n",
+        link(prev, "prev", "Previous"),
+        index + 1,
+        total,
+        link(next, "next", "Next"),
+    )
+}
+
+/// `&`, `<`, `>`, `"`, `'` as entities.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn neighbour_keys(workshop: &Workshop, index: usize) -> (Value, Value) {
+    let key = |i: Option<usize>| {
+        i.and_then(|i| workshop.pages.get(i))
+            .map_or(Value::Null, |p| Value::String(p.key.clone()))
+    };
+    (key(index.checked_sub(1)), key(Some(index + 1)))
+}
+
+async fn workshop_json(State(state): State<AppState>) -> Json<Value> {
+    let workshop = state.content.current();
+    let pages: Vec<Value> = workshop
         .pages
         .iter()
-        .find(|p| p.key == key)
-        .ok_or_else(|| AppError::NotFound(key.clone()))?;
-    Ok(Html(page.html.clone()))
+        .enumerate()
+        .map(|(index, page)| {
+            let (prev, next) = neighbour_keys(&workshop, index);
+            json!({
+                "key": page.key,
+                "title": page.title,
+                "source": page.source.to_string_lossy(),
+                "prev": prev,
+                "next": next,
+            })
+        })
+        .collect();
+    Json(json!({
+        "title": workshop.title,
+        "format": workshop.format.as_str(),
+        "pages": pages,
+        "first": workshop.pages.first().map(|p| p.key.clone()),
+    }))
+}
+
+async fn page_json(State(state): State<AppState>, Path(key): Path<String>) -> Result<Json<Value>, AppError> {
+    let workshop = state.content.current();
+    let key = key.trim_end_matches('/');
+    let index = workshop
+        .pages
+        .iter()
+        .position(|page| page.key == key)
+        .ok_or_else(|| AppError::NotFound(format!("no page {key:?}")))?;
+    let page = &workshop.pages[index];
+    let (prev, next) = neighbour_keys(&workshop, index);
+    let actions: Vec<Value> = page
+        .actions
+        .iter()
+        .map(|action| json!({"type": action.action_type, "line": action.line}))
+        .collect();
+    Ok(Json(json!({
+        "key": page.key,
+        "title": page.title,
+        "html": page.html,
+        "prev": prev,
+        "next": next,
+        "actions": actions,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{content_file, page_index};
+    use crate::content::{Workshop, load_workshop};
+
+    fn write(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    /// A rendered workshop whose first page is a bundle and which has a Hugo static folder, whatever the
+    /// renderer does with those itself.
+    fn workshop(root: &Path) -> Workshop {
+        write(
+            root,
+            "workshop/content/01-bundle.md",
+            "---\ntitle: Bundle\n---\n\nText.\n",
+        );
+        write(root, "workshop/content/bundle-src/pic.png", "png");
+        write(root, "workshop/static/logo.svg", "<svg/>");
+        let (mut workshop, _) = load_workshop(root, &Default::default());
+        workshop.static_dirs = vec![root.join("workshop/static")];
+        let page = workshop
+            .pages
+            .iter_mut()
+            .find(|p| p.key == "01-bundle")
+            .expect("page");
+        page.source = PathBuf::from("workshop/content/bundle-src/index.md");
+        workshop
+    }
+
+    #[test]
+    fn files_come_from_static_folders_and_beside_page_sources() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let workshop = workshop(dir.path());
+        let found = |path: &str| content_file(&workshop, path);
+        let real = |relative: &str| dir.path().join(relative).canonicalize().ok();
+        assert_eq!(
+            found("logo.svg"),
+            real("workshop/static/logo.svg"),
+            "Hugo static folder"
+        );
+        assert_eq!(
+            found("01-bundle/pic.png"),
+            real("workshop/content/bundle-src/pic.png"),
+            "beside the bundle's index.md"
+        );
+        assert_eq!(
+            found("01-bundle/logo.svg"),
+            None,
+            "static files are root-relative only"
+        );
+        assert_eq!(found("pic.png"), None, "not at the content root");
+        assert_eq!(found("01-bundle/../../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn page_urls_accept_the_usual_spellings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let workshop = workshop(dir.path());
+        for path in [
+            "01-bundle",
+            "01-bundle/",
+            "01-bundle.html",
+            "01-bundle/index.html",
+        ] {
+            assert_eq!(page_index(&workshop, path), Some(0), "{path}");
+        }
+        assert_eq!(page_index(&workshop, "01"), None);
+    }
 }

@@ -15,6 +15,9 @@ pub enum AppError {
     /// The request conflicts with the current state (e.g. input to an exited terminal).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The request body is over a configured limit (e.g. `LECTERN_UPLOAD_LIMIT`).
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// Temporarily unable to serve (e.g. too many terminals, input queue full).
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -29,6 +32,7 @@ impl IntoResponse for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");

@@ -1,6 +1,9 @@
-//! `/healthz` (process is up) and `/readyz` (workshop loaded): public, for Kubernetes probes.
+//! `/healthz` (process is up) and `/readyz` (workshop loaded with at least one page): public, for Kubernetes
+//! probes.
 
 use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 
 use super::AppState;
@@ -9,5 +12,13 @@ use super::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(|| async { "ready" }))
+        .route("/readyz", get(ready))
+}
+
+async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.content.current().pages.is_empty() {
+        (StatusCode::SERVICE_UNAVAILABLE, "no workshop pages loaded")
+    } else {
+        (StatusCode::OK, "ready")
+    }
 }

@@ -1,0 +1,29 @@
+//! Workshop-service flags (owned by the site area): downloads, uploads, examiner. Names follow the original.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Workshop services behind `/files/`, `/upload/` and `/examiner/`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServicesArgs {
+    /// Serve `GET /files/…` downloads (`true`/`false`; default: the workshop's `applications.files.enabled`).
+    #[arg(long, env = "ENABLE_FILES", value_name = "BOOL")]
+    pub enable_files: Option<bool>,
+    /// Folder served by `/files/` (default `$HOME`; relative paths are taken under `$HOME`).
+    #[arg(long, env = "FILES_DIR", value_name = "DIR")]
+    pub files_dir: Option<PathBuf>,
+    /// Accept `POST /upload/file(s)` (`true`/`false`; default: the workshop's `applications.uploads.enabled`).
+    #[arg(long, env = "ENABLE_UPLOADS", value_name = "BOOL")]
+    pub enable_uploads: Option<bool>,
+    /// Folder uploads are written to (default `$HOME/uploads`; relative paths are taken under `$HOME`).
+    #[arg(long, env = "UPLOADS_DIR", value_name = "DIR")]
+    pub uploads_dir: Option<PathBuf>,
+    /// Largest upload request in bytes; suffixes K, M, G (default 100M).
+    #[arg(long, env = "LECTERN_UPLOAD_LIMIT", value_name = "BYTES")]
+    pub upload_limit: Option<String>,
+    /// Run examiner tests at `POST /examiner/test/…` (`true`/`false`; default: on when the workshop has
+    /// `examiner/tests/` or says `applications.examiner.enabled`).
+    #[arg(long, env = "ENABLE_EXAMINER", value_name = "BOOL")]
+    pub enable_examiner: Option<bool>,
+}

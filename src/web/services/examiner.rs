@@ -1,0 +1,240 @@
+//! `POST /examiner/test/{name}`: runs the workshop's `examiner/tests/<name>` program with the request's `args`,
+//! the JSON `form` on stdin and a timeout, and answers `{"success": bool, "message": ..}` like the original.
+//!
+//! Fixes of the original (W24): exactly one response per run; on timeout the whole process group gets SIGTERM,
+//! then SIGKILL after a grace period, so shells and their children die too; output goes to the log (bounded)
+//! instead of a per-run file stream.
+
+use std::path::{Path as FsPath, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+use super::{AppError, AppState, enabled, home_dir};
+
+/// Timeout when the request gives none (or 0), seconds — the original's default.
+const DEFAULT_TIMEOUT_SECS: f64 = 15.0;
+/// Longest timeout accepted, seconds.
+const MAX_TIMEOUT_SECS: f64 = 3600.0;
+/// Time between SIGTERM and SIGKILL of a timed-out test, milliseconds.
+const KILL_GRACE_MS: u64 = 2000;
+/// Output lines logged per stream and run.
+const MAX_LOGGED_LINES: usize = 200;
+/// Tests running at once; more wait their turn (a retrying page cannot fork-bomb the session).
+const MAX_CONCURRENT_TESTS: usize = 8;
+
+static RUNNING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(MAX_CONCURRENT_TESTS);
+
+/// The examiner test folders of a workshop that exist: `workshop/examiner/tests`, `examiner/tests`.
+pub fn test_dirs(root: &FsPath) -> Vec<PathBuf> {
+    [
+        root.join("workshop").join("examiner").join("tests"),
+        root.join("examiner").join("tests"),
+    ]
+    .into_iter()
+    .filter(|dir| dir.is_dir())
+    .collect()
+}
+
+/// `POST /examiner/test/{name}`.
+pub async fn run_test(State(state): State<AppState>, Path(name): Path<String>, body: Bytes) -> Response {
+    if !enabled(&state).examiner {
+        return AppError::NotFound("the examiner is not enabled".to_string()).into_response();
+    }
+    let request = match parse_request(&body) {
+        Ok(request) => request,
+        Err(message) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"success": false, "message": message})),
+            )
+                .into_response();
+        }
+    };
+    let root = state.content.root().to_path_buf();
+    let Some(program) = find_test(&root, &name) else {
+        return AppError::NotFound(format!("no examiner test {name:?}")).into_response();
+    };
+    let cwd = home_dir().filter(|home| home.is_dir()).unwrap_or(root);
+    let Ok(_permit) = RUNNING.acquire().await else {
+        return AppError::Unavailable("the examiner is shutting down".to_string()).into_response();
+    };
+    let (success, message) = execute(&name, &program, &cwd, &request).await;
+    Json(json!({"success": success, "message": message})).into_response()
+}
+
+/// The parsed request body.
+#[derive(Debug)]
+struct TestRequest {
+    args: Vec<String>,
+    timeout: Duration,
+    form: Value,
+}
+
+fn parse_request(body: &[u8]) -> Result<TestRequest, String> {
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        serde_json::from_slice(body).map_err(|error| format!("Invalid request: {error}"))?
+    };
+    let invalid_args = || "Invalid arguments: must be an array of strings".to_string();
+    let args = match value.get("args") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(text) if !text.contains('\0') => Ok(text.clone()),
+                _ => Err(invalid_args()),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(invalid_args()),
+    };
+    let seconds = value
+        .get("timeout")
+        .and_then(Value::as_f64)
+        .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+        .unwrap_or(DEFAULT_TIMEOUT_SECS)
+        .min(MAX_TIMEOUT_SECS);
+    let form = value
+        .get("form")
+        .cloned()
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
+    Ok(TestRequest {
+        args,
+        timeout: Duration::from_secs_f64(seconds),
+        form,
+    })
+}
+
+/// The executable `name` inside one of the test folders (real path checked, so symlinks cannot escape).
+fn find_test(root: &FsPath, name: &str) -> Option<PathBuf> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._/:@+-".contains(c);
+    if name.is_empty() || !name.chars().all(allowed) {
+        return None;
+    }
+    let relative = super::safe_relative(name)?;
+    test_dirs(root).into_iter().find_map(|dir| {
+        let real = super::contained_file(&dir, &dir, &relative)?;
+        is_executable(&real).then_some(real)
+    })
+}
+
+#[cfg(unix)]
+fn is_executable(path: &FsPath) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &FsPath) -> bool {
+    path.is_file()
+}
+
+/// Runs the program; `(success, message)` with the original's messages.
+async fn execute(name: &str, program: &FsPath, cwd: &FsPath, request: &TestRequest) -> (bool, String) {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(&request.args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    #[cfg(unix)]
+    command.process_group(0);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(error) => {
+            tracing::warn!(test = name, %error, "examiner test failed to start");
+            return (false, "Test failed to execute".to_string());
+        }
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let form = request.form.to_string();
+        // A test that ignores stdin may exit first: a broken pipe is not an error.
+        let _ = stdin.write_all(form.as_bytes()).await;
+    }
+    let readers = [
+        child
+            .stdout
+            .take()
+            .map(|out| tokio::spawn(log_lines(name.to_string(), "stdout", out))),
+        child
+            .stderr
+            .take()
+            .map(|err| tokio::spawn(log_lines(name.to_string(), "stderr", err))),
+    ];
+    let outcome = tokio::time::timeout(request.timeout, child.wait()).await.ok();
+    let result = match outcome {
+        Some(Ok(status)) if status.success() => (true, "Test successfully completed".to_string()),
+        Some(Ok(status)) if status.code().is_some() => (false, "Test failed to complete".to_string()),
+        Some(Ok(_)) => (false, "Process killed or crashed".to_string()),
+        Some(Err(error)) => {
+            tracing::warn!(test = name, %error, "waiting for the examiner test failed");
+            (false, "Test failed to execute".to_string())
+        }
+        None => {
+            stop_group(&mut child).await;
+            tracing::warn!(test = name, timeout = ?request.timeout, "examiner test timed out");
+            (
+                false,
+                format!("Test timed out after {} seconds", request.timeout.as_secs_f64()),
+            )
+        }
+    };
+    // Children that kept the pipes open were in the group and are gone; do not wait long regardless.
+    for reader in readers.into_iter().flatten() {
+        let _ = tokio::time::timeout(Duration::from_secs(1), reader).await;
+    }
+    tracing::info!(test = name, success = result.0, message = %result.1, "examiner test finished");
+    result
+}
+
+/// SIGTERM to the process group, SIGKILL after the grace period, then reap.
+async fn stop_group(child: &mut tokio::process::Child) {
+    #[cfg(unix)]
+    if let Some(pid) = child.id().and_then(|pid| i32::try_from(pid).ok()) {
+        use nix::sys::signal::{Signal, killpg};
+        use nix::unistd::Pid;
+        let group = Pid::from_raw(pid);
+        let _ = killpg(group, Signal::SIGTERM);
+        if tokio::time::timeout(Duration::from_millis(KILL_GRACE_MS), child.wait())
+            .await
+            .is_ok()
+        {
+            // The leader is gone; make sure nothing it started survives.
+            let _ = killpg(group, Signal::SIGKILL);
+            return;
+        }
+        let _ = killpg(group, Signal::SIGKILL);
+    }
+    let _ = child.kill().await;
+}
+
+async fn log_lines(name: String, stream: &'static str, output: impl tokio::io::AsyncRead + Unpin) {
+    // Bytes, not `lines()`: invalid UTF-8 must not stop the draining (a full pipe would block the test).
+    let mut reader = BufReader::new(output);
+    let mut line = Vec::new();
+    let mut logged = 0;
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {
+                if logged < MAX_LOGGED_LINES {
+                    let text = String::from_utf8_lossy(&line);
+                    tracing::info!(test = %name, stream, "{}", text.trim_end());
+                    logged += 1;
+                }
+            }
+        }
+    }
+}
