@@ -1,1 +1,1 @@
-//! auth integration tests (real sockets, real files).
+//! auth integration tests (real sockets, the fake portal).
