@@ -149,7 +149,9 @@ impl Auth {
                     .take(32)
                     .map(char::from)
                     .collect();
-                tracing::warn!("no login token configured; log in by opening /?token={token} (LECTERN_LOGIN_TOKEN)");
+                tracing::warn!(
+                    "no login token configured; log in by opening /?token={token} (LECTERN_LOGIN_TOKEN)"
+                );
                 Some(token)
             }
             _ => None,
@@ -265,7 +267,11 @@ impl Auth {
                 staff: claims.staff,
             });
         }
-        let next = request.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+        let next = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string();
         let browser = request.method() == Method::GET
             && !upgrade
             && headers
@@ -295,8 +301,12 @@ impl Auth {
     fn basic_user(&self, headers: &HeaderMap) -> Option<String> {
         let (user, password) = self.inner.config.basic.as_ref()?;
         let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-        let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-        let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+        let encoded = value
+            .strip_prefix("Basic ")
+            .or_else(|| value.strip_prefix("basic "))?;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
         let text = String::from_utf8(decoded).ok()?;
         let (given_user, given_password) = text.split_once(':')?;
         let user_ok = given_user.as_bytes().ct_eq(user.as_bytes());
@@ -375,7 +385,10 @@ pub async fn security_headers(State(auth): State<Auth>, request: Request<Body>, 
             headers.insert(header::CONTENT_SECURITY_POLICY, value);
         }
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }

@@ -45,7 +45,10 @@ pub fn router(state: AppState) -> Router {
         .merge(proxy::routes())
         .fallback(proxy::fallback)
         // `layer`, not `route_layer`: the fallback is protected too.
-        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::require_login));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::require_login,
+        ));
     Router::new()
         .merge(health::routes())
         .merge(dashboard::public_routes())
@@ -53,8 +56,14 @@ pub fn router(state: AppState) -> Router {
         .merge(session::public_routes())
         .merge(protected)
         // Ingress hosts are dispatched before path routing (their own auth: none or session).
-        .layer(middleware::from_fn_with_state(state.clone(), proxy::ingress_dispatch))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            proxy::ingress_dispatch,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::security_headers,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())

@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cookie::{Cookie, CookieJar, Key, SameSite};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cookie::{Cookie, CookieJar, Key, SameSite};
 use http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha512};
@@ -32,7 +32,9 @@ pub struct LoginClaims {
 
 /// Seconds since the epoch now.
 pub fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Loads or creates the signing key.
@@ -48,9 +50,14 @@ fn read_or_create_key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
     match std::fs::read(path) {
         Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
-        Ok(_) => anyhow::bail!("cookie key file {} is too short (delete it to regenerate)", path.display()),
+        Ok(_) => anyhow::bail!(
+            "cookie key file {} is too short (delete it to regenerate)",
+            path.display()
+        ),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => return Err(error).with_context(|| format!("cannot read cookie key file {}", path.display())),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read cookie key file {}", path.display()));
+        }
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -142,11 +149,17 @@ fn base_cookie(config: &AuthConfig, name: String, value: String, max_age: u64) -
     cookie.set_http_only(true);
     cookie.set_secure(config.secure);
     // Framing from another site (FRAME_ANCESTORS) needs a cross-site cookie, which browsers only keep if Secure.
-    cookie.set_same_site(if config.frame_ancestors.is_empty() { SameSite::Lax } else { SameSite::None });
+    cookie.set_same_site(if config.frame_ancestors.is_empty() {
+        SameSite::Lax
+    } else {
+        SameSite::None
+    });
     if let Some(domain) = &config.cookie_domain {
         cookie.set_domain(domain.clone());
     }
-    cookie.set_max_age(Some(cookie::time::Duration::seconds(i64::try_from(max_age).unwrap_or(i64::MAX))));
+    cookie.set_max_age(Some(cookie::time::Duration::seconds(
+        i64::try_from(max_age).unwrap_or(i64::MAX),
+    )));
     cookie
 }
 

@@ -77,7 +77,9 @@ impl Portal {
         let config = |e: oauth2::url::ParseError| PortalError::Config(e.to_string());
         Ok(BasicClient::new(ClientId::new(self.settings.client_id.clone()))
             .set_client_secret(ClientSecret::new(self.settings.client_secret.0.clone()))
-            .set_auth_uri(AuthUrl::new(format!("{}/oauth2/authorize/", self.settings.portal_url)).map_err(config)?)
+            .set_auth_uri(
+                AuthUrl::new(format!("{}/oauth2/authorize/", self.settings.portal_url)).map_err(config)?,
+            )
             .set_token_uri(
                 TokenUrl::new(format!("{}/oauth2/token/", self.settings.portal_api_url)).map_err(config)?,
             )
@@ -109,7 +111,10 @@ impl Portal {
 
     /// Asks the portal whether the token's user may open `session`.
     pub async fn identity(&self, session: &str, token: &str) -> Result<Identity, PortalError> {
-        let url = format!("{}/workshops/session/{session}/authorize/", self.settings.portal_api_url);
+        let url = format!(
+            "{}/workshops/session/{session}/authorize/",
+            self.settings.portal_api_url
+        );
         let response = self
             .http
             .get(url)
@@ -135,7 +140,10 @@ impl Portal {
         token: &str,
         body: Option<serde_json::Value>,
     ) -> Result<serde_json::Value, PortalError> {
-        let url = format!("{}/workshops/session/{session}/{call}/", self.settings.portal_api_url);
+        let url = format!(
+            "{}/workshops/session/{session}/{call}/",
+            self.settings.portal_api_url
+        );
         let request = match body {
             Some(body) => self.http.post(url).json(&body),
             None => self.http.get(url),
@@ -146,7 +154,10 @@ impl Portal {
             .await
             .map_err(|error| PortalError::Request(format!("{call}: {error}")))?;
         if !response.status().is_success() {
-            return Err(PortalError::Request(format!("{call} answered {}", response.status())));
+            return Err(PortalError::Request(format!(
+                "{call} answered {}",
+                response.status()
+            )));
         }
         response
             .json()

@@ -130,7 +130,8 @@ impl AuthConfig {
         session: &SessionConfig,
     ) -> Result<Self, ConfigError> {
         let loopback = listen.ip().is_loopback();
-        let non_empty = |value: &Option<String>| value.as_deref().filter(|v| !v.is_empty()).map(str::to_string);
+        let non_empty =
+            |value: &Option<String>| value.as_deref().filter(|v| !v.is_empty()).map(str::to_string);
         let username = non_empty(&args.auth_username);
         let mode = match args.auth.as_deref() {
             Some("oauth") => AuthMode::OAuth,

@@ -84,7 +84,11 @@ impl Proxy {
         target: &Target,
         client: ClientInfo<'_>,
     ) -> Result<Response<Body>, ProxyError> {
-        let upstream_name = target.upstream.authority().map(|a| a.to_string()).unwrap_or_default();
+        let upstream_name = target
+            .upstream
+            .authority()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         match target.upstream.scheme_str() {
             Some("http") => {}
             Some("https") => {
@@ -92,7 +96,12 @@ impl Proxy {
                     "https upstreams are not supported (upstream {upstream_name}); use http inside the pod"
                 )));
             }
-            _ => return Err(ProxyError::Unsupported(format!("bad upstream {}", target.upstream))),
+            _ => {
+                return Err(ProxyError::Unsupported(format!(
+                    "bad upstream {}",
+                    target.upstream
+                )));
+            }
         }
         let upgrade = headers::requested_upgrade(request.headers());
         let client_upgrade = upgrade.as_ref().map(|_| hyper::upgrade::on(&mut request));
@@ -112,7 +121,12 @@ impl Proxy {
         if target.strip_authorization {
             headers.remove(header::AUTHORIZATION);
         }
-        headers::add_forwarded(headers, client.addr.map(|a| a.ip()), client.proto, host.as_deref());
+        headers::add_forwarded(
+            headers,
+            client.addr.map(|a| a.ip()),
+            client.proto,
+            host.as_deref(),
+        );
         match (target.host_header, &host) {
             (HostHeader::Keep, Some(host)) => {
                 if let Ok(value) = HeaderValue::from_str(host) {
@@ -144,7 +158,11 @@ impl Proxy {
                 });
             }
             Ok(Err(error)) => {
-                return Err(classify(&upstream_name, &error, self.config.connect_timeout.as_secs()));
+                return Err(classify(
+                    &upstream_name,
+                    &error,
+                    self.config.connect_timeout.as_secs(),
+                ));
             }
             Ok(Ok(response)) => response,
         };
@@ -175,10 +193,16 @@ impl Proxy {
             });
         }
         let (mut parts, body) = response.into_parts();
-        let upgrade_reply = if switching { parts.headers.get(header::UPGRADE).cloned() } else { None };
+        let upgrade_reply = if switching {
+            parts.headers.get(header::UPGRADE).cloned()
+        } else {
+            None
+        };
         headers::remove_hop_by_hop(&mut parts.headers);
         if let Some(protocol) = upgrade_reply {
-            parts.headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+            parts
+                .headers
+                .insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
             parts.headers.insert(header::UPGRADE, protocol);
         }
         parts.extensions.insert(Proxied);

@@ -23,7 +23,11 @@ pub fn requested_upgrade(headers: &HeaderMap) -> Option<HeaderValue> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|token| token.trim().eq_ignore_ascii_case("upgrade"));
-    if wants { headers.get(header::UPGRADE).cloned() } else { None }
+    if wants {
+        headers.get(header::UPGRADE).cloned()
+    } else {
+        None
+    }
 }
 
 /// Removes hop-by-hop headers, including those the `Connection` header names.
@@ -84,7 +88,12 @@ pub fn strip_cookies(headers: &mut HeaderMap, ours: &[&str]) {
 }
 
 /// Appends the client to `X-Forwarded-For` and sets `X-Forwarded-Proto`/`-Host` when a front proxy did not.
-pub fn add_forwarded(headers: &mut HeaderMap, client_ip: Option<std::net::IpAddr>, proto: &str, host: Option<&str>) {
+pub fn add_forwarded(
+    headers: &mut HeaderMap,
+    client_ip: Option<std::net::IpAddr>,
+    proto: &str,
+    host: Option<&str>,
+) {
     const XFF: HeaderName = HeaderName::from_static("x-forwarded-for");
     const XFP: HeaderName = HeaderName::from_static("x-forwarded-proto");
     const XFH: HeaderName = HeaderName::from_static("x-forwarded-host");
@@ -126,7 +135,10 @@ mod tests {
 
     #[test]
     fn strips_only_our_cookies() {
-        let mut headers = map(&[("cookie", "a=1; workshop-session-id=xyz; b=2"), ("cookie", "lectern-oauth=q")]);
+        let mut headers = map(&[
+            ("cookie", "a=1; workshop-session-id=xyz; b=2"),
+            ("cookie", "lectern-oauth=q"),
+        ]);
         strip_cookies(&mut headers, &["workshop-session-id", "lectern-oauth"]);
         assert_eq!(headers.get("cookie").unwrap(), "a=1; b=2");
         let mut only = map(&[("cookie", "workshop-session-id=xyz")]);

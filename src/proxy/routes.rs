@@ -57,7 +57,11 @@ impl IngressRule {
             name: name.to_ascii_lowercase(),
             protocol: protocol.to_string(),
             port,
-            path: def.path.clone().filter(|p| p.starts_with('/')).unwrap_or_else(|| "/".to_string()),
+            path: def
+                .path
+                .clone()
+                .filter(|p| p.starts_with('/'))
+                .unwrap_or_else(|| "/".to_string()),
             public: def.authentication.as_ref().is_some_and(|a| a.kind == "none"),
             change_origin: def.change_origin.unwrap_or(true) && !is_local(&host),
             headers: def
@@ -94,7 +98,10 @@ pub fn path_matches(filter: &str, path: &str) -> bool {
     if filter.ends_with('/') {
         return path.starts_with(filter) || path == filter.trim_end_matches('/');
     }
-    path == filter || path.strip_prefix(filter).is_some_and(|rest| rest.starts_with('/'))
+    path == filter
+        || path
+            .strip_prefix(filter)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// `localhost`, `127.0.0.1`, `::1` (upstreams inside the pod).
@@ -112,8 +119,10 @@ pub fn ingress_label<'h>(host: &'h str, session: &str, domain: &str) -> Option<&
         .filter(|&cut| host.is_char_boundary(cut))
         .and_then(|cut| {
             let (label, rest) = host.split_at(cut);
-            (rest.len() == domain.len() + 1 && rest[1..].eq_ignore_ascii_case(domain) && rest.starts_with('.'))
-                .then_some(label)
+            (rest.len() == domain.len() + 1
+                && rest[1..].eq_ignore_ascii_case(domain)
+                && rest.starts_with('.'))
+            .then_some(label)
         })?;
     if label.contains('.') {
         return None;
@@ -136,7 +145,11 @@ pub fn strip_port(host: &str) -> &str {
         return host.split_once(']').map_or(host, |(h, _)| &host[..h.len() + 1]);
     }
     host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host }
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
     })
 }
 
@@ -221,6 +234,9 @@ mod tests {
     #[test]
     fn substitution() {
         let vars = BTreeMap::from([("session_name".to_string(), "s1".to_string())]);
-        assert_eq!(substitute("x-$(session_name)-$(nope)-$(", &vars), "x-s1-$(nope)-$(");
+        assert_eq!(
+            substitute("x-$(session_name)-$(nope)-$(", &vars),
+            "x-s1-$(nope)-$("
+        );
     }
 }

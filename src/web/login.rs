@@ -48,7 +48,11 @@ fn redirect_uri(auth: &Auth, headers: &HeaderMap) -> Option<String> {
     valid.then(|| format!("{scheme}://{host}/oauth_callback"))
 }
 
-async fn handshake(State(state): State<AppState>, Query(query): Query<HandshakeQuery>, request: Request) -> Response {
+async fn handshake(
+    State(state): State<AppState>,
+    Query(query): Query<HandshakeQuery>,
+    request: Request,
+) -> Response {
     let auth = &state.auth;
     let Some(portal) = auth.portal().filter(|_| auth.config().mode == AuthMode::OAuth) else {
         return message_response(StatusCode::NOT_FOUND, "oauth login is not configured", true);
@@ -83,7 +87,11 @@ struct CallbackQuery {
     error: Option<String>,
 }
 
-async fn callback(State(state): State<AppState>, Query(query): Query<CallbackQuery>, request: Request) -> Response {
+async fn callback(
+    State(state): State<AppState>,
+    Query(query): Query<CallbackQuery>,
+    request: Request,
+) -> Response {
     let auth = &state.auth;
     let Some(portal) = auth.portal().filter(|_| auth.config().mode == AuthMode::OAuth) else {
         return message_response(StatusCode::NOT_FOUND, "oauth login is not configured", true);
@@ -113,7 +121,11 @@ async fn callback(State(state): State<AppState>, Query(query): Query<CallbackQue
     let (token, identity) = match login.await {
         Ok(found) => found,
         Err(PortalError::Forbidden) => {
-            return message_response(StatusCode::FORBIDDEN, "access forbidden: this session belongs to someone else", true);
+            return message_response(
+                StatusCode::FORBIDDEN,
+                "access forbidden: this session belongs to someone else",
+                true,
+            );
         }
         Err(error) => {
             tracing::error!(%error, "login with the portal failed");

@@ -41,8 +41,12 @@ pub async fn fallback(request: Request) -> AppError {
 /// login flow's own paths stay with lectern on every host.
 pub async fn ingress_dispatch(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let vars = &state.config.session.vars;
-    let session = vars.get("session_name").map_or(routes::DEFAULT_SESSION_NAME, String::as_str);
-    let domain = vars.get("ingress_domain").map_or(routes::DEFAULT_INGRESS_DOMAIN, String::as_str);
+    let session = vars
+        .get("session_name")
+        .map_or(routes::DEFAULT_SESSION_NAME, String::as_str);
+    let domain = vars
+        .get("ingress_domain")
+        .map_or(routes::DEFAULT_INGRESS_DOMAIN, String::as_str);
     let label = request
         .headers()
         .get(header::HOST)
@@ -96,8 +100,16 @@ fn ingress_rules(state: &AppState) -> Vec<IngressRule> {
     let definition = &workshop.definition;
     let mut rules = Vec::new();
     let builtins = [
-        ("editor", &state.config.proxy.editor, definition.applications.editor),
-        ("console", &state.config.proxy.console, definition.applications.console),
+        (
+            "editor",
+            &state.config.proxy.editor,
+            definition.applications.editor,
+        ),
+        (
+            "console",
+            &state.config.proxy.console,
+            definition.applications.console,
+        ),
     ];
     for (name, builtin, from_definition) in builtins {
         if builtin.enabled.or(from_definition).unwrap_or(false)
@@ -144,7 +156,10 @@ async fn forward_ingress(
     };
     let mut extra_headers = Vec::with_capacity(rule.headers.len());
     for (name, value) in &rule.headers {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             (Ok(name), Ok(value)) => extra_headers.push((name, value)),
             _ => tracing::warn!(ingress = %rule.name, header = %name, "skipping an invalid ingress header"),
         }
@@ -152,7 +167,11 @@ async fn forward_ingress(
     let target = Target {
         upstream,
         path_and_query: remainder(request.uri(), strip),
-        host_header: if rule.change_origin { HostHeader::Upstream } else { HostHeader::Keep },
+        host_header: if rule.change_origin {
+            HostHeader::Upstream
+        } else {
+            HostHeader::Keep
+        },
         extra_headers,
         strip_authorization,
     };
@@ -161,12 +180,26 @@ async fn forward_ingress(
 
 async fn editor(State(state): State<AppState>, request: Request) -> Response {
     let from_definition = state.content.current().definition.applications.editor;
-    builtin(&state, &state.config.proxy.editor, from_definition, "/editor", request).await
+    builtin(
+        &state,
+        &state.config.proxy.editor,
+        from_definition,
+        "/editor",
+        request,
+    )
+    .await
 }
 
 async fn console(State(state): State<AppState>, request: Request) -> Response {
     let from_definition = state.content.current().definition.applications.console;
-    builtin(&state, &state.config.proxy.console, from_definition, "/console", request).await
+    builtin(
+        &state,
+        &state.config.proxy.console,
+        from_definition,
+        "/console",
+        request,
+    )
+    .await
 }
 
 async fn builtin(
@@ -193,7 +226,11 @@ async fn port_redirect(Path(port): Path<String>) -> Response {
     Redirect::to(&format!("/port/{}/", port.trim_matches('/'))).into_response()
 }
 
-async fn port(State(state): State<AppState>, Path(params): Path<Vec<(String, String)>>, request: Request) -> Response {
+async fn port(
+    State(state): State<AppState>,
+    Path(params): Path<Vec<(String, String)>>,
+    request: Request,
+) -> Response {
     if !state.config.proxy.port_proxy {
         return AppError::NotFound("the any-port route is turned off".to_string()).into_response();
     }
@@ -222,7 +259,11 @@ async fn port(State(state): State<AppState>, Path(params): Path<Vec<(String, Str
 /// The request's path after its first `strip` bytes (at least `/`), plus its query.
 fn remainder(uri: &Uri, strip: usize) -> String {
     let path = uri.path().get(strip..).unwrap_or("");
-    let path = if path.starts_with('/') { path.to_string() } else { format!("/{path}") };
+    let path = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    };
     match uri.query() {
         Some(query) => format!("{path}?{query}"),
         None => path,
@@ -240,7 +281,13 @@ fn wants_html(headers: &HeaderMap) -> bool {
 async fn forward(state: &AppState, request: Request, target: &Target) -> Response {
     let html = wants_html(request.headers());
     let addr = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let proto = match state.config.session.vars.get("ingress_protocol").map(String::as_str) {
+    let proto = match state
+        .config
+        .session
+        .vars
+        .get("ingress_protocol")
+        .map(String::as_str)
+    {
         Some("https") => "https",
         _ => "http",
     };

@@ -72,7 +72,12 @@ async fn activity(State(state): State<AppState>, headers: HeaderMap) -> Response
     response
 }
 
-async fn relay(state: &AppState, headers: &HeaderMap, call: &str, body: Option<serde_json::Value>) -> Response {
+async fn relay(
+    state: &AppState,
+    headers: &HeaderMap,
+    call: &str,
+    body: Option<serde_json::Value>,
+) -> Response {
     let token = state.auth.login(headers).and_then(|claims| claims.token);
     let (Some(portal), Some(token)) = (state.auth.portal(), token) else {
         return Json(serde_json::json!({})).into_response();
@@ -82,7 +87,10 @@ async fn relay(state: &AppState, headers: &HeaderMap, call: &str, body: Option<s
         Ok(value) => Json(value).into_response(),
         Err(error) => {
             tracing::warn!(%error, call, "portal relay failed");
-            (StatusCode::BAD_GATEWAY, Json(serde_json::json!({ "error": format!("cannot reach the portal ({call})") })))
+            (
+                StatusCode::BAD_GATEWAY,
+                Json(serde_json::json!({ "error": format!("cannot reach the portal ({call})") })),
+            )
                 .into_response()
         }
     }

@@ -46,13 +46,27 @@ pub async fn oauth_login(server: &TestServer, path: &str) -> reqwest::Response {
     assert!(handshake.starts_with("/oauth_handshake?next="), "{handshake}");
     let to_portal = client.get(server.url(&handshake)).send().await.unwrap();
     assert_eq!(to_portal.status(), 302);
-    let state_cookie = to_portal.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let state_cookie = to_portal.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
     let back = client.get(&authorize).send().await.unwrap();
     assert_eq!(back.status(), 303, "portal redirects back");
     let callback = back.headers()["location"].to_str().unwrap().to_string();
-    assert!(callback.starts_with(&server.url("/oauth_callback?")), "{callback}");
-    client.get(&callback).header("cookie", state_cookie).send().await.unwrap()
+    assert!(
+        callback.starts_with(&server.url("/oauth_callback?")),
+        "{callback}"
+    );
+    client
+        .get(&callback)
+        .header("cookie", state_cookie)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The login cookie (`name=value`) a response sets.

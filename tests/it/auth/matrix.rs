@@ -130,7 +130,11 @@ async fn every_route_times_every_bad_credential_is_refused() {
                     request = request.header("cookie", cookie);
                 }
                 if *method == "POST" {
-                    let origin = if case == Case::WrongOrigin { "http://evil.example".to_string() } else { format!("http://{host}") };
+                    let origin = if case == Case::WrongOrigin {
+                        "http://evil.example".to_string()
+                    } else {
+                        format!("http://{host}")
+                    };
                     request = request.header("origin", origin).body("{}");
                 }
                 let response = request.send().await.unwrap();
@@ -141,7 +145,9 @@ async fn every_route_times_every_bad_credential_is_refused() {
                     .map(|l| l.to_str().unwrap().to_string())
                     .unwrap_or_default();
                 let body = response.text().await.unwrap();
-                let what = format!("{method} {host}{path} {case:?} accept={accept} → {status} {location} {body:.200}");
+                let what = format!(
+                    "{method} {host}{path} {case:?} accept={accept} → {status} {location} {body:.200}"
+                );
                 if case == Case::Valid {
                     if *proxied {
                         assert_eq!(status, 200, "{what}");
@@ -175,10 +181,16 @@ async fn every_route_times_every_bad_credential_is_refused() {
     ];
     for (host, path, proxied) in &ws_routes {
         for case in DENIED_CASES.into_iter().chain([Case::Valid]) {
-            let mut request = format!("ws://{}{path}", server.addr).into_client_request().unwrap();
+            let mut request = format!("ws://{}{path}", server.addr)
+                .into_client_request()
+                .unwrap();
             let headers = request.headers_mut();
             headers.insert("host", host.parse().unwrap());
-            let origin = if case == Case::WrongOrigin { "http://evil.example".to_string() } else { format!("http://{host}") };
+            let origin = if case == Case::WrongOrigin {
+                "http://evil.example".to_string()
+            } else {
+                format!("http://{host}")
+            };
             headers.insert("origin", origin.parse().unwrap());
             if let Some(cookie) = cookie_for(case, &cookies) {
                 headers.insert("cookie", cookie.parse().unwrap());

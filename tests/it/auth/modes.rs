@@ -19,17 +19,40 @@ async fn basic_mode_checks_credentials_and_strips_them() {
     let server = TestServer::start(config).await;
     let client = http_client();
     let url = server.url(&format!("/port/{}/x", up.port()));
-    let none = client.get(&url).header("accept", "text/html").send().await.unwrap();
+    let none = client
+        .get(&url)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(none.status(), 401);
-    assert!(none.headers()["www-authenticate"].to_str().unwrap().starts_with("Basic "));
+    assert!(
+        none.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic ")
+    );
     for (user, password) in [("learner", "wrong"), ("mallory", "pa:ss word"), ("", "")] {
-        let response = client.get(&url).basic_auth(user, Some(password)).send().await.unwrap();
+        let response = client
+            .get(&url)
+            .basic_auth(user, Some(password))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401, "{user}:{password}");
     }
-    let ok = client.get(&url).basic_auth("learner", Some("pa:ss word")).send().await.unwrap();
+    let ok = client
+        .get(&url)
+        .basic_auth("learner", Some("pa:ss word"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
     let echo: serde_json::Value = ok.json().await.unwrap();
-    assert!(echo["headers"].get("authorization").is_none(), "our credentials are not forwarded");
+    assert!(
+        echo["headers"].get("authorization").is_none(),
+        "our credentials are not forwarded"
+    );
     server.stop().await;
 }
 
@@ -42,19 +65,36 @@ async fn token_mode_exchanges_the_token_for_a_cookie() {
     config.auth.cookie_key = CookieKeySource::Secret(Secret(super::COOKIE_SECRET.into()));
     let server = TestServer::start(config).await;
     let client = http_client();
-    let wrong = client.get(server.url("/?token=nope")).header("accept", "text/html").send().await.unwrap();
+    let wrong = client
+        .get(server.url("/?token=nope"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), 401);
     assert!(wrong.text().await.unwrap().contains("login token"));
-    let right = client.get(server.url("/?token=the-login-token-123")).send().await.unwrap();
+    let right = client
+        .get(server.url("/?token=the-login-token-123"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(right.status(), 302);
     assert_eq!(right.headers()["location"], "/");
     assert_eq!(right.headers()["cache-control"], "no-store");
     let cookie = super::login_cookie(&right).expect("cookie");
-    let home = client.get(server.url("/")).header("cookie", &cookie).send().await.unwrap();
+    let home = client
+        .get(server.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(home.status(), 303, "/ redirects to the dashboard once logged in");
     let logout = client.get(server.url("/logout")).send().await.unwrap();
     let cleared = logout.headers()["set-cookie"].to_str().unwrap();
-    assert!(cleared.starts_with("workshop-session-id=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(
+        cleared.starts_with("workshop-session-id=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
     server.stop().await;
 }
 
@@ -63,10 +103,19 @@ async fn none_mode_still_checks_websocket_origin() {
     let up = upstream::start().await;
     let dir = workshop("{}");
     let server = TestServer::start(config(dir.path())).await;
-    let mut request = format!("ws://{}/port/{}/ws", server.addr, up.port()).into_client_request().unwrap();
-    request.headers_mut().insert("origin", "http://evil.example".parse().unwrap());
-    let error = tokio_tungstenite::connect_async(request).await.expect_err("cross-site upgrade");
-    assert!(matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 403), "{error:?}");
+    let mut request = format!("ws://{}/port/{}/ws", server.addr, up.port())
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("origin", "http://evil.example".parse().unwrap());
+    let error = tokio_tungstenite::connect_async(request)
+        .await
+        .expect_err("cross-site upgrade");
+    assert!(
+        matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 403),
+        "{error:?}"
+    );
     let post = http_client()
         .post(server.url("/terminal/api/1/paste"))
         .header("origin", "http://evil.example")
@@ -79,7 +128,11 @@ async fn none_mode_still_checks_websocket_origin() {
 }
 
 fn infer(args: AuthArgs, bind: [u8; 4]) -> Result<AuthConfig, lectern::config::ConfigError> {
-    AuthConfig::from_args(&args, std::net::SocketAddr::from((bind, 10080)), &SessionConfig::default())
+    AuthConfig::from_args(
+        &args,
+        std::net::SocketAddr::from((bind, 10080)),
+        &SessionConfig::default(),
+    )
 }
 
 #[test]
@@ -156,5 +209,8 @@ fn mode_inference_fails_closed() {
     )
     .unwrap();
     assert_eq!(star.mode, AuthMode::None);
-    assert!(star.insecure_none, "AUTH_USERNAME=* off loopback is flagged (loud warning at start)");
+    assert!(
+        star.insecure_none,
+        "AUTH_USERNAME=* off loopback is flagged (loud warning at start)"
+    );
 }

@@ -24,7 +24,10 @@ async fn owner_logs_in_and_lands_on_next() {
         .map(|v| v.to_str().unwrap().to_string())
         .collect::<Vec<_>>()
         .join("\n");
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Max-Age=86400"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Max-Age=86400"),
+        "{set}"
+    );
     // The cookie opens protected routes (the fallback answers 404 here, not 401).
     let page = http_client()
         .get(server.url("/no-such-page"))
@@ -69,7 +72,11 @@ async fn state_must_come_from_this_browser() {
     let dir = workshop("{}");
     let server = TestServer::start(oauth_config(dir.path(), &portal)).await;
     let client = http_client();
-    let to_portal = client.get(server.url("/oauth_handshake?next=/")).send().await.unwrap();
+    let to_portal = client
+        .get(server.url("/oauth_handshake?next=/"))
+        .send()
+        .await
+        .unwrap();
     let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
     let back = client.get(&authorize).send().await.unwrap();
     let callback = back.headers()["location"].to_str().unwrap().to_string();
@@ -99,11 +106,22 @@ async fn next_never_leaves_the_origin() {
             .send()
             .await
             .unwrap();
-        let state_cookie = to_portal.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let state_cookie = to_portal.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
         let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
         let back = client.get(&authorize).send().await.unwrap();
         let callback = back.headers()["location"].to_str().unwrap().to_string();
-        let done = client.get(&callback).header("cookie", state_cookie).send().await.unwrap();
+        let done = client
+            .get(&callback)
+            .header("cookie", state_cookie)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(done.status(), 302);
         assert_eq!(done.headers()["location"], expected, "next={next}");
     }
@@ -146,7 +164,8 @@ async fn logins_survive_a_restart_with_a_generated_key_file() {
     assert_eq!(page.status(), 404, "still logged in after a restart");
     restarted.stop().await;
     // Another key (another deployment) does not accept it.
-    config.auth.cookie_key = CookieKeySource::Secret(Secret("another-secret-of-at-least-32-characters".into()));
+    config.auth.cookie_key =
+        CookieKeySource::Secret(Secret("another-secret-of-at-least-32-characters".into()));
     let other = TestServer::start(config).await;
     let page = http_client()
         .get(other.url("/no-such-page"))

@@ -34,14 +34,22 @@ pub struct CodeServer {
 
 /// Starts code-server on a free loopback port and waits (at most 60 s) until it answers.
 pub async fn start_code_server(bin: &PathBuf) -> CodeServer {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dirs = tempfile::tempdir().unwrap();
     let folder = dirs.path().join("exercises");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("hello.txt"), "hello from the workshop\n").unwrap();
     let child = tokio::process::Command::new(bin)
         .args(["--auth", "none", "--bind-addr", &format!("127.0.0.1:{port}")])
-        .args(["--disable-telemetry", "--disable-update-check", "--disable-workspace-trust"])
+        .args([
+            "--disable-telemetry",
+            "--disable-update-check",
+            "--disable-workspace-trust",
+        ])
         .arg("--user-data-dir")
         .arg(dirs.path().join("data"))
         .arg("--extensions-dir")
@@ -55,12 +63,18 @@ pub async fn start_code_server(bin: &PathBuf) -> CodeServer {
         .expect("spawn code-server");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        if let Ok(response) = http_client().get(format!("http://127.0.0.1:{port}/healthz")).send().await
+        if let Ok(response) = http_client()
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
             && response.status().is_success()
         {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "code-server did not start within 60 s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "code-server did not start within 60 s"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     CodeServer {
@@ -108,7 +122,12 @@ async fn code_server_loads_through_editor_and_its_websocket_works() {
     let mut path = "/editor/".to_string();
     let mut page = None;
     for _ in 0..5 {
-        let response = client.get(server.url(&path)).header("cookie", &cookie).send().await.unwrap();
+        let response = client
+            .get(server.url(&path))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
         if response.status().is_redirection() {
             let location = response.headers()["location"].to_str().unwrap().to_string();
             path = match location.strip_prefix("./") {
@@ -123,7 +142,10 @@ async fn code_server_loads_through_editor_and_its_websocket_works() {
         break;
     }
     let page = page.expect("workbench page");
-    assert!(page.contains("workbench"), "not the VS Code workbench: {page:.500}");
+    assert!(
+        page.contains("workbench"),
+        "not the VS Code workbench: {page:.500}"
+    );
     // A script the page loads, resolved relative to /editor/.
     let script = page
         .split('"')
@@ -135,7 +157,12 @@ async fn code_server_loads_through_editor_and_its_websocket_works() {
         None if script.starts_with('/') => format!("/editor{script}"),
         None => format!("/editor/{script}"),
     };
-    let js = client.get(server.url(&script_path)).header("cookie", &cookie).send().await.unwrap();
+    let js = client
+        .get(server.url(&script_path))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(js.status(), 200, "{script_path}");
     assert!(js.bytes().await.unwrap().len() > 10_000);
 
@@ -149,10 +176,14 @@ async fn code_server_loads_through_editor_and_its_websocket_works() {
     request
         .headers_mut()
         .insert("origin", format!("http://{}", server.addr).parse().unwrap());
-    let (mut socket, response) = tokio_tungstenite::connect_async(request).await.expect("code-server websocket");
+    let (mut socket, response) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("code-server websocket");
     assert_eq!(response.status(), 101);
     socket
-        .send(Message::binary(control_message(r#"{"type":"auth","auth":"00000000000000000000","data":""}"#)))
+        .send(Message::binary(control_message(
+            r#"{"type":"auth","auth":"00000000000000000000","data":""}"#,
+        )))
         .await
         .unwrap();
     let reply = tokio::time::timeout(Duration::from_secs(30), async {
@@ -171,11 +202,18 @@ async fn code_server_loads_through_editor_and_its_websocket_works() {
     assert!(json.contains("\"sign\""), "code-server's sign request: {json}");
 
     // Without the login the same upgrade is refused before it reaches code-server.
-    let mut anonymous = format!("ws://{}/editor/?reconnectionToken=x", server.addr).into_client_request().unwrap();
+    let mut anonymous = format!("ws://{}/editor/?reconnectionToken=x", server.addr)
+        .into_client_request()
+        .unwrap();
     anonymous
         .headers_mut()
         .insert("origin", format!("http://{}", server.addr).parse().unwrap());
-    let error = tokio_tungstenite::connect_async(anonymous).await.expect_err("anonymous upgrade");
-    assert!(matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 401), "{error:?}");
+    let error = tokio_tungstenite::connect_async(anonymous)
+        .await
+        .expect_err("anonymous upgrade");
+    assert!(
+        matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 401),
+        "{error:?}"
+    );
     server.stop().await;
 }

@@ -18,7 +18,10 @@ async fn port_route_strips_prefix_and_cleans_headers() {
     let port = up.port();
     let response = client
         .post(server.url(&format!("/port/{port}/a/b?x=1&y=%20")))
-        .header("cookie", "theirs=1; workshop-session-id=secret; lectern-oauth-state=s")
+        .header(
+            "cookie",
+            "theirs=1; workshop-session-id=secret; lectern-oauth-state=s",
+        )
         .header("authorization", "Bearer ours")
         .header("connection", "keep-alive, x-hop")
         .header("x-hop", "drop me")
@@ -40,9 +43,17 @@ async fn port_route_strips_prefix_and_cleans_headers() {
     assert_eq!(headers["x-forwarded-for"], "127.0.0.1");
     assert_eq!(headers["x-forwarded-proto"], "http");
     assert_eq!(headers["x-forwarded-host"], format!("{}", server.addr));
-    assert_eq!(headers["host"], format!("{}", server.addr), "localhost upstreams see the public host");
+    assert_eq!(
+        headers["host"],
+        format!("{}", server.addr),
+        "localhost upstreams see the public host"
+    );
 
-    let redirect = client.get(server.url(&format!("/port/{port}"))).send().await.unwrap();
+    let redirect = client
+        .get(server.url(&format!("/port/{port}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(redirect.status(), 303);
     assert_eq!(redirect.headers()["location"], format!("/port/{port}/"));
     let bad = client.get(server.url("/port/99999/")).send().await.unwrap();
@@ -62,10 +73,16 @@ async fn responses_keep_upstream_headers_but_drop_hop_by_hop() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let headers = response.headers();
-    assert_eq!(headers["x-frame-options"], "DENY", "upstream framing policy is kept");
+    assert_eq!(
+        headers["x-frame-options"], "DENY",
+        "upstream framing policy is kept"
+    );
     assert_eq!(headers["content-security-policy"], "default-src 'self'");
     assert!(headers.get("x-upstream-private").is_none());
-    assert!(headers.get("access-control-allow-origin").is_none(), "never ACAO *");
+    assert!(
+        headers.get("access-control-allow-origin").is_none(),
+        "never ACAO *"
+    );
     // lectern's own pages get frame-ancestors.
     let own = http_client().get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(own.headers()["content-security-policy"], "frame-ancestors 'self'");
@@ -98,11 +115,15 @@ async fn websocket_through_port_and_editor_routes() {
     config.proxy.editor.upstream = proxy_local_upstream(up.port());
     let server = TestServer::start(config).await;
     for path in [format!("/port/{}/ws", up.port()), "/editor/some/ws".to_string()] {
-        let mut request = format!("ws://{}{path}", server.addr).into_client_request().unwrap();
+        let mut request = format!("ws://{}{path}", server.addr)
+            .into_client_request()
+            .unwrap();
         request
             .headers_mut()
             .insert("origin", format!("http://{}", server.addr).parse().unwrap());
-        let (mut socket, response) = tokio_tungstenite::connect_async(request).await.expect("ws connect");
+        let (mut socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("ws connect");
         assert_eq!(response.status(), 101);
         for i in 0..50 {
             let text = format!("hello {i} {}", "x".repeat(i * 100));
@@ -111,7 +132,10 @@ async fn websocket_through_port_and_editor_routes() {
             assert_eq!(echoed.into_text().unwrap().as_str(), text);
         }
         socket.send(Message::binary(vec![1u8, 2, 3])).await.unwrap();
-        assert_eq!(socket.next().await.unwrap().unwrap().into_data().as_ref(), &[1, 2, 3]);
+        assert_eq!(
+            socket.next().await.unwrap().unwrap().into_data().as_ref(),
+            &[1, 2, 3]
+        );
         socket.close(None).await.unwrap();
     }
     server.stop().await;
@@ -134,17 +158,33 @@ async fn upstream_down_is_502_html_or_json_and_slow_is_504() {
         .await
         .unwrap();
     assert_eq!(browser.status(), 502);
-    assert!(browser.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        browser.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let page = browser.text().await.unwrap();
     assert!(page.contains("Oops!") && page.contains("Try Again"), "{page}");
-    let api = client.get(server.url(&format!("/port/{free_port}/api"))).send().await.unwrap();
+    let api = client
+        .get(server.url(&format!("/port/{free_port}/api")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(api.status(), 502);
     let json: serde_json::Value = api.json().await.unwrap();
     assert_eq!(json["status"], 502);
     // The editor is off by default.
-    assert_eq!(client.get(server.url("/editor/")).send().await.unwrap().status(), 404);
+    assert_eq!(
+        client.get(server.url("/editor/")).send().await.unwrap().status(),
+        404
+    );
     // A response slower than the 2 s header timeout of `config()`.
-    let slow = client.get(server.url(&format!("/port/{}/slow", up.port()))).send().await.unwrap();
+    let slow = client
+        .get(server.url(&format!("/port/{}/slow", up.port())))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(slow.status(), 504);
     server.stop().await;
 }

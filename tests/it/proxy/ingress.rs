@@ -57,9 +57,16 @@ async fn login(server: &TestServer) -> String {
         .await
         .unwrap();
     assert_eq!(response.status(), 302);
-    assert_eq!(response.headers()["location"], "/dashboard/?tab=2", "token stripped from the URL");
+    assert_eq!(
+        response.headers()["location"],
+        "/dashboard/?tab=2",
+        "token stripped from the URL"
+    );
     let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
     set_cookie.split(';').next().unwrap().to_string()
 }
 
@@ -87,33 +94,65 @@ async fn host_based_rules_headers_and_public_ingress() {
     assert!(!refused.text().await.unwrap().contains("echo"));
 
     let cookie = login(&server).await;
-    let app = get(ingress_host("app", port), "/page?q=1", Some(&cookie)).await.unwrap();
+    let app = get(ingress_host("app", port), "/page?q=1", Some(&cookie))
+        .await
+        .unwrap();
     assert_eq!(app.status(), 200);
     let echo: serde_json::Value = app.json().await.unwrap();
     assert_eq!(echo["uri"], "/page?q=1", "host-based ingresses keep the path");
     let headers = &echo["headers"];
     assert_eq!(headers["x-session"], "s1-example.test");
     assert_eq!(headers["authorization"], "Bearer injected");
-    assert_eq!(headers["host"], ingress_host("app", port), "localhost upstreams see the ingress host");
-    assert!(headers.get("cookie").is_none(), "our cookie never reaches the upstream: {headers}");
+    assert_eq!(
+        headers["host"],
+        ingress_host("app", port),
+        "localhost upstreams see the ingress host"
+    );
+    assert!(
+        headers.get("cookie").is_none(),
+        "our cookie never reaches the upstream: {headers}"
+    );
     assert!(headers.get("x-which").is_none());
 
-    let api = get(ingress_host("app", port), "/api/items", Some(&cookie)).await.unwrap();
+    let api = get(ingress_host("app", port), "/api/items", Some(&cookie))
+        .await
+        .unwrap();
     let echo: serde_json::Value = api.json().await.unwrap();
     assert_eq!(echo["headers"]["x-which"], "api", "first matching rule wins");
 
     // Legacy `<session>-<name>` form.
-    let legacy = get(format!("s1-app.example.test:{port}"), "/", Some(&cookie)).await.unwrap();
+    let legacy = get(format!("s1-app.example.test:{port}"), "/", Some(&cookie))
+        .await
+        .unwrap();
     assert_eq!(legacy.status(), 200);
     // Unknown ingress: 404 after login, 401 before.
-    assert_eq!(get(ingress_host("nope", port), "/", Some(&cookie)).await.unwrap().status(), 404);
-    assert_eq!(get(ingress_host("nope", port), "/", None).await.unwrap().status(), 401);
+    assert_eq!(
+        get(ingress_host("nope", port), "/", Some(&cookie))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        get(ingress_host("nope", port), "/", None).await.unwrap().status(),
+        401
+    );
     // https upstreams: a clear 502.
-    let remote = get(ingress_host("remote", port), "/", Some(&cookie)).await.unwrap();
+    let remote = get(ingress_host("remote", port), "/", Some(&cookie))
+        .await
+        .unwrap();
     assert_eq!(remote.status(), 502);
-    assert!(remote.text().await.unwrap().contains("https upstreams are not supported"));
+    assert!(
+        remote
+            .text()
+            .await
+            .unwrap()
+            .contains("https upstreams are not supported")
+    );
     // The dashboard host itself is lectern.
-    let own = get(format!("s1.example.test:{port}"), "/healthz", None).await.unwrap();
+    let own = get(format!("s1.example.test:{port}"), "/healthz", None)
+        .await
+        .unwrap();
     assert_eq!(own.status(), 200);
     server.stop().await;
 }
@@ -123,11 +162,23 @@ async fn path_based_rules() {
     let up = upstream::start().await;
     let (server, _dir) = start(up.port()).await;
     let client = http_client();
-    let open = client.get(server.url("/ingress/open/a?b=c")).send().await.unwrap();
+    let open = client
+        .get(server.url("/ingress/open/a?b=c"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open.status(), 200);
     let echo: serde_json::Value = open.json().await.unwrap();
     assert_eq!(echo["uri"], "/a?b=c", "the /ingress/<name> prefix is stripped");
-    assert_eq!(client.get(server.url("/ingress/app/")).send().await.unwrap().status(), 401);
+    assert_eq!(
+        client
+            .get(server.url("/ingress/app/"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
     let cookie = login(&server).await;
     let api = client
         .get(server.url("/ingress/app/api/x"))
@@ -150,7 +201,9 @@ async fn websocket_through_an_ingress_host() {
     let cookie = login(&server).await;
     let host = ingress_host("app", server.addr.port());
     let connect = |cookie: Option<String>, origin: String| {
-        let mut request = format!("ws://{}/socket", server.addr).into_client_request().unwrap();
+        let mut request = format!("ws://{}/socket", server.addr)
+            .into_client_request()
+            .unwrap();
         let headers = request.headers_mut();
         headers.insert("host", host.parse().unwrap());
         headers.insert("origin", origin.parse().unwrap());
@@ -159,12 +212,34 @@ async fn websocket_through_an_ingress_host() {
         }
         tokio_tungstenite::connect_async(request)
     };
-    let (mut socket, _) = connect(Some(cookie.clone()), format!("http://{host}")).await.expect("ws via ingress");
+    let (mut socket, _) = connect(Some(cookie.clone()), format!("http://{host}"))
+        .await
+        .expect("ws via ingress");
     socket.send(Message::text("ping")).await.unwrap();
-    assert_eq!(socket.next().await.unwrap().unwrap().into_text().unwrap().as_str(), "ping");
-    let error = connect(None, format!("http://{host}")).await.expect_err("no cookie");
-    assert!(matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 401), "{error:?}");
-    let error = connect(Some(cookie), "http://evil.example".into()).await.expect_err("wrong origin");
-    assert!(matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 403), "{error:?}");
+    assert_eq!(
+        socket
+            .next()
+            .await
+            .unwrap()
+            .unwrap()
+            .into_text()
+            .unwrap()
+            .as_str(),
+        "ping"
+    );
+    let error = connect(None, format!("http://{host}"))
+        .await
+        .expect_err("no cookie");
+    assert!(
+        matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 401),
+        "{error:?}"
+    );
+    let error = connect(Some(cookie), "http://evil.example".into())
+        .await
+        .expect_err("wrong origin");
+    assert!(
+        matches!(error, tokio_tungstenite::tungstenite::Error::Http(ref r) if r.status() == 403),
+        "{error:?}"
+    );
     server.stop().await;
 }

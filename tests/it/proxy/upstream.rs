@@ -33,7 +33,9 @@ impl Upstream {
 pub async fn start() -> Upstream {
     let release = Arc::new(Notify::new());
     let app = Router::new().fallback(handle).with_state(release.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind upstream");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind upstream");
     let addr = listener.local_addr().expect("upstream addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -41,7 +43,11 @@ pub async fn start() -> Upstream {
     Upstream { addr, release }
 }
 
-async fn handle(State(release): State<Arc<Notify>>, ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>, request: Request) -> Response {
+async fn handle(
+    State(release): State<Arc<Notify>>,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+    request: Request,
+) -> Response {
     let path = request.uri().path().to_string();
     if let Ok(ws) = ws {
         return ws
@@ -61,19 +67,29 @@ async fn handle(State(release): State<Arc<Notify>>, ws: Result<WebSocketUpgrade,
             .into_response();
     }
     if path.ends_with("/sse") {
-        let stream = futures_util::stream::once(async { Ok::<_, std::io::Error>(Bytes::from("data: one\n\n")) })
-            .chain(futures_util::stream::once(async move {
-                release.notified().await;
-                Ok(Bytes::from("data: two\n\n"))
-            }));
-        return ([("content-type", "text/event-stream"), ("cache-control", "no-cache")], Body::from_stream(stream))
+        let stream =
+            futures_util::stream::once(async { Ok::<_, std::io::Error>(Bytes::from("data: one\n\n")) })
+                .chain(futures_util::stream::once(async move {
+                    release.notified().await;
+                    Ok(Bytes::from("data: two\n\n"))
+                }));
+        return (
+            [
+                ("content-type", "text/event-stream"),
+                ("cache-control", "no-cache"),
+            ],
+            Body::from_stream(stream),
+        )
             .into_response();
     }
     if path.ends_with("/slow") {
         tokio::time::sleep(Duration::from_secs(30)).await;
         return "late".into_response();
     }
-    if let Some(size) = path.rsplit_once("/big/").and_then(|(_, n)| n.parse::<usize>().ok()) {
+    if let Some(size) = path
+        .rsplit_once("/big/")
+        .and_then(|(_, n)| n.parse::<usize>().ok())
+    {
         return vec![b'x'; size].into_response();
     }
     if path.ends_with("/set-headers") {
@@ -101,7 +117,9 @@ async fn handle(State(release): State<Arc<Notify>>, ws: Result<WebSocketUpgrade,
             })
             .or_insert(serde_json::Value::String(value));
     }
-    let body = axum::body::to_bytes(request.into_body(), usize::MAX).await.unwrap_or_default();
+    let body = axum::body::to_bytes(request.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
     axum::Json(serde_json::json!({
         "upstream": "echo",
         "method": method,

@@ -53,9 +53,14 @@ impl FakePortal {
             .route("/workshops/session/{name}/authorize/", get(session_authorize))
             .route("/workshops/session/{name}/schedule/", get(schedule))
             .route("/workshops/session/{name}/extend/", get(schedule))
-            .route("/workshops/session/{name}/event/", post(|| async { axum::Json(serde_json::json!({})) }))
+            .route(
+                "/workshops/session/{name}/event/",
+                post(|| async { axum::Json(serde_json::json!({})) }),
+            )
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind portal");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind portal");
         let addr = listener.local_addr().expect("portal addr");
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -84,7 +89,10 @@ struct AuthorizeQuery {
 }
 
 async fn authorize(State(state): State<Arc<PortalState>>, Query(query): Query<AuthorizeQuery>) -> Response {
-    if query.response_type != "code" || query.client_id != CLIENT_ID || query.scope.as_deref() != Some("user:info") {
+    if query.response_type != "code"
+        || query.client_id != CLIENT_ID
+        || query.scope.as_deref() != Some("user:info")
+    {
         return (StatusCode::BAD_REQUEST, "bad authorize request").into_response();
     }
     let code = {
@@ -113,13 +121,26 @@ struct TokenForm {
 
 async fn token(State(state): State<Arc<PortalState>>, Form(form): Form<TokenForm>) -> Response {
     if form.client_id.as_deref() != Some(CLIENT_ID) || form.client_secret.as_deref() != Some(CLIENT_SECRET) {
-        return (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"error": "invalid_client"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({"error": "invalid_client"})),
+        )
+            .into_response();
     }
     let Some((user, redirect_uri)) = state.codes.lock().unwrap().remove(&form.code) else {
-        return (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({"error": "invalid_grant"}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"error": "invalid_grant"})),
+        )
+            .into_response();
     };
-    if form.grant_type != "authorization_code" || form.redirect_uri.as_deref() != Some(redirect_uri.as_str()) {
-        return (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({"error": "invalid_grant"}))).into_response();
+    if form.grant_type != "authorization_code" || form.redirect_uri.as_deref() != Some(redirect_uri.as_str())
+    {
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"error": "invalid_grant"})),
+        )
+            .into_response();
     }
     let token = format!("token-{}-{}", user, form.code);
     state.tokens.lock().unwrap().insert(token.clone(), user);
