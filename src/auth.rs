@@ -80,7 +80,7 @@ pub enum Denied {
     /// Logged in (or public) but not allowed: 403.
     Forbidden(&'static str),
     /// A ready response (the token exchange's redirect with its cookie).
-    Respond(Response),
+    Respond(Box<Response>),
 }
 
 impl IntoResponse for Denied {
@@ -109,7 +109,7 @@ impl IntoResponse for Denied {
                 response
             }
             Denied::Forbidden(message) => message_response(StatusCode::FORBIDDEN, message, false),
-            Denied::Respond(response) => response,
+            Denied::Respond(response) => *response,
         }
     }
 }
@@ -352,7 +352,7 @@ impl Auth {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        Some(Err(Denied::Respond(response)))
+        Some(Err(Denied::Respond(Box::new(response))))
     }
 }
 

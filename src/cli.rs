@@ -41,6 +41,7 @@ pub enum LogFormat {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once at start-up
 pub enum Command {
     /// Serve the learner dashboard for a workshop (the built-in demo when no DIR is given).
     Serve(ServeArgs),

@@ -119,6 +119,7 @@ pub fn add_forwarded(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

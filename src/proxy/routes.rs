@@ -195,6 +195,7 @@ fn lookup(name: &str, vars: &BTreeMap<String, String>) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

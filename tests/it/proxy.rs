@@ -2,6 +2,8 @@
 //! session ingresses by host and path, upstream failures, unbuffered streaming, real code-server, and the
 //! throughput comparison with nginx.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
+
 mod bench;
 mod code_server;
 mod forwarding;

@@ -3,6 +3,8 @@
 //! credentials), `GET /workshops/session/<name>/authorize/` (Bearer; 200 `{owner,user,staff}` for the owner
 //! or staff, 403 otherwise, 404 for an unknown session) and `schedule`/`extend`/`event`.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
