@@ -31,6 +31,9 @@ pub const OAUTH_STATE_COOKIE: &str = "lectern-oauth-state";
 /// Paths of the login flow (public; also reachable on ingress hosts).
 pub const LOGIN_PATHS: &[&str] = &["/oauth_handshake", "/oauth_callback", "/logout"];
 
+/// Routes that accept `?token=<SERVICES_PASSWORD>`.
+pub const SERVICE_PREFIXES: &[&str] = &["/files/", "/upload/", "/examiner/test/", "/message/broadcast"];
+
 /// Who is making a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -291,11 +294,35 @@ impl Auth {
             }
             AuthMode::OAuth | AuthMode::None => {}
         }
+        if let Some(principal) = self.service_token(request) {
+            return Ok(principal);
+        }
         Err(Denied::LoginRequired {
             mode: config.mode,
             browser,
             next,
         })
+    }
+
+    /// `?token=<SERVICES_PASSWORD>` on the service routes, `?token=<CONFIG_PASSWORD>` on `/config/`
+    /// (the original's tokens for tools inside the pod). Unset passwords accept nothing.
+    fn service_token(&self, request: &Request) -> Option<Principal> {
+        let path = request.uri().path();
+        let config = &self.inner.config;
+        let (password, user) = if path.starts_with("/config/") {
+            (config.config_password.as_ref()?, "config")
+        } else if SERVICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+            (config.services_password.as_ref()?, "services")
+        } else {
+            return None;
+        };
+        let query = request.uri().query()?;
+        oauth2::url::form_urlencoded::parse(query.as_bytes())
+            .any(|(name, value)| name == "token" && bool::from(value.as_bytes().ct_eq(password.0.as_bytes())))
+            .then(|| Principal {
+                user: user.to_string(),
+                staff: false,
+            })
     }
 
     fn basic_user(&self, headers: &HeaderMap) -> Option<String> {

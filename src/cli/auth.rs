@@ -46,4 +46,11 @@ pub struct AuthArgs {
     /// Origins allowed to frame the dashboard (space separated), for `Content-Security-Policy: frame-ancestors`.
     #[arg(long, env = "FRAME_ANCESTORS")]
     pub frame_ancestors: Option<String>,
+    /// Password accepted as `?token=` on `/files/`, `/upload/`, `/examiner/test/`, `/message/broadcast`
+    /// (tools inside the pod); a wrong or missing token falls through to the normal login.
+    #[arg(long, env = "SERVICES_PASSWORD", hide_env_values = true)]
+    pub services_password: Option<String>,
+    /// Password accepted as `?token=` on `/config/`.
+    #[arg(long, env = "CONFIG_PASSWORD", hide_env_values = true)]
+    pub config_password: Option<String>,
 }

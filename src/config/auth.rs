@@ -101,6 +101,10 @@ pub struct AuthConfig {
     pub lifetime_secs: u64,
     /// The listener is off loopback while auth is `none` (logged loudly at start-up).
     pub insecure_none: bool,
+    /// `SERVICES_PASSWORD`: `?token=` on the workshop service routes.
+    pub services_password: Option<Secret>,
+    /// `CONFIG_PASSWORD`: `?token=` on `/config/`.
+    pub config_password: Option<Secret>,
 }
 
 impl Default for AuthConfig {
@@ -118,6 +122,8 @@ impl Default for AuthConfig {
             session_name: "workshop".to_string(),
             lifetime_secs: LOGIN_LIFETIME_SECS,
             insecure_none: false,
+            services_password: None,
+            config_password: None,
         }
     }
 }
@@ -222,6 +228,8 @@ impl AuthConfig {
         } else if let Some(file) = &args.cookie_key_file {
             config.cookie_key = CookieKeySource::File(file.clone());
         }
+        config.services_password = non_empty(&args.services_password).map(Secret);
+        config.config_password = non_empty(&args.config_password).map(Secret);
         config.cookie_domain = non_empty(&args.session_cookie_domain);
         if config.cookie_domain.is_some() {
             let environment = non_empty(&args.environment_name).unwrap_or_else(|| "workshop".to_string());

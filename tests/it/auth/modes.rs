@@ -214,3 +214,34 @@ fn mode_inference_fails_closed() {
         "AUTH_USERNAME=* off loopback is flagged (loud warning at start)"
     );
 }
+
+#[tokio::test]
+async fn services_password_opens_only_the_service_routes() {
+    let dir = workshop("{}");
+    let mut config = config(dir.path());
+    config.auth.mode = AuthMode::Token;
+    config.auth.login_token = Some(Secret("the-login-token-123".into()));
+    config.auth.cookie_key = CookieKeySource::Secret(Secret(super::COOKIE_SECRET.into()));
+    config.auth.services_password = Some(Secret("svc-pass".into()));
+    let server = TestServer::start(config).await;
+    let client = http_client();
+    let status = |path: &str| {
+        let request = client.post(server.url(path)).body("{}");
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // Accepted (the route itself may not exist on this branch: anything but 401).
+    assert_ne!(status("/message/broadcast?token=svc-pass").await, 401);
+    assert_eq!(status("/message/broadcast?token=wrong").await, 401);
+    assert_eq!(status("/message/broadcast").await, 401);
+    assert_eq!(
+        status("/terminal/api/1/paste?token=svc-pass").await,
+        401,
+        "not a service route"
+    );
+    assert_eq!(
+        status("/config/kubeconfig?token=svc-pass").await,
+        401,
+        "config has its own password"
+    );
+    server.stop().await;
+}
