@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
 
 mod bench;
+mod browser;
 mod code_server;
 mod forwarding;
 mod ingress;
