@@ -56,6 +56,8 @@ struct Inner {
     login_token: Option<String>,
     portal: Option<Portal>,
     activity: Mutex<Activity>,
+    /// `frame-ancestors 'self' …`, built once.
+    frame_policy: HeaderValue,
 }
 
 /// When the portal's poll last saw the session (`/session/poll`, `/session/activity`).
@@ -168,6 +170,14 @@ impl Auth {
                 "AUTHENTICATION IS OFF on a non-loopback address: anyone who can reach this port controls the session"
             );
         }
+        let mut policy = String::from("frame-ancestors 'self'");
+        for origin in &config.frame_ancestors {
+            policy.push(' ');
+            policy.push_str(origin);
+        }
+        let frame_policy = HeaderValue::from_str(&policy).map_err(|_| {
+            anyhow::anyhow!("FRAME_ANCESTORS has characters not allowed in a header: {policy:?}")
+        })?;
         let now = Instant::now();
         Ok(Self {
             inner: Arc::new(Inner {
@@ -179,6 +189,7 @@ impl Auth {
                     accessed: now,
                     exposed: now,
                 }),
+                frame_policy,
             }),
         })
     }
@@ -403,14 +414,7 @@ pub async fn security_headers(State(auth): State<Auth>, request: Request<Body>, 
     }
     let headers = response.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let mut policy = String::from("frame-ancestors 'self'");
-        for origin in &auth.config().frame_ancestors {
-            policy.push(' ');
-            policy.push_str(origin);
-        }
-        if let Ok(value) = HeaderValue::from_str(&policy) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
+        headers.insert(header::CONTENT_SECURITY_POLICY, auth.inner.frame_policy.clone());
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -124,18 +124,19 @@ pub fn ingress_label<'h>(host: &'h str, session: &str, domain: &str) -> Option<&
                 && rest.starts_with('.'))
             .then_some(label)
         })?;
-    if label.contains('.') {
+    if label.contains('.') || label.len() <= session.len() + 1 {
         return None;
     }
-    let lower_ends = label.len() > session.len() + 1
-        && label.is_char_boundary(label.len() - session.len() - 1)
-        && label[label.len() - session.len() - 1..].eq_ignore_ascii_case(&format!("-{session}"));
-    if lower_ends {
-        return Some(&label[..label.len() - session.len() - 1]);
+    let cut = label.len() - session.len();
+    if label.is_char_boundary(cut - 1)
+        && label[cut..].eq_ignore_ascii_case(session)
+        && label.as_bytes()[cut - 1] == b'-'
+    {
+        return Some(&label[..cut - 1]);
     }
-    let starts = label.len() > session.len() + 1
-        && label.is_char_boundary(session.len() + 1)
-        && label[..session.len() + 1].eq_ignore_ascii_case(&format!("{session}-"));
+    let starts = label.is_char_boundary(session.len() + 1)
+        && label[..session.len()].eq_ignore_ascii_case(session)
+        && label.as_bytes()[session.len()] == b'-';
     starts.then(|| &label[session.len() + 1..])
 }
 
