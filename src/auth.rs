@@ -398,8 +398,20 @@ impl Auth {
 pub async fn require_login(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
     match auth.authenticate(&request) {
         Ok(principal) => {
+            // Basic credentials also get the login cookie, so websocket upgrades (which browsers may send
+            // without cached credentials) and ingress hosts sharing a cookie domain work.
+            let basic_login =
+                auth.config().mode == AuthMode::Basic && auth.login(request.headers()).is_none();
+            let user = basic_login.then(|| principal.user.clone());
             request.extensions_mut().insert(principal);
-            next.run(request).await
+            let mut response = next.run(request).await;
+            if let Some(user) = user {
+                let cookie = auth.login_cookie(&auth.new_claims(&user, false, None));
+                if let Ok(value) = HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            response
         }
         Err(denied) => denied.into_response(),
     }

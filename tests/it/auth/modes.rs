@@ -48,11 +48,14 @@ async fn basic_mode_checks_credentials_and_strips_them() {
         .await
         .unwrap();
     assert_eq!(ok.status(), 200);
+    let cookie = super::login_cookie(&ok).expect("basic login also sets the cookie");
     let echo: serde_json::Value = ok.json().await.unwrap();
     assert!(
         echo["headers"].get("authorization").is_none(),
         "our credentials are not forwarded"
     );
+    let with_cookie = client.get(&url).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(with_cookie.status(), 200);
     server.stop().await;
 }
 
