@@ -1,10 +1,38 @@
 //! Authentication: middleware that turns a request into a `Principal` or a login challenge.
+//!
+//! Modes (`config::AuthMode`): `none`, `basic`, `token` (a login token in the URL exchanged for a cookie)
+//! and `oauth` (the training portal). Every mode ends in the same signed login cookie (`auth/cookie.rs`).
+//! Websocket upgrades and unsafe methods must also come from our own origin (`auth/origin.rs`).
+//! Denials are built here (`Denied`), the auth edge of the error map: 401, 403 or a redirect to login.
 
-use axum::extract::Request;
+pub mod cookie;
+pub mod oauth;
+pub mod origin;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
+use base64::Engine;
+use http::header::{self, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
+use subtle::ConstantTimeEq;
 
-use crate::config::AuthConfig;
+use crate::config::{AuthConfig, AuthMode};
+use crate::proxy::Proxied;
+pub use cookie::LoginClaims;
+pub use oauth::Portal;
+
+/// Name of the short-lived cookie that binds an OAuth `state` to the browser.
+pub const OAUTH_STATE_COOKIE: &str = "lectern-oauth-state";
+/// Paths of the login flow (public; also reachable on ingress hosts).
+pub const LOGIN_PATHS: &[&str] = &["/oauth_handshake", "/oauth_callback", "/logout"];
+
+/// Routes that accept `?token=<SERVICES_PASSWORD>`.
+pub const SERVICE_PREFIXES: &[&str] = &["/files/", "/upload/", "/examiner/test/", "/message/broadcast"];
 
 /// Who is making a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,29 +43,395 @@ pub struct Principal {
     pub staff: bool,
 }
 
-/// Shared authentication state.
+/// Shared authentication state (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct Auth {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     config: AuthConfig,
+    key: ::cookie::Key,
+    login_token: Option<String>,
+    portal: Option<Portal>,
+    activity: Mutex<Activity>,
+    /// `frame-ancestors 'self' …`, built once.
+    frame_policy: HeaderValue,
+}
+
+/// When the portal's poll last saw the session (`/session/poll`, `/session/activity`).
+#[derive(Debug, Clone, Copy)]
+pub struct Activity {
+    /// Last poll.
+    pub accessed: Instant,
+    /// Last poll with the page visible.
+    pub exposed: Instant,
+}
+
+/// Why a request is refused.
+#[derive(Debug)]
+pub enum Denied {
+    /// No valid login: 401 (with a Basic challenge in basic mode), or for a browser in oauth mode a
+    /// redirect to the portal login.
+    LoginRequired {
+        /// The mode, for the challenge's form.
+        mode: AuthMode,
+        /// The browser asked for a page (GET, `Accept: text/html`, not an upgrade).
+        browser: bool,
+        /// Where to come back after login (path and query).
+        next: String,
+    },
+    /// Logged in (or public) but not allowed: 403.
+    Forbidden(&'static str),
+    /// A ready response (the token exchange's redirect with its cookie).
+    Respond(Box<Response>),
+}
+
+impl IntoResponse for Denied {
+    fn into_response(self) -> Response {
+        match self {
+            Denied::LoginRequired {
+                mode: AuthMode::OAuth,
+                browser: true,
+                next,
+            } => {
+                let next: String = oauth2::url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                redirect(&format!("/oauth_handshake?next={next}"))
+            }
+            Denied::LoginRequired { mode, browser, .. } => {
+                let message = match mode {
+                    AuthMode::Token => "login required: open the link with the login token",
+                    _ => "login required",
+                };
+                let mut response = message_response(StatusCode::UNAUTHORIZED, message, browser);
+                if mode == AuthMode::Basic {
+                    response.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Basic realm=\"lectern\", charset=\"UTF-8\""),
+                    );
+                }
+                response
+            }
+            Denied::Forbidden(message) => message_response(StatusCode::FORBIDDEN, message, false),
+            Denied::Respond(response) => *response,
+        }
+    }
+}
+
+/// A 302 to a same-origin path.
+pub fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+/// A short message as a small HTML page (browsers) or JSON `{"error": …}`.
+pub fn message_response(status: StatusCode, message: &str, html: bool) -> Response {
+    if html {
+        let page = format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>{code}</title></head>\
+             <body><h1>{code}</h1><p>{message}</p></body></html>",
+            code = status.as_u16()
+        );
+        (status, Html(page)).into_response()
+    } else {
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    }
 }
 
 impl Auth {
-    /// Auth state for the configured mode.
-    pub fn new(config: AuthConfig) -> Self {
-        Self { config }
+    /// Auth state for the configured mode: loads (or creates) the cookie key, prepares the portal client,
+    /// and generates a login token when token mode has none.
+    pub fn new(config: AuthConfig) -> anyhow::Result<Self> {
+        let key = cookie::load_key(&config.cookie_key)?;
+        let login_token = match (config.mode, &config.login_token) {
+            (AuthMode::Token, Some(token)) => Some(token.0.clone()),
+            (AuthMode::Token, None) => {
+                let token: String = rand::Rng::sample_iter(rand::rng(), &rand::distr::Alphanumeric)
+                    .take(32)
+                    .map(char::from)
+                    .collect();
+                tracing::warn!(
+                    "no login token configured; log in by opening /?token={token} (LECTERN_LOGIN_TOKEN)"
+                );
+                Some(token)
+            }
+            _ => None,
+        };
+        let portal = match &config.oauth {
+            Some(settings) if config.mode == AuthMode::OAuth => Some(Portal::new(settings.clone())?),
+            _ => None,
+        };
+        if config.insecure_none {
+            tracing::error!(
+                "AUTHENTICATION IS OFF on a non-loopback address: anyone who can reach this port controls the session"
+            );
+        }
+        let mut policy = String::from("frame-ancestors 'self'");
+        for origin in &config.frame_ancestors {
+            policy.push(' ');
+            policy.push_str(origin);
+        }
+        let frame_policy = HeaderValue::from_str(&policy).map_err(|_| {
+            anyhow::anyhow!("FRAME_ANCESTORS has characters not allowed in a header: {policy:?}")
+        })?;
+        let now = Instant::now();
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                key,
+                login_token,
+                portal,
+                activity: Mutex::new(Activity {
+                    accessed: now,
+                    exposed: now,
+                }),
+                frame_policy,
+            }),
+        })
     }
 
     /// The configuration in force.
     pub fn config(&self) -> &AuthConfig {
-        &self.config
+        &self.inner.config
+    }
+
+    /// The portal client (oauth mode).
+    pub fn portal(&self) -> Option<&Portal> {
+        self.inner.portal.as_ref()
+    }
+
+    /// The login token (token mode).
+    pub fn login_token(&self) -> Option<&str> {
+        self.inner.login_token.as_deref()
+    }
+
+    /// Cookie names that are lectern's own and never reach an upstream.
+    pub fn own_cookies(&self) -> [&str; 2] {
+        [self.inner.config.cookie_name.as_str(), OAUTH_STATE_COOKIE]
+    }
+
+    /// A `Set-Cookie` value logging in `claims`.
+    pub fn login_cookie(&self, claims: &LoginClaims) -> String {
+        cookie::login_cookie(claims, &self.inner.key, &self.inner.config)
+    }
+
+    /// Claims for a new login of `user`, valid for the configured lifetime.
+    pub fn new_claims(&self, user: &str, staff: bool, token: Option<String>) -> LoginClaims {
+        LoginClaims {
+            user: user.to_string(),
+            staff,
+            session: self.inner.config.session_name.clone(),
+            exp: cookie::now_secs() + self.inner.config.lifetime_secs,
+            token,
+        }
+    }
+
+    /// The valid login in the request's cookies, if any.
+    pub fn login(&self, headers: &HeaderMap) -> Option<LoginClaims> {
+        cookie::read_login(headers, &self.inner.key, &self.inner.config)
+    }
+
+    /// A short-lived signed cookie (OAuth state).
+    pub fn transient_cookie(&self, name: &str, value: &str, max_age: u64) -> String {
+        cookie::transient_cookie(name, value, max_age, &self.inner.key, &self.inner.config)
+    }
+
+    /// Reads a cookie made by [`Auth::transient_cookie`].
+    pub fn read_transient(&self, headers: &HeaderMap, name: &str) -> Option<String> {
+        cookie::read_transient(headers, name, &self.inner.key)
+    }
+
+    /// Records a portal poll.
+    pub fn touch(&self, hidden: bool) {
+        let now = Instant::now();
+        let mut activity = self.inner.activity.lock().unwrap_or_else(|p| p.into_inner());
+        activity.accessed = now;
+        if !hidden {
+            activity.exposed = now;
+        }
+    }
+
+    /// The last polls.
+    pub fn activity(&self) -> Activity {
+        *self.inner.activity.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Decides a request: its `Principal`, or why not. Upgrades and unsafe methods must be same-origin.
+    pub fn authenticate(&self, request: &Request) -> Result<Principal, Denied> {
+        let headers = request.headers();
+        let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
+        let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
+            return Err(Denied::Forbidden("cross-origin request refused"));
+        }
+        let config = &self.inner.config;
+        if config.mode == AuthMode::None {
+            return Ok(Principal {
+                user: "anonymous".to_string(),
+                staff: false,
+            });
+        }
+        if let Some(claims) = self.login(headers) {
+            return Ok(Principal {
+                user: claims.user,
+                staff: claims.staff,
+            });
+        }
+        let next = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string();
+        let browser = request.method() == Method::GET
+            && !upgrade
+            && headers
+                .get(header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"));
+        match config.mode {
+            AuthMode::Basic => {
+                if let Some(user) = self.basic_user(headers) {
+                    return Ok(Principal { user, staff: false });
+                }
+            }
+            AuthMode::Token => {
+                if let Some(outcome) = self.token_login(request, upgrade) {
+                    return outcome;
+                }
+            }
+            AuthMode::OAuth | AuthMode::None => {}
+        }
+        if let Some(principal) = self.service_token(request) {
+            return Ok(principal);
+        }
+        Err(Denied::LoginRequired {
+            mode: config.mode,
+            browser,
+            next,
+        })
+    }
+
+    /// `?token=<SERVICES_PASSWORD>` on the service routes, `?token=<CONFIG_PASSWORD>` on `/config/`
+    /// (the original's tokens for tools inside the pod). Unset passwords accept nothing.
+    fn service_token(&self, request: &Request) -> Option<Principal> {
+        let path = request.uri().path();
+        let config = &self.inner.config;
+        let (password, user) = if path.starts_with("/config/") {
+            (config.config_password.as_ref()?, "config")
+        } else if SERVICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+            (config.services_password.as_ref()?, "services")
+        } else {
+            return None;
+        };
+        let query = request.uri().query()?;
+        oauth2::url::form_urlencoded::parse(query.as_bytes())
+            .any(|(name, value)| name == "token" && bool::from(value.as_bytes().ct_eq(password.0.as_bytes())))
+            .then(|| Principal {
+                user: user.to_string(),
+                staff: false,
+            })
+    }
+
+    fn basic_user(&self, headers: &HeaderMap) -> Option<String> {
+        let (user, password) = self.inner.config.basic.as_ref()?;
+        let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let encoded = value
+            .strip_prefix("Basic ")
+            .or_else(|| value.strip_prefix("basic "))?;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let (given_user, given_password) = text.split_once(':')?;
+        let user_ok = given_user.as_bytes().ct_eq(user.as_bytes());
+        let password_ok = given_password.as_bytes().ct_eq(password.0.as_bytes());
+        bool::from(user_ok & password_ok).then(|| user.clone())
+    }
+
+    /// `?token=` in token mode: a GET page is redirected to the same URL without the token, with the login
+    /// cookie; other requests (websockets, API calls) are simply let through.
+    fn token_login(&self, request: &Request, upgrade: bool) -> Option<Result<Principal, Denied>> {
+        let expected = self.inner.login_token.as_deref()?;
+        let query = request.uri().query()?;
+        let mut found = false;
+        let mut kept = oauth2::url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in oauth2::url::form_urlencoded::parse(query.as_bytes()) {
+            if name == "token" {
+                found |= bool::from(value.as_bytes().ct_eq(expected.as_bytes()));
+            } else {
+                kept.append_pair(&name, &value);
+            }
+        }
+        if !found {
+            return None;
+        }
+        let principal = Principal {
+            user: "learner".to_string(),
+            staff: false,
+        };
+        if request.method() != Method::GET || upgrade {
+            return Some(Ok(principal));
+        }
+        let kept = kept.finish();
+        let location = if kept.is_empty() {
+            request.uri().path().to_string()
+        } else {
+            format!("{}?{kept}", request.uri().path())
+        };
+        let mut response = redirect(&location);
+        let set_cookie = self.login_cookie(&self.new_claims(&principal.user, false, None));
+        if let Ok(value) = HeaderValue::from_str(&set_cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        Some(Err(Denied::Respond(Box::new(response))))
     }
 }
 
-/// Middleware: attaches a `Principal` (auth `none` only, for now).
-pub async fn require_login(mut request: Request, next: Next) -> Response {
-    request.extensions_mut().insert(Principal {
-        user: "anonymous".to_string(),
-        staff: false,
-    });
-    next.run(request).await
+/// Middleware: attaches the request's `Principal` or answers 401/403/redirect-to-login.
+pub async fn require_login(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
+    match auth.authenticate(&request) {
+        Ok(principal) => {
+            // Basic credentials also get the login cookie, so websocket upgrades (which browsers may send
+            // without cached credentials) and ingress hosts sharing a cookie domain work.
+            let basic_login =
+                auth.config().mode == AuthMode::Basic && auth.login(request.headers()).is_none();
+            let user = basic_login.then(|| principal.user.clone());
+            request.extensions_mut().insert(principal);
+            let mut response = next.run(request).await;
+            if let Some(user) = user {
+                let cookie = auth.login_cookie(&auth.new_claims(&user, false, None));
+                if let Ok(value) = HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            response
+        }
+        Err(denied) => denied.into_response(),
+    }
+}
+
+/// Middleware on every response lectern makes itself (not proxied ones): `frame-ancestors` from
+/// `FRAME_ANCESTORS`, `nosniff`, and a same-origin referrer policy.
+pub async fn security_headers(State(auth): State<Auth>, request: Request<Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.extensions().get::<Proxied>().is_some() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, auth.inner.frame_policy.clone());
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
 }

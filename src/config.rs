@@ -10,8 +10,8 @@ mod terminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-pub use auth::AuthConfig;
-pub use proxy::ProxyConfig;
+pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret};
+pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use services::ServicesConfig;
 pub use session::SessionConfig;
 pub use terminal::TerminalConfig;
@@ -73,13 +73,14 @@ impl Config {
             Some(dir) => WorkshopSource::Dir(dir.clone()),
             None => WorkshopSource::Demo,
         };
+        let session = SessionConfig::from_args(&args.session)?;
         Ok(Self {
             listen,
             workshop,
             watch: !args.no_watch,
-            session: SessionConfig::from_args(&args.session)?,
             terminal: TerminalConfig::from_args(&args.terminal)?,
-            auth: AuthConfig::from_args(&args.auth, listen)?,
+            auth: AuthConfig::from_args(&args.auth, listen, &session)?,
+            session,
             proxy: ProxyConfig::from_args(&args.proxy)?,
             services: ServicesConfig::from_args(&args.services)?,
         })

@@ -76,7 +76,7 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
         events: EventBus::new(),
         terminals: TerminalHub::new(config.terminal.clone(), &config.session.vars),
         proxy: Proxy::new(config.proxy.clone()),
-        auth: Auth::new(config.auth.clone()),
+        auth: Auth::new(config.auth.clone())?,
         config,
     })
 }

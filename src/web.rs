@@ -22,7 +22,16 @@ pub use error::AppError;
 pub use state::AppState;
 
 /// Paths reachable without logging in (the auth-matrix test walks everything else).
-pub const PUBLIC_PATHS: &[&str] = &["/healthz", "/readyz", "/static/"];
+pub const PUBLIC_PATHS: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/static/",
+    "/oauth_handshake",
+    "/oauth_callback",
+    "/logout",
+    "/session/poll",
+    "/session/activity",
+];
 
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
@@ -34,12 +43,27 @@ pub fn router(state: AppState) -> Router {
         .merge(session::routes())
         .merge(terminal_ws::routes())
         .merge(proxy::routes())
-        .route_layer(middleware::from_fn(crate::auth::require_login));
+        .fallback(proxy::fallback)
+        // `layer`, not `route_layer`: the fallback is protected too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::require_login,
+        ));
     Router::new()
         .merge(health::routes())
         .merge(dashboard::public_routes())
         .merge(login::routes())
+        .merge(session::public_routes())
         .merge(protected)
+        // Ingress hosts are dispatched before path routing (their own auth: none or session).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            proxy::ingress_dispatch,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::security_headers,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())

@@ -40,6 +40,14 @@ cargo fmt --all -- --check || fail "cargo fmt"
 log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --locked --all-targets -- -D warnings || fail "clippy"
 
+# ---- real code-server for the /editor/ proxy tests (the tests skip with a reason when this fails) ----
+log "code-server for the proxy tests"
+if CODE_SERVER_BIN=$(tests/support/install-code-server.sh 2>/tmp/lectern-code-server.log); then
+  export LECTERN_CODE_SERVER="$CODE_SERVER_BIN"
+else
+  echo "code-server not installed, its tests will be skipped: $(tail -5 /tmp/lectern-code-server.log)"
+fi
+
 log "cargo test"
 cargo test --locked --all-targets 2>&1 | tee /tmp/lectern-cargo-test.log
 [ "${PIPESTATUS[0]}" -eq 0 ] || fail "cargo test"

@@ -21,6 +21,28 @@ pub enum AppError {
     /// Temporarily unable to serve (e.g. too many terminals, input queue full).
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Not logged in.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Logged in (or public) but not allowed.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// A proxied upstream failed or cannot be used (502); `html` renders a page for browsers.
+    #[error("bad gateway: {message}")]
+    BadGateway {
+        /// What went wrong, for the user.
+        message: String,
+        /// Answer with an HTML page instead of JSON.
+        html: bool,
+    },
+    /// A proxied upstream did not answer in time (504); `html` renders a page for browsers.
+    #[error("gateway timeout: {message}")]
+    GatewayTimeout {
+        /// What went wrong, for the user.
+        message: String,
+        /// Answer with an HTML page instead of JSON.
+        html: bool,
+    },
     /// Something failed on our side.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -34,6 +56,16 @@ impl IntoResponse for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::BadGateway { message, html } | AppError::GatewayTimeout { message, html } => {
+                let status = match &self {
+                    AppError::GatewayTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+                    _ => StatusCode::BAD_GATEWAY,
+                };
+                tracing::warn!(%status, message, "proxy upstream failed");
+                return upstream_failure(status, message, *html);
+            }
             AppError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -41,4 +73,26 @@ impl IntoResponse for AppError {
         };
         (status, self.to_string()).into_response()
     }
+}
+
+/// The page (browsers) or JSON (API clients) for a failed upstream: heading "Oops!" and a "Try Again"
+/// button, as the original's proxy error page, refreshing itself every 10 s.
+fn upstream_failure(status: StatusCode, message: &str, html: bool) -> Response {
+    if !html {
+        let body = serde_json::json!({ "error": message, "status": status.as_u16() });
+        return (status, axum::Json(body)).into_response();
+    }
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">\
+         <title>{code} application not ready</title></head><body><h1>Oops!</h1>\
+         <p>The application behind this page is not answering yet ({code}): {escaped}</p>\
+         <p><button onclick=\"location.reload()\">Try Again</button></p></body></html>",
+        code = status.as_u16()
+    );
+    (status, axum::response::Html(page)).into_response()
 }

@@ -45,3 +45,9 @@ impl FromRef<AppState> for TerminalHub {
         state.terminals.clone()
     }
 }
+
+impl FromRef<AppState> for Auth {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}

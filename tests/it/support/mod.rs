@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod portal;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 

@@ -1,0 +1,170 @@
+//! The login cookie: a signed (HMAC) value holding who logged in, for which session and until when.
+//! The signing key comes from `LECTERN_COOKIE_SECRET` or a generated 0600 key file, so logins survive a restart.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cookie::{Cookie, CookieJar, Key, SameSite};
+use http::HeaderMap;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha512};
+
+use crate::config::{AuthConfig, CookieKeySource};
+
+/// What a login cookie says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginClaims {
+    /// User name.
+    pub user: String,
+    /// Staff access.
+    pub staff: bool,
+    /// The session this login is for.
+    pub session: String,
+    /// Expiry, unix seconds.
+    pub exp: u64,
+    /// The portal's access token (oauth mode; used for the session relays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}
+
+/// Seconds since the epoch now.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Loads or creates the signing key.
+pub fn load_key(source: &CookieKeySource) -> anyhow::Result<Key> {
+    let material = match source {
+        CookieKeySource::Secret(secret) => secret.0.as_bytes().to_vec(),
+        CookieKeySource::File(path) => read_or_create_key_file(path)?,
+    };
+    Ok(Key::from(Sha512::digest(&material).as_slice()))
+}
+
+fn read_or_create_key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    match std::fs::read(path) {
+        Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
+        Ok(_) => anyhow::bail!(
+            "cookie key file {} is too short (delete it to regenerate)",
+            path.display()
+        ),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot read cookie key file {}", path.display()));
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let bytes: [u8; 64] = rand::random();
+    let text = bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            file.write_all(text.as_bytes())
+                .with_context(|| format!("cannot write cookie key file {}", path.display()))?;
+            tracing::info!(file = %path.display(), "generated a new cookie key");
+            Ok(text.into_bytes())
+        }
+        // Another process created it first: use theirs.
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::read(path).with_context(|| format!("cannot read cookie key file {}", path.display()))
+        }
+        Err(error) => Err(error).with_context(|| format!("cannot create cookie key file {}", path.display())),
+    }
+}
+
+/// The verified value of our signed cookie `name` in the request's `Cookie` headers.
+fn verified(headers: &HeaderMap, name: &str, key: &Key) -> Option<String> {
+    let mut jar = CookieJar::new();
+    for value in headers.get_all(http::header::COOKIE) {
+        let Ok(text) = value.to_str() else { continue };
+        for cookie in Cookie::split_parse(text.to_string()).flatten() {
+            if cookie.name() == name {
+                jar.add_original(cookie);
+            }
+        }
+    }
+    jar.signed(key).get(name).map(|c| c.value().to_string())
+}
+
+/// Reads and checks a login cookie: signature, expiry and session.
+pub fn read_login(headers: &HeaderMap, key: &Key, config: &AuthConfig) -> Option<LoginClaims> {
+    let value = verified(headers, &config.cookie_name, key)?;
+    let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
+    let claims: LoginClaims = serde_json::from_slice(&bytes).ok()?;
+    (claims.exp > now_secs() && claims.session == config.session_name).then_some(claims)
+}
+
+/// The signed `Set-Cookie` value for `claims`.
+pub fn login_cookie(claims: &LoginClaims, key: &Key, config: &AuthConfig) -> String {
+    let value = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
+    let max_age = claims.exp.saturating_sub(now_secs());
+    let cookie = base_cookie(config, config.cookie_name.clone(), value, max_age);
+    signed(cookie, key)
+}
+
+/// A `Set-Cookie` value that removes the login cookie.
+pub fn logout_cookie(config: &AuthConfig) -> String {
+    base_cookie(config, config.cookie_name.clone(), String::new(), 0).to_string()
+}
+
+/// A short-lived signed host-only cookie (OAuth `state` and `next`).
+pub fn transient_cookie(name: &str, value: &str, max_age: u64, key: &Key, config: &AuthConfig) -> String {
+    let mut cookie = base_cookie(config, name.to_string(), URL_SAFE_NO_PAD.encode(value), max_age);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.unset_domain();
+    signed(cookie, key)
+}
+
+/// A `Set-Cookie` value that removes a transient cookie.
+pub fn clear_transient(name: &str, config: &AuthConfig) -> String {
+    let mut cookie = base_cookie(config, name.to_string(), String::new(), 0);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.unset_domain();
+    cookie.to_string()
+}
+
+/// Reads a cookie made by [`transient_cookie`].
+pub fn read_transient(headers: &HeaderMap, name: &str, key: &Key) -> Option<String> {
+    let value = verified(headers, name, key)?;
+    String::from_utf8(URL_SAFE_NO_PAD.decode(value).ok()?).ok()
+}
+
+fn base_cookie(config: &AuthConfig, name: String, value: String, max_age: u64) -> Cookie<'static> {
+    let mut cookie = Cookie::new(name, value);
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_secure(config.secure);
+    // Framing from another site (FRAME_ANCESTORS) needs a cross-site cookie, which browsers only keep if Secure.
+    cookie.set_same_site(if config.frame_ancestors.is_empty() {
+        SameSite::Lax
+    } else {
+        SameSite::None
+    });
+    if let Some(domain) = &config.cookie_domain {
+        cookie.set_domain(domain.clone());
+    }
+    cookie.set_max_age(Some(cookie::time::Duration::seconds(
+        i64::try_from(max_age).unwrap_or(i64::MAX),
+    )));
+    cookie
+}
+
+fn signed(cookie: Cookie<'static>, key: &Key) -> String {
+    let mut jar = CookieJar::new();
+    jar.signed_mut(key).add(cookie);
+    jar.delta().next().map(|c| c.to_string()).unwrap_or_default()
+}

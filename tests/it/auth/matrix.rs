@@ -1,0 +1,220 @@
+//! The auth matrix: every route (HTTP and websocket, lectern's own and proxied, host-based ingresses) ×
+//! {no cookie, forged cookie, expired cookie, a login for another session, wrong Origin} gets 401, 403 or a
+//! redirect to login — never the resource. A valid login is the control that the resource is there.
+
+use lectern::auth::Auth;
+use lectern::config::{CookieKeySource, Secret, proxy_local_upstream};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use super::oauth_config;
+use crate::proxy::{ingress_host, upstream, workshop};
+use crate::support::portal::FakePortal;
+use crate::support::{TestServer, http_client};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    NoCookie,
+    Forged,
+    Expired,
+    OtherSession,
+    WrongOrigin,
+    Valid,
+}
+
+const DENIED_CASES: [Case; 5] = [
+    Case::NoCookie,
+    Case::Forged,
+    Case::Expired,
+    Case::OtherSession,
+    Case::WrongOrigin,
+];
+
+struct Cookies {
+    forged: String,
+    expired: String,
+    other_session: String,
+    valid: String,
+}
+
+fn name_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+fn cookies(config: &lectern::config::Config) -> Cookies {
+    let auth = Auth::new(config.auth.clone()).unwrap();
+    let mut other = config.auth.clone();
+    other.cookie_key = CookieKeySource::Secret(Secret("attacker-key-that-is-long-enough-000000".into()));
+    let attacker = Auth::new(other).unwrap();
+    let mut expired = auth.new_claims("alice", false, None);
+    expired.exp = lectern::auth::cookie::now_secs() - 10;
+    let mut other_session = auth.new_claims("alice", true, None);
+    other_session.session = "s2".into();
+    Cookies {
+        forged: name_value(&attacker.login_cookie(&attacker.new_claims("alice", true, None))),
+        // An expired cookie still carries its value (Max-Age=0 only tells the browser to drop it).
+        expired: name_value(&auth.login_cookie(&expired)),
+        other_session: name_value(&auth.login_cookie(&other_session)),
+        valid: name_value(&auth.login_cookie(&auth.new_claims("alice", false, None))),
+    }
+}
+
+fn cookie_for(case: Case, cookies: &Cookies) -> Option<&str> {
+    match case {
+        Case::NoCookie => None,
+        Case::Forged => Some(&cookies.forged),
+        Case::Expired => Some(&cookies.expired),
+        Case::OtherSession => Some(&cookies.other_session),
+        Case::WrongOrigin | Case::Valid => Some(&cookies.valid),
+    }
+}
+
+#[tokio::test]
+async fn every_route_times_every_bad_credential_is_refused() {
+    let portal = FakePortal::start("s1", "alice", &[]).await;
+    let up = upstream::start().await;
+    let dir = workshop(&format!("ingresses:\n- name: app\n  port: {}\n", up.port()));
+    let mut config = oauth_config(dir.path(), &portal);
+    config.proxy.editor.enabled = Some(true);
+    config.proxy.editor.upstream = proxy_local_upstream(up.port());
+    config.proxy.console.enabled = Some(true);
+    config.proxy.console.upstream = proxy_local_upstream(up.port());
+    let cookies = cookies(&config);
+    let server = TestServer::start(config).await;
+    let own_host = server.addr.to_string();
+    let app_host = ingress_host("app", server.addr.port());
+    let editor_host = ingress_host("editor", server.addr.port());
+    let up_port = up.port();
+
+    // (method, host, path, proxied: the valid login must reach the upstream)
+    let http_routes: Vec<(&str, String, String, bool)> = vec![
+        ("GET", own_host.clone(), "/".into(), false),
+        ("GET", own_host.clone(), "/dashboard/".into(), false),
+        ("GET", own_host.clone(), "/api/dashboard".into(), false),
+        ("GET", own_host.clone(), "/api/workshop".into(), false),
+        ("GET", own_host.clone(), "/api/workshop/pages/x".into(), false),
+        ("GET", own_host.clone(), "/workshop/content/x".into(), false),
+        ("GET", own_host.clone(), "/api/events".into(), false),
+        ("GET", own_host.clone(), "/files/x".into(), false),
+        ("GET", own_host.clone(), "/terminal/session/1".into(), false),
+        ("GET", own_host.clone(), "/session/schedule".into(), false),
+        ("GET", own_host.clone(), "/no-such-route".into(), false),
+        ("GET", own_host.clone(), "/editor/".into(), true),
+        ("GET", own_host.clone(), "/editor/static/x.js".into(), true),
+        ("GET", own_host.clone(), "/console/".into(), true),
+        ("GET", own_host.clone(), format!("/port/{up_port}/"), true),
+        ("GET", own_host.clone(), "/ingress/app/".into(), true),
+        ("GET", app_host.clone(), "/".into(), true),
+        ("GET", app_host.clone(), "/dashboard/".into(), true),
+        ("GET", editor_host.clone(), "/".into(), true),
+        ("POST", own_host.clone(), "/terminal/api/1/paste".into(), false),
+        ("POST", own_host.clone(), "/upload/files".into(), false),
+        ("POST", own_host.clone(), "/examiner/test/x".into(), false),
+        ("POST", own_host.clone(), "/message/broadcast".into(), false),
+        ("POST", own_host.clone(), "/session/event".into(), false),
+        ("POST", own_host.clone(), format!("/port/{up_port}/form"), true),
+        ("POST", app_host.clone(), "/form".into(), true),
+    ];
+    let client = http_client();
+    let mut checked = 0;
+    for (method, host, path, proxied) in &http_routes {
+        for case in DENIED_CASES.into_iter().chain([Case::Valid]) {
+            if case == Case::WrongOrigin && *method == "GET" {
+                continue; // safe methods carry no Origin check; the upgrade rows below do
+            }
+            for accept in ["text/html", "application/json"] {
+                let mut request = client
+                    .request(method.parse().unwrap(), format!("http://{}{path}", server.addr))
+                    .header("host", host)
+                    .header("accept", accept);
+                if let Some(cookie) = cookie_for(case, &cookies) {
+                    request = request.header("cookie", cookie);
+                }
+                if *method == "POST" {
+                    let origin = if case == Case::WrongOrigin {
+                        "http://evil.example".to_string()
+                    } else {
+                        format!("http://{host}")
+                    };
+                    request = request.header("origin", origin).body("{}");
+                }
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let location = response
+                    .headers()
+                    .get("location")
+                    .map(|l| l.to_str().unwrap().to_string())
+                    .unwrap_or_default();
+                let body = response.text().await.unwrap();
+                let what = format!(
+                    "{method} {host}{path} {case:?} accept={accept} → {status} {location} {body:.200}"
+                );
+                if case == Case::Valid {
+                    if *proxied {
+                        assert_eq!(status, 200, "{what}");
+                        assert!(body.contains("\"upstream\":\"echo\""), "{what}");
+                    } else {
+                        assert!(status != 401 && status != 403, "{what}");
+                    }
+                    continue;
+                }
+                assert!(!body.contains("\"upstream\":\"echo\""), "resource leaked: {what}");
+                let to_login = status == 302 && location.starts_with("/oauth_handshake?next=");
+                assert!(status == 401 || status == 403 || to_login, "{what}");
+                if accept == "text/html" && *method == "GET" && case != Case::WrongOrigin {
+                    assert!(to_login, "browsers are sent to login: {what}");
+                }
+                checked += 1;
+            }
+        }
+    }
+
+    // Websocket upgrades: (host, path, proxied)
+    let ws_routes: Vec<(String, String, bool)> = vec![
+        (own_host.clone(), "/terminal/ws/1".into(), false),
+        (own_host.clone(), "/api/events".into(), false),
+        (own_host.clone(), "/editor/ws".into(), true),
+        (own_host.clone(), "/console/ws".into(), true),
+        (own_host.clone(), format!("/port/{up_port}/ws"), true),
+        (own_host.clone(), "/ingress/app/ws".into(), true),
+        (app_host.clone(), "/ws".into(), true),
+        (editor_host.clone(), "/ws".into(), true),
+    ];
+    for (host, path, proxied) in &ws_routes {
+        for case in DENIED_CASES.into_iter().chain([Case::Valid]) {
+            let mut request = format!("ws://{}{path}", server.addr)
+                .into_client_request()
+                .unwrap();
+            let headers = request.headers_mut();
+            headers.insert("host", host.parse().unwrap());
+            let origin = if case == Case::WrongOrigin {
+                "http://evil.example".to_string()
+            } else {
+                format!("http://{host}")
+            };
+            headers.insert("origin", origin.parse().unwrap());
+            if let Some(cookie) = cookie_for(case, &cookies) {
+                headers.insert("cookie", cookie.parse().unwrap());
+            }
+            let result = tokio_tungstenite::connect_async(request).await;
+            let what = format!("ws {host}{path} {case:?}");
+            match (case, result) {
+                (Case::Valid, Ok((_socket, response))) => assert_eq!(response.status(), 101, "{what}"),
+                (Case::Valid, Err(tokio_tungstenite::tungstenite::Error::Http(response))) => {
+                    assert!(!*proxied, "{what}: {}", response.status());
+                    let status = response.status().as_u16();
+                    assert!(status != 401 && status != 403, "{what}: {status}");
+                }
+                (Case::Valid, Err(error)) => panic!("{what}: {error}"),
+                (_, Ok(_)) => panic!("upgrade accepted: {what}"),
+                (_, Err(tokio_tungstenite::tungstenite::Error::Http(response))) => {
+                    let status = response.status().as_u16();
+                    assert!(status == 401 || status == 403, "{what}: {status}");
+                    checked += 1;
+                }
+                (_, Err(error)) => panic!("{what}: {error}"),
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} denials checked");
+    server.stop().await;
+}
