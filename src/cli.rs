@@ -2,6 +2,7 @@
 //! original platform's names where they exist. Raw values only: validation lives in `config`.
 
 mod auth;
+mod dashboard;
 mod proxy;
 mod session;
 mod terminal;
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use auth::AuthArgs;
+pub use dashboard::DashboardArgs;
 pub use proxy::ProxyArgs;
 pub use session::SessionArgs;
 pub use terminal::TerminalArgs;
@@ -75,6 +77,9 @@ pub struct ServeArgs {
     /// Reverse proxy routes.
     #[command(flatten)]
     pub proxy: ProxyArgs,
+    /// Dashboard layouts.
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
 }
 
 /// `lectern check`.

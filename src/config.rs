@@ -2,6 +2,7 @@
 //! Precedence: flag > environment > default (docs/configuration.md).
 
 mod auth;
+mod dashboard;
 mod proxy;
 mod session;
 mod terminal;
@@ -10,6 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 pub use auth::AuthConfig;
+pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use proxy::ProxyConfig;
 pub use session::SessionConfig;
 pub use terminal::TerminalConfig;
@@ -55,6 +57,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Reverse-proxy settings.
     pub proxy: ProxyConfig,
+    /// Dashboard layouts.
+    pub dashboard: DashboardConfig,
 }
 
 impl Config {
@@ -77,6 +81,7 @@ impl Config {
             terminal: TerminalConfig::from_args(&args.terminal)?,
             auth: AuthConfig::from_args(&args.auth, listen)?,
             proxy: ProxyConfig::from_args(&args.proxy)?,
+            dashboard: DashboardConfig::from_args(&args.dashboard)?,
         })
     }
 
@@ -91,6 +96,7 @@ impl Config {
             terminal: TerminalConfig::default(),
             auth: AuthConfig::default(),
             proxy: ProxyConfig::default(),
+            dashboard: DashboardConfig::default(),
         }
     }
 }
