@@ -45,7 +45,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the learner dashboard for a workshop (the built-in demo when no DIR is given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Load and render every page of a workshop and report problems (exit 0 clean, 1 errors, 2 usage).
     Check(CheckArgs),
 }

@@ -183,13 +183,10 @@ class Dashboard {
         this.terminals.forEach((t) => t.reconnect());
       }
     });
-    const finish = $<HTMLButtonElement>("button", "button", "Finish");
-    finish.type = "button";
-    finish.addEventListener("click", () => void this.finish());
     const terminate = $<HTMLButtonElement>("button", "button danger", "Terminate");
     terminate.type = "button";
     terminate.addEventListener("click", () => void this.terminate());
-    controls.append(this.countdown, theme, refresh, finish, terminate);
+    controls.append(this.countdown, theme, refresh, terminate);
     header.append(controls);
     return header;
   }
@@ -271,6 +268,7 @@ class Dashboard {
     this.nav.prev.disabled = !page?.prev;
     this.nav.next.disabled = !page;
     this.nav.next.textContent = page && !page.next ? "Finish" : "Next ›";
+    this.nav.next.setAttribute("aria-label", page && !page.next ? "Finish workshop" : "Next page");
     if (page) this.nav.select.value = page.key;
     this.nav.select.disabled = this.pages.length === 0;
   }

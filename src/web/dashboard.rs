@@ -25,11 +25,7 @@ pub fn public_routes() -> Router<AppState> {
 
 async fn dashboard() -> Response {
     match crate::assets::get("dashboard/index.html") {
-        Some(bytes) => (
-            [(header::CACHE_CONTROL, "no-cache")],
-            Html(bytes.into_owned()),
-        )
-            .into_response(),
+        Some(bytes) => ([(header::CACHE_CONTROL, "no-cache")], Html(bytes.into_owned())).into_response(),
         None => AppError::NotFound("dashboard".to_string()).into_response(),
     }
 }

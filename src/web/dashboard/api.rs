@@ -111,11 +111,21 @@ pub async fn dashboard_json(State(state): State<AppState>, extensions: Extension
         user: "anonymous".to_string(),
         staff: false,
     });
-    Json(build(&state.config, &workshop.title, &workshop.definition, &principal))
+    Json(build(
+        &state.config,
+        &workshop.title,
+        &workshop.definition,
+        &principal,
+    ))
 }
 
 /// Builds the JSON (pure, for tests).
-pub fn build(config: &Config, title: &str, definition: &WorkshopDefinition, principal: &Principal) -> DashboardJson {
+pub fn build(
+    config: &Config,
+    title: &str,
+    definition: &WorkshopDefinition,
+    principal: &Principal,
+) -> DashboardJson {
     let apps = &definition.applications;
     let var = |name: &str| config.session.vars.get(name).cloned();
     let session_name = var("session_name").unwrap_or_else(|| "workshop".to_string());
@@ -194,7 +204,10 @@ pub fn slug(name: &str) -> String {
         .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || c.is_whitespace())
         .map(|c| if c.is_whitespace() { '-' } else { c })
         .collect();
-    kept.split('-').filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-")
+    kept.split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The tab list: built-ins (terminal, console, editor, slides, files) and the definition's dashboards.
