@@ -3,6 +3,7 @@
 # in assets/dashboard, then browser end-to-end tests (playwright-core + Debian chromium) against a real
 # `lectern serve`. Screenshots go to target/e2e/. Prints one line: "frontend: N passed, N failed".
 set -uo pipefail
+export NO_COLOR=1 FORCE_COLOR=0
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PASSED=0; FAILED=0
@@ -17,7 +18,7 @@ fi
 echo "==> unit tests (vitest)"
 REPORT=$(mktemp)
 (cd frontend && npx vitest run --reporter=default --reporter=json --outputFile="$REPORT")
-counts=$(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests+" "+(r.numFailedTests+(r.numTotalTestSuites&&r.success===false&&r.numFailedTests===0?1:0)))' "$REPORT" 2>/dev/null || echo "0 1")
+counts=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const broken=r.success===false&&r.numFailedTests===0?1:0;console.log(r.numPassedTests+" "+(r.numFailedTests+broken))' "$REPORT" 2>/dev/null || echo "0 1")
 add $counts
 rm -f "$REPORT"
 

@@ -1,4 +1,5 @@
-// Stand-in for the site and content areas, used only while they have not landed in this build: serves the
+// Stand-in for the site and content areas (routed downloads are cancelled by Chromium, so the download
+// test runs only against the real server), used only while they have not landed in this build: serves the
 // fixture's Markdown pages as the COMMON.md page shell with `lectern-action` markup (flat YAML bodies only),
 // plus /api/workshop, /examiner/test/* and /files/*, through Playwright request routing.
 import { readFileSync, readdirSync } from "node:fs";

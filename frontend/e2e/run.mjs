@@ -64,7 +64,7 @@ const server = await startServer(workshop);
 const page = await newPage(server, contract ? workshop : null);
 const prefix = contract ? "contract-" : "";
 const test = (name, fn, note) =>
-  contract ? (/content reload|api\/dashboard|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
+  contract ? (/content reload|api\/dashboard|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
 
 await test("dashboard loads: title, tabs, connected terminal", async () => {
   await openDashboard(page, server);
