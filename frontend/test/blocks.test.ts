@@ -159,3 +159,24 @@ describe("blocks", () => {
     expect(f.calls).toHaveLength(1);
   });
 });
+
+describe("examiner inputs", () => {
+  it("renders a form and sends its values as `form`", async () => {
+    const inputs = {
+      schema: { name: { type: "string", title: "Name:", default: "my-app", required: true }, count: { type: "integer", default: 2 } },
+      form: ["*", { type: "submit", title: "Check" }],
+    };
+    document.body.innerHTML = block("examiner:execute-test", 1, { name: "t", inputs });
+    const f = fakeHost({ responses: { "/examiner/test/t": [{ status: 200, body: { success: true } }] } });
+    initPage(document, f.host, "p");
+    blocks()[0].click();
+    await tick();
+    expect(f.calls).toHaveLength(0);
+    const form = blocks()[0].querySelector("form")!;
+    expect(form.querySelector("button")!.textContent).toBe("Check");
+    form.querySelector<HTMLInputElement>("input[name=name]")!.value = "web";
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await tick();
+    expect(f.calls[0].body).toEqual({ args: [], form: { name: "web", count: 2 }, timeout: 15 });
+  });
+});

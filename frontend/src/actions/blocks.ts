@@ -16,6 +16,8 @@ interface Block {
   running: boolean;
   lastStart: number;
   form?: HTMLFormElement;
+  /** Extra arguments collected at run time (examiner `inputs` forms). */
+  inputs?: () => Args;
 }
 
 interface Section {
@@ -142,7 +144,10 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
       if (section) toggle(section, !section.open);
       else if (ending) {
         if (asBool(ending.end.args.toggle, true)) toggle(ending, false);
-      } else await dispatch(block.type, block.args, host, { form: block.form ? new FormData(block.form) : undefined });
+      } else {
+        const args = block.inputs ? { ...block.args, form: block.inputs() } : block.args;
+        await dispatch(block.type, args, host, { form: block.form ? new FormData(block.form) : undefined });
+      }
       block.running = false;
       setState(block, "done");
     } catch (error) {
@@ -244,6 +249,8 @@ function decorate(block: Block, doc: Document, host: Host, run: (b: Block) => Pr
     title.appendChild(copy);
   }
   if (block.type === "files:upload-file" || block.type === "files:upload-files") block.form = uploadForm(block, doc, run);
+  if (block.type === "examiner:execute-test" && block.args.inputs && typeof block.args.inputs === "object")
+    inputsForm(block, doc, run);
   if ((block.type === "files:download-file" || block.type === "files:copy-file") && asBool(block.args.preview)) {
     const code = el.querySelector(".lectern-action-body code") ?? el.querySelector(".lectern-action-body");
     if (code)
@@ -260,14 +267,14 @@ function decorate(block: Block, doc: Document, host: Host, run: (b: Block) => Pr
       void host.copy(bodyText(el).trim());
       return;
     }
-    if (block.form) return;
+    if (block.form || block.inputs) return;
     void run(block);
   });
   el.addEventListener("keydown", (event) => {
     if (event.target !== el) return;
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
-      if (!block.form) void run(block);
+      if (!block.form && !block.inputs) void run(block);
     }
   });
 }
@@ -313,4 +320,75 @@ function uploadForm(block: Block, doc: Document, run: (b: Block) => Promise<void
     }
   });
   return form;
+}
+
+interface FieldSchema {
+  type?: string;
+  title?: string;
+  description?: string;
+  default?: unknown;
+  required?: boolean;
+  enum?: unknown[];
+}
+
+/** Renders the subset of jsonform the examiner uses: a schema of scalar fields, `"*"` and a submit button. */
+function inputsForm(block: Block, doc: Document, run: (b: Block) => Promise<void>): void {
+  const spec = block.args.inputs as { schema?: Record<string, unknown>; form?: unknown[] };
+  const rawSchema = (spec.schema ?? {}) as Record<string, unknown>;
+  const schema = (rawSchema.properties && typeof rawSchema.properties === "object" ? rawSchema.properties : rawSchema) as Record<
+    string,
+    FieldSchema
+  >;
+  const form = doc.createElement("form");
+  form.className = "lectern-inputs";
+  const fields: Array<[string, FieldSchema, HTMLInputElement | HTMLSelectElement]> = [];
+  for (const [name, field] of Object.entries(schema)) {
+    if (!field || typeof field !== "object") continue;
+    const label = doc.createElement("label");
+    label.textContent = field.title ?? name;
+    let input: HTMLInputElement | HTMLSelectElement;
+    if (Array.isArray(field.enum)) {
+      input = doc.createElement("select");
+      for (const option of field.enum) {
+        const el = doc.createElement("option");
+        el.value = el.textContent = String(option);
+        input.append(el);
+      }
+    } else {
+      input = doc.createElement("input");
+      input.type = field.type === "boolean" ? "checkbox" : field.type === "number" || field.type === "integer" ? "number" : "text";
+    }
+    input.name = name;
+    if (field.required) input.required = true;
+    if (field.default !== undefined) {
+      if (input instanceof HTMLInputElement && input.type === "checkbox") input.checked = Boolean(field.default);
+      else input.value = String(field.default);
+    }
+    label.append(input);
+    form.append(label);
+    fields.push([name, field, input]);
+  }
+  const submitSpec = (spec.form ?? []).find((item) => item && typeof item === "object" && (item as { type?: string }).type === "submit") as
+    | { title?: string }
+    | undefined;
+  const submit = doc.createElement("button");
+  submit.type = "submit";
+  submit.textContent = submitSpec?.title ?? "Submit";
+  form.append(submit);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void run(block);
+  });
+  block.inputs = () => {
+    const values: Args = {};
+    for (const [name, field, input] of fields) {
+      if (input instanceof HTMLInputElement && input.type === "checkbox") values[name] = input.checked;
+      else if (field.type === "number" || field.type === "integer") values[name] = input.value === "" ? null : Number(input.value);
+      else values[name] = input.value;
+    }
+    return values;
+  };
+  const body = block.el.querySelector(".lectern-action-body");
+  block.el.insertBefore(form, body);
+  if (body instanceof HTMLElement) body.hidden = true;
 }

@@ -21,7 +21,7 @@ const EDITOR_TYPES = [
   "delete-text-selection", "insert-lines-before-selection", "append-lines-after-selection",
   "replace-matching-text", "append-lines-to-file", "prepend-lines-to-file", "insert-lines-before-line",
   "append-lines-after-line", "insert-lines-after-line", "append-lines-after-match", "insert-lines-before-match",
-  "delete-lines-in-range", "delete-matching-lines", "replace-lines-in-range", "copy-file", "rename-file",
+  "select-lines-in-range", "delete-lines-in-range", "delete-matching-lines", "replace-lines-in-range", "copy-file", "rename-file",
   "close-file", "delete-file", "insert-value-into-yaml", "set-yaml-value", "add-yaml-item", "insert-yaml-item",
   "replace-yaml-item", "delete-yaml-value", "merge-yaml-values", "select-yaml-path", "execute-command",
   "open-terminal", "close-terminal", "send-to-terminal", "interrupt-terminal", "clear-terminal",

@@ -166,6 +166,7 @@ export function editorRequest(type: string, args: Args): { path: string; body: u
   if (op === "insert-value-into-yaml") return { path: "/editor/paste", body: { file: args.file, yamlPath: args.path, paste: args.value } };
   if ("file" in body && !asString(body.file)) throw new ActionError("No file name provided");
   if (op === "open-file" && body.line === undefined) body.line = 1;
+  if (op === "select-lines-in-range" && body.stop === undefined) body.stop = body.start;
   return { path: `/editor/${rename[op] ?? op}`, body };
 }
 
