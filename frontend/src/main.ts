@@ -38,7 +38,8 @@ function initialTheme(): Theme {
 
 class Dashboard {
   private theme: Theme = initialTheme();
-  private readonly terminals = new Map<string, TerminalView>();
+  /** Every terminal view; one terminal may be shown in several tabs (each view is its own viewer). */
+  private views: TerminalView[] = [];
   private tabs!: Tabs;
   private split: Split | null = null;
   private iframe: HTMLIFrameElement | null = null;
@@ -180,7 +181,7 @@ class Dashboard {
       else {
         const tab = this.tabs.current();
         if (tab) this.tabs.reload(tab);
-        this.terminals.forEach((t) => t.reconnect());
+        this.views.forEach((t) => t.reconnect());
       }
     });
     const terminate = $<HTMLButtonElement>("button", "button danger", "Terminate");
@@ -211,15 +212,19 @@ class Dashboard {
   }
 
   private makeTerminal(name: string): TerminalView {
-    const existing = this.terminals.get(name);
-    if (existing && existing.element.isConnected) return existing;
     const view = new TerminalView(name, this.theme);
-    this.terminals.set(name, view);
+    this.views.push(view);
     return view;
   }
 
+  /** The first on-screen view of terminal `name`. */
+  private view(name: string): TerminalView | undefined {
+    this.views = this.views.filter((v) => v.element.isConnected || !v.element.dataset.disposed);
+    return this.views.find((v) => v.name === name && v.element.isConnected);
+  }
+
   private fitAll(): void {
-    requestAnimationFrame(() => this.terminals.forEach((t) => t.resize()));
+    requestAnimationFrame(() => this.views.forEach((t) => t.resize()));
   }
 
   // ---------- instructions ----------
@@ -381,7 +386,7 @@ class Dashboard {
     this.theme = theme;
     localStorage.setItem("lectern:theme", theme);
     document.documentElement.setAttribute("data-theme", theme);
-    this.terminals.forEach((t) => t.setTheme(theme));
+    this.views.forEach((t) => t.setTheme(theme));
     try {
       this.iframe?.contentDocument?.documentElement.setAttribute("data-theme", theme);
     } catch {
@@ -411,18 +416,18 @@ class Dashboard {
       terminalNames: () => {
         const tab = this.tabs.find("terminal");
         const names = tab?.terminals.map((t) => t.name) ?? [];
-        return names.length ? names : [...this.terminals.keys()];
+        return names.length ? names : [...new Set(this.views.map((v) => v.name))];
       },
       exposeTerminal: (name) => {
-        const view = this.terminals.get(name);
-        if (!view || !view.element.isConnected) return false;
+        const view = this.view(name);
+        if (!view) return false;
         const tab = this.tabOfTerminal(name);
         if (tab) this.tabs.select(tab.config.id, false);
         view.start();
         view.focus();
         return true;
       },
-      clearTerminal: (name) => this.terminals.get(name)?.clear(),
+      clearTerminal: (name) => this.views.filter((v) => v.name === name).forEach((v) => v.clear()),
       openDashboard: (name) => {
         const tab = this.tabs.find(name);
         if (!tab) throw new Error("Dashboard does not exist");
@@ -437,7 +442,7 @@ class Dashboard {
       reloadDashboard: (name, url, focus = true) => {
         const tab = this.tabs.find(name);
         if (!tab) return this.createTab(name, url ?? "about:blank", focus);
-        if (tab.config.id === "terminal") this.terminals.forEach((t) => t.reconnect());
+        if (tab.config.id === "terminal") this.views.forEach((t) => t.reconnect());
         this.tabs.reload(tab, url);
         if (focus) this.tabs.select(tab.config.id, false);
       },
@@ -527,7 +532,7 @@ class Dashboard {
 
   /** Text of terminal `name`'s buffer (for tests and accessibility tools). */
   terminalText(name: string): string {
-    const view = this.terminals.get(name);
+    const view = this.view(name);
     if (!view) return "";
     const buffer = view.term.buffer.active;
     const lines: string[] = [];

@@ -169,6 +169,7 @@ export class TerminalView {
   /** Closes the connection for good (tab removed). */
   dispose(): void {
     this.closed = true;
+    this.element.dataset.disposed = "true";
     window.clearTimeout(this.retryTimer);
     window.clearInterval(this.pingTimer);
     this.socket?.close();
