@@ -17,6 +17,7 @@ const results = [];
 
 /** Runs one test; a thrown error is a failure. `note` explains what a failure may be waiting on. */
 export async function test(name, fn, note = "") {
+  if (process.env.E2E_ONLY && !new RegExp(process.env.E2E_ONLY).test(name)) return;
   const started = Date.now();
   try {
     await fn();

@@ -64,7 +64,7 @@ const server = await startServer(workshop);
 const page = await newPage(server, contract ? workshop : null);
 const prefix = contract ? "contract-" : "";
 const test = (name, fn, note) =>
-  contract ? (/content reload|api\/dashboard|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
+  contract ? (/content reload|api\/dashboard|search and resize|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
 
 await test("dashboard loads: title, tabs, connected terminal", async () => {
   await openDashboard(page, server);
@@ -77,6 +77,30 @@ await test("dashboard loads: title, tabs, connected terminal", async () => {
   await page.keyboard.type("echo typed-$((40+2))\n");
   await waitOutput(page, "typed-42");
   await shot(page, prefix + "dashboard");
+});
+
+await test("terminal search and resize reach the shell", async () => {
+  await page.locator(".terminal-view").first().click();
+  await page.keyboard.press("Control+Shift+F");
+  const bar = page.locator('.terminal-view[data-terminal="1"] .terminal-search');
+  await until("search bar", () => bar.isVisible());
+  await bar.locator("input").fill("typed-42");
+  await page.keyboard.press("Escape");
+  await until("search bar closed", async () => !(await bar.isVisible()));
+  const sizes = async () => [...(await terminalText(page)).matchAll(/\n(\d+) (\d+)\s*(?=\n)/g)];
+  const cols = async () => {
+    const seen = (await sizes()).length;
+    await page.keyboard.type("stty size\n");
+    await until("stty output", async () => (await sizes()).length > seen);
+    const all = await sizes();
+    return Number(all[all.length - 1][2]);
+  };
+  const before = await cols();
+  await page.locator("#toggle-instructions").click();
+  await page.locator(".terminal-view").first().click();
+  const after = await cols();
+  await page.locator("#toggle-instructions").click();
+  if (!(after > before)) throw new Error(`columns did not grow: ${before} → ${after}`);
 });
 
 await test("api/dashboard reports layout and features", async () => {
