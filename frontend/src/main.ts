@@ -587,6 +587,18 @@ async function main(): Promise<void> {
     finished_workshop: () => api.finishedWorkshop(),
     terminate_session: () => api.terminateSession(),
     preview_image: (src: string, title: string) => api.previewImage(src, title),
+    terminals: {
+      paste_to_terminal: (text: string, id = "1") => dispatch("terminal:input", { text, session: id, endl: false }, host),
+      execute_in_terminal: (command: string, id = "1", clear = false) =>
+        dispatch("terminal:execute", { command, session: id, clear }, host),
+      execute_in_all_terminals: (command: string, clear = false) => dispatch("terminal:execute-all", { command, clear }, host),
+      clear_terminal: (id = "1") => dispatch("terminal:clear", { session: id }, host),
+      clear_all_terminals: () => dispatch("terminal:clear-all", {}, host),
+      interrupt_terminal: (id = "1") => dispatch("terminal:interrupt", { session: id }, host),
+      interrupt_all_terminals: () => dispatch("terminal:interrupt-all", {}, host),
+      select_terminal: (id = "1") => dispatch("terminal:select", { session: id }, host),
+      reconnect_terminal: () => api.reloadDashboard("terminal"),
+    },
   };
   const global = window as unknown as Record<string, unknown>;
   global.lectern = lectern;

@@ -86,8 +86,14 @@ export class TerminalView {
     this.term.onData((data) => this.send(this.encoder.encode(data)));
     this.term.onBinary((data) => this.send(Uint8Array.from(data, (c) => c.charCodeAt(0))));
     this.term.attachCustomKeyEventHandler((event) => {
-      if (event.type === "keydown" && event.ctrlKey && event.shiftKey && event.key.toLowerCase() === "f") {
+      if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
+      const key = event.key.toLowerCase();
+      if (key === "f") {
         this.openSearch();
+        return false;
+      }
+      if (key === "c" && this.term.hasSelection()) {
+        void navigator.clipboard?.writeText(this.term.getSelection()).catch(() => undefined);
         return false;
       }
       return true;
