@@ -64,7 +64,7 @@ const server = await startServer(workshop);
 const page = await newPage(server, contract ? workshop : null);
 const prefix = contract ? "contract-" : "";
 const test = (name, fn, note) =>
-  contract ? (/content reload|api\/dashboard|search and resize|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
+  contract ? (/content reload|api\/dashboard|search and resize|replay|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
 
 await test("dashboard loads: title, tabs, connected terminal", async () => {
   await openDashboard(page, server);
@@ -101,6 +101,23 @@ await test("terminal search and resize reach the shell", async () => {
   const after = await cols();
   await page.locator("#toggle-instructions").click();
   if (!(after > before)) throw new Error(`columns did not grow: ${before} → ${after}`);
+});
+
+await test("reconnect resumes with replay: nothing lost, nothing twice", async () => {
+  await page.locator(".terminal-view").first().click();
+  await page.keyboard.type("for i in 1 2 3; do echo replay-line-$i; done\n");
+  await waitOutput(page, "replay-line-3");
+  for (let round = 0; round < 3; round++) {
+    await page.evaluate(() => window.lectern.reconnectTerminals());
+    await waitConnected(page);
+  }
+  await page.evaluate(() =>
+    fetch("/terminal/api/1/execute", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "echo after-reconnect-$((3*3))" }) }),
+  );
+  await waitOutput(page, "after-reconnect-9");
+  const text = await terminalText(page);
+  for (const needle of ["replay-line-1", "replay-line-3", "typed-42"])
+    if (text.split(needle).length - 1 !== 1) throw new Error(`${needle} seen ${text.split(needle).length - 1} times`);
 });
 
 await test("api/dashboard reports layout and features", async () => {

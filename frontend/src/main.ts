@@ -530,6 +530,10 @@ class Dashboard {
     });
   }
 
+  reconnectAll(): void {
+    this.views.forEach((v) => v.reconnect(true));
+  }
+
   /** Text of terminal `name`'s buffer (for tests and accessibility tools). */
   terminalText(name: string): string {
     const view = this.view(name);
@@ -572,6 +576,8 @@ async function main(): Promise<void> {
     dashboard: api,
     config,
     terminalText: (name: string) => dashboard.terminalText(name),
+    /** Drops and re-opens every terminal connection (what a network blip does); replay resumes each. */
+    reconnectTerminals: () => dashboard.reconnectAll(),
     setTheme: (theme: Theme) => dashboard.setTheme(theme),
     showPage: (key: string) => dashboard.showPage(key),
     send: (message: unknown) => dashboard.handleMessage(host, message),
