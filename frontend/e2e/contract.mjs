@@ -48,7 +48,7 @@ export async function installContract(context, dir) {
   await context.route("**/workshop/content/**", (route) => {
     const key = decodeURIComponent(new URL(route.request().url()).pathname.replace("/workshop/content/", ""));
     const md = readFileSync(path.join(content, `${key}.md`), "utf8");
-    const page = `<!doctype html><html><head><meta charset="utf-8"><title>${key}</title><link rel="stylesheet" href="/static/instructions.css"><script src="/static/instructions.js" defer></script></head><body><main>${render(md)}</main></body></html>`;
+    const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${key}</title><link rel="stylesheet" href="/static/instructions.css"><script src="/static/instructions.js" defer></script></head><body><main>${render(md)}</main></body></html>`;
     return route.fulfill({ body: page, contentType: "text/html" });
   });
   await context.route("**/examiner/test/**", (route) => {

@@ -154,3 +154,16 @@ export async function until(what, fn, ms = 15000) {
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
 }
+
+/** Runs axe-core in `frame` (a Page or Frame); returns serious and critical violations as text lines. */
+export async function axe(target) {
+  const source = path.join(ROOT, "frontend", "node_modules", "axe-core", "axe.min.js");
+  await target.addScriptTag({ path: source });
+  const violations = await target.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  return violations;
+}

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { installContract } from "./contract.mjs";
-import { ROOT, copyWorkshop, launch, shot, startServer, summary, test as runTest, until } from "./harness.mjs";
+import { ROOT, axe, copyWorkshop, launch, shot, startServer, summary, test as runTest, until } from "./harness.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -199,6 +199,15 @@ await test(
 );
 
 await test(
+  "accessibility: no serious axe-core violations in the dashboard and the instructions",
+  async () => {
+    const problems = [...(await axe(page)), ...(await axe(page.frame({ name: "instructions" }))).map((v) => `instructions: ${v}`)];
+    if (problems.length) throw new Error(problems.join("\n"));
+  },
+  SITE_NOTE,
+);
+
+await test(
   "dashboard tabs: create, switch, keyboard, close",
   async () => {
     await showPage(page, "02-dashboard", "Open a new tab");
@@ -226,6 +235,7 @@ await test(
 await test(
   "examiner: passing and failing tests show their state",
   async () => {
+    await showPage(page, "02-dashboard", "Open a new tab");
     const pass = action(page, "examiner:execute-test", "pass-test");
     const fail = action(page, "examiner:execute-test", "fail-test");
     await pass.click();
@@ -240,6 +250,7 @@ await test(
 await test(
   "download a file",
   async () => {
+    await showPage(page, "02-dashboard", "Open a new tab");
     const [download] = await Promise.all([page.waitForEvent("download", { timeout: 15000 }), action(page, "files:download-file").click()]);
     if (download.suggestedFilename() !== "e2e-download.txt") throw new Error(download.suggestedFilename());
     const saved = await download.path();
@@ -251,12 +262,13 @@ await test(
 await test(
   "section collapse and expand",
   async () => {
+    await showPage(page, "02-dashboard", "Open a new tab");
     const content = frame(page).locator("p", { hasText: "SECTION-CONTENT-VISIBLE" });
     if (await content.isVisible()) throw new Error("section content visible before expanding");
     const begin = action(page, "section:begin");
     await begin.click();
     await until("section open", () => content.isVisible());
-    if ((await begin.getAttribute("aria-expanded")) !== "true") throw new Error("aria-expanded not true");
+    if ((await begin.locator(".lectern-action-title").getAttribute("aria-expanded")) !== "true") throw new Error("aria-expanded not true");
     await shot(page, prefix + "section-open");
     await begin.click();
     await until("section closed", async () => !(await content.isVisible()));

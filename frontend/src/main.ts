@@ -143,14 +143,12 @@ class Dashboard {
 
     const nav = $("nav", "page-nav");
     nav.setAttribute("aria-label", "Pages");
-    const prev = $<HTMLButtonElement>("button", "button", "‹ Prev");
+    const prev = $<HTMLButtonElement>("button", "button", "‹ Previous");
     prev.type = "button";
-    prev.setAttribute("aria-label", "Previous page");
     const select = $<HTMLSelectElement>("select", "page-select");
     select.setAttribute("aria-label", "Go to page");
     const next = $<HTMLButtonElement>("button", "button", "Next ›");
     next.type = "button";
-    next.setAttribute("aria-label", "Next page");
     prev.addEventListener("click", () => this.step(-1));
     next.addEventListener("click", () => this.step(1));
     select.addEventListener("change", () => this.showPage(select.value));
@@ -273,7 +271,6 @@ class Dashboard {
     this.nav.prev.disabled = !page?.prev;
     this.nav.next.disabled = !page;
     this.nav.next.textContent = page && !page.next ? "Finish" : "Next ›";
-    this.nav.next.setAttribute("aria-label", page && !page.next ? "Finish workshop" : "Next page");
     if (page) this.nav.select.value = page.key;
     this.nav.select.disabled = this.pages.length === 0;
   }

@@ -30,9 +30,13 @@ describe("blocks", () => {
     document.body.innerHTML = block("terminal:execute", 1, { command: "ls", cooldown: 0 });
     const f = fakeHost();
     initPage(document, f.host, "p");
-    blocks()[0].dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    const title = blocks()[0].querySelector(".lectern-action-title")!;
+    expect(title.getAttribute("role")).toBe("button");
+    expect(title.getAttribute("tabindex")).toBe("0");
+    expect(blocks()[0].getAttribute("role")).toBe("group");
+    title.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
     await tick();
-    blocks()[0].dispatchEvent(new KeyboardEvent("keydown", { key: " ", bubbles: true }));
+    title.dispatchEvent(new KeyboardEvent("keydown", { key: " ", bubbles: true }));
     await tick();
     expect(f.calls).toHaveLength(2);
   });
@@ -101,7 +105,7 @@ describe("blocks", () => {
     expect(blocks()[2].hidden).toBe(true);
     expect(document.getElementById("after")!.hidden).toBe(false);
     expect(f.calls).toHaveLength(0);
-    expect(blocks()[0].getAttribute("aria-expanded")).toBe("false");
+    expect(blocks()[0].querySelector(".lectern-action-title")!.getAttribute("aria-expanded")).toBe("false");
     await page.trigger(blocks()[0]);
     await tick();
     expect(document.getElementById("inside")!.hidden).toBe(false);

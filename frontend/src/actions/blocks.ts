@@ -96,7 +96,7 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
   function layout(): void {
     for (const section of sections) {
       section.begin.el.setAttribute("data-section-state", section.open ? "visible" : "hidden");
-      section.begin.el.setAttribute("aria-expanded", String(section.open));
+      buttonOf(section.begin.el).setAttribute("aria-expanded", String(section.open));
     }
     for (const [el] of containing) {
       const block = byElement.get(el);
@@ -227,8 +227,19 @@ function pairSections(blocks: Block[]): Section[] {
 /** Adds the copy button, keyboard and click handling, upload forms and previews to one block. */
 function decorate(block: Block, doc: Document, host: Host, run: (b: Block) => Promise<void>): void {
   const el = block.el;
-  if (!el.hasAttribute("tabindex")) el.tabIndex = 0;
-  if (!el.hasAttribute("role")) el.setAttribute("role", "button");
+  // The block holds other controls (Copy, forms), so it cannot itself be a button (nested-interactive):
+  // the title becomes the keyboard-focusable button and the block a labelled group.
+  const button = buttonOf(el);
+  if (button !== el) {
+    el.removeAttribute("tabindex");
+    el.setAttribute("role", "group");
+    el.setAttribute("aria-label", (button.textContent ?? "").trim() || (el.getAttribute("data-action-type") ?? "action"));
+    button.tabIndex = 0;
+    button.setAttribute("role", "button");
+  } else {
+    if (!el.hasAttribute("tabindex")) el.tabIndex = 0;
+    if (!el.hasAttribute("role")) el.setAttribute("role", "button");
+  }
   el.setAttribute("data-action-state", "idle");
   const title = el.querySelector<HTMLElement>(".lectern-action-title");
   const text = bodyText(el);
@@ -246,7 +257,7 @@ function decorate(block: Block, doc: Document, host: Host, run: (b: Block) => Pr
         () => flash(copy, "Copy failed"),
       );
     });
-    title.appendChild(copy);
+    el.insertBefore(copy, title.nextSibling);
   }
   if (block.type === "files:upload-file" || block.type === "files:upload-files") block.form = uploadForm(block, doc, run);
   if (block.type === "examiner:execute-test" && block.args.inputs && typeof block.args.inputs === "object")
@@ -271,7 +282,7 @@ function decorate(block: Block, doc: Document, host: Host, run: (b: Block) => Pr
     void run(block);
   });
   el.addEventListener("keydown", (event) => {
-    if (event.target !== el) return;
+    if (event.target !== button) return;
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
       if (!block.form && !block.inputs) void run(block);
@@ -391,4 +402,9 @@ function inputsForm(block: Block, doc: Document, run: (b: Block) => Promise<void
   const body = block.el.querySelector(".lectern-action-body");
   block.el.insertBefore(form, body);
   if (body instanceof HTMLElement) body.hidden = true;
+}
+
+/** The element that acts as the block's button: its title when it has one. */
+function buttonOf(el: HTMLElement): HTMLElement {
+  return el.querySelector<HTMLElement>(":scope > .lectern-action-title") ?? el;
 }

@@ -70,7 +70,6 @@ export class Split {
     this.first.style.flexBasis = `${(this.fraction * 100).toFixed(2)}%`;
     this.container.classList.toggle("is-collapsed", this.collapsed);
     this.gutter.setAttribute("aria-valuenow", this.collapsed ? "0" : String(Math.round(this.fraction * 100)));
-    this.gutter.setAttribute("aria-expanded", String(!this.collapsed));
     for (const listener of this.listeners) listener();
   }
 
