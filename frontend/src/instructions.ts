@@ -100,6 +100,18 @@ function enhanceContent(): void {
 function start(): void {
   const theme = host.dashboard?.theme();
   if (theme) setTheme(theme);
+  if (host.dashboard) {
+    document.documentElement.setAttribute("data-embedded", "");
+    const last = document.querySelector(".lectern-last-page");
+    if (last) {
+      const finish = document.createElement("button");
+      finish.type = "button";
+      finish.className = "lectern-finish";
+      finish.textContent = "Finish workshop";
+      finish.addEventListener("click", () => host.dashboard?.finishedWorkshop());
+      last.after(finish);
+    }
+  }
   enhanceContent();
   const page = initPage(document, host, pageKey());
   window.lecternInstructions = { setTheme, page };
