@@ -43,9 +43,10 @@ pub enum LogFormat {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // built once at start-up; size does not matter
 pub enum Command {
     /// Serve the learner dashboard for a workshop (the built-in demo when no DIR is given).
-    Serve(Box<ServeArgs>),
+    Serve(ServeArgs),
     /// Load and render every page of a workshop and report problems (exit 0 clean, 1 errors, 2 usage).
     Check(CheckArgs),
 }
