@@ -64,7 +64,7 @@ const server = await startServer(workshop);
 const page = await newPage(server, contract ? workshop : null);
 const prefix = contract ? "contract-" : "";
 const test = (name, fn, note) =>
-  contract ? (/content reload|api\/dashboard|search and resize|replay|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
+  contract ? (/content reload|overrides|api\/dashboard|search and resize|replay|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
 
 await test("dashboard loads: title, tabs, connected terminal", async () => {
   await openDashboard(page, server);
@@ -272,6 +272,16 @@ await test(
     await shot(page, prefix + "section-open");
     await begin.click();
     await until("section closed", async () => !(await content.isVisible()));
+  },
+  SITE_NOTE,
+);
+
+await test(
+  "workshop-dashboard.css and .js overrides are applied",
+  async () => {
+    await until("override script ran", () => page.evaluate(() => window.workshopDashboardOverride === true));
+    const value = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--workshop-override").trim());
+    if (value !== "applied") throw new Error(`--workshop-override is ${JSON.stringify(value)}`);
   },
   SITE_NOTE,
 );
