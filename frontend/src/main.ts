@@ -9,8 +9,10 @@ import { slug } from "./actions/catalogue";
 import { FALLBACK, type DashboardConfig, type PageEntry, type TabConfig, type WorkshopIndex } from "./config";
 import { Split } from "./layout/split";
 import { Tabs, type Tab } from "./layout/tabs";
-import { ask, dialogButton, makeDialog } from "./layout/dialogs";
+import { ask } from "./layout/dialogs";
+import { SessionControls } from "./layout/session";
 import { TerminalView } from "./terminal";
+import { listen, loadOverrides } from "./events";
 
 type Theme = "light" | "dark";
 
@@ -49,8 +51,7 @@ class Dashboard {
   private nav!: { prev: HTMLButtonElement; next: HTMLButtonElement; select: HTMLSelectElement };
   private readonly autostarted = new Set<string>();
   private countdown!: HTMLButtonElement;
-  private expiredShown = false;
-  private dialogs!: Record<"finish" | "terminate" | "expired" | "image", ReturnType<typeof makeDialog>>;
+  private session!: SessionControls;
 
   constructor(private config: DashboardConfig) {}
 
@@ -119,7 +120,7 @@ class Dashboard {
       const empty = $("p", "empty-work", "Nothing to show here.");
       this.tabs.panels.append(empty);
     }
-    this.buildDialogs();
+    this.session = new SessionControls(this.config, this.countdown);
     window.addEventListener("resize", () => this.fitAll());
   }
 
@@ -161,7 +162,7 @@ class Dashboard {
     this.countdown = $<HTMLButtonElement>("button", "button countdown");
     this.countdown.type = "button";
     this.countdown.hidden = true;
-    this.countdown.addEventListener("click", () => void this.extend());
+    this.countdown.addEventListener("click", () => void this.session.extend());
     const theme = $<HTMLButtonElement>("button", "icon-button");
     theme.type = "button";
     theme.id = "toggle-theme";
@@ -184,29 +185,10 @@ class Dashboard {
     });
     const terminate = $<HTMLButtonElement>("button", "button danger", "Terminate");
     terminate.type = "button";
-    terminate.addEventListener("click", () => void this.terminate());
+    terminate.addEventListener("click", () => void this.session.terminate());
     controls.append(this.countdown, theme, refresh, terminate);
     header.append(controls);
     return header;
-  }
-
-  private buildDialogs(): void {
-    const finish = makeDialog("finish-dialog", "Finish workshop");
-    finish.body.textContent =
-      "You have reached the end of the workshop. Finishing ends this session and deletes its environment.";
-    dialogButton(finish.actions, "Cancel", "cancel");
-    dialogButton(finish.actions, "Finish workshop", "confirm", true);
-    const terminate = makeDialog("terminate-dialog", "Terminate session");
-    terminate.body.textContent =
-      "Terminating ends this session now. Work you have not saved elsewhere will be lost.";
-    dialogButton(terminate.actions, "Cancel", "cancel");
-    dialogButton(terminate.actions, "Terminate", "confirm", true).classList.add("danger");
-    const expired = makeDialog("expired-dialog", "Workshop expired");
-    expired.body.textContent = "The time for this session has run out. The environment will be deleted shortly.";
-    dialogButton(expired.actions, "Close", "close", true);
-    const image = makeDialog("image-dialog", "Image");
-    dialogButton(image.actions, "Close", "close", true);
-    this.dialogs = { finish, terminate, expired, image };
   }
 
   private makeTerminal(name: string): TerminalView {
@@ -263,7 +245,7 @@ class Dashboard {
     const page = this.pages.find((p) => p.key === this.currentKey);
     const target = delta < 0 ? page?.prev : page?.next;
     if (target) this.showPage(target);
-    else if (delta > 0 && page && !page.next) void this.finish();
+    else if (delta > 0 && page && !page.next) void this.session.finish();
   }
 
   private updateNav(): void {
@@ -316,67 +298,8 @@ class Dashboard {
     if (pages.length === 0 || (this.currentKey !== null && pages.includes(this.currentKey))) this.reloadInstructions(true);
   }
 
-  // ---------- session controls ----------
-
   startCountdown(): void {
-    const tick = () => {
-      const expires = this.config.session.expires;
-      if (!expires) {
-        this.countdown.hidden = true;
-        return;
-      }
-      const left = Math.max(0, Math.round(expires - Date.now() / 1000));
-      const h = Math.floor(left / 3600);
-      const m = Math.floor((left % 3600) / 60);
-      const s = left % 60;
-      const pad = (n: number) => String(n).padStart(2, "0");
-      this.countdown.hidden = false;
-      this.countdown.textContent = h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
-      this.countdown.classList.toggle("warning", left < 300);
-      this.countdown.disabled = !this.config.session.extendable;
-      this.countdown.title = this.config.session.extendable ? "Time left — click to extend" : "Time left";
-      this.countdown.setAttribute("aria-label", `Time left ${this.countdown.textContent}`);
-      if (left === 0 && !this.expiredShown) {
-        this.expiredShown = true;
-        void ask(this.dialogs.expired.dialog);
-      }
-    };
-    tick();
-    window.setInterval(tick, 1000);
-  }
-
-  private async extend(): Promise<void> {
-    if (!this.config.session.extendable) return;
-    await fetch("/session/extend", { method: "POST", credentials: "same-origin" }).catch(() => undefined);
-    const fresh = await getJson<DashboardConfig>("/api/dashboard");
-    if (fresh) this.config.session = fresh.session;
-  }
-
-  private async finish(): Promise<void> {
-    if ((await ask(this.dialogs.finish.dialog)) === "confirm") this.endSession("Workshop/Finish", "Workshop finished");
-  }
-
-  private async terminate(): Promise<void> {
-    if ((await ask(this.dialogs.terminate.dialog)) === "confirm") this.endSession("Workshop/Terminate", "Session terminated");
-  }
-
-  private endSession(event: string, message: string): void {
-    this.event(event, {});
-    const cover = $("div", "cover");
-    cover.setAttribute("role", "status");
-    cover.append($("p", "", `${message}. You can close this tab.`));
-    const restart = (window as unknown as { lecternRestartUrl?: string }).lecternRestartUrl;
-    document.body.append(cover);
-    if (restart) window.setTimeout(() => (window.top!.location.href = restart), 1000);
-  }
-
-  private event(name: string, data: Record<string, unknown>): void {
-    void fetch("/session/event", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ event: name, data }),
-    }).catch(() => undefined);
+    this.session.startCountdown();
   }
 
   setTheme(theme: Theme): void {
@@ -443,12 +366,12 @@ class Dashboard {
         this.tabs.reload(tab, url);
         if (focus) this.tabs.select(tab.config.id, false);
       },
-      finishedWorkshop: () => void this.finish(),
-      terminateSession: () => void this.terminate(),
+      finishedWorkshop: () => void this.session.finish(),
+      terminateSession: () => void this.session.terminate(),
       collapseWorkshop: () => this.split?.toggle(true),
       reloadWorkshop: () => this.reloadInstructions(true),
       previewImage: (src, title) => {
-        const { dialog, body } = this.dialogs.image;
+        const { dialog, body } = this.session.dialogs.image;
         const img = $<HTMLImageElement>("img", "preview-image");
         img.src = src;
         img.alt = title;
@@ -456,7 +379,7 @@ class Dashboard {
         dialog.querySelector("h2")!.textContent = title || "Image";
         void ask(dialog);
       },
-      event: (name, data) => this.event(name, data),
+      event: (name, data) => this.session.event(name, data),
       autostartOnce: (key) => {
         const storeKey = `lectern:autostart:${key}`;
         if (this.autostarted.has(key) || sessionStorage.getItem(storeKey)) return false;
@@ -495,35 +418,10 @@ class Dashboard {
   }
 
   listen(host: Host): void {
-    if (typeof EventSource !== "undefined") {
-      const source = new EventSource("/api/events");
-      source.addEventListener("content-changed", (event) => {
-        let pages: string[] = [];
-        try {
-          pages = (JSON.parse((event as MessageEvent).data) as { pages?: string[] }).pages ?? [];
-        } catch {
-          /* malformed: reload everything */
-        }
-        void this.onContentChanged(pages);
-      });
-      source.addEventListener("message", (event) => {
-        try {
-          this.handleMessage(host, JSON.parse((event as MessageEvent).data));
-        } catch {
-          /* ignore malformed broadcast */
-        }
-      });
-    }
-    window.addEventListener("message", (event) => {
-      const origins = new Set([location.origin]);
-      for (const tab of this.tabs.all()) {
-        try {
-          if (tab.iframe?.dataset.src) origins.add(new URL(tab.iframe.dataset.src, location.href).origin);
-        } catch {
-          /* unparsable url */
-        }
-      }
-      if (origins.has(event.origin)) this.handleMessage(host, event.data);
+    listen({
+      contentChanged: (pages) => void this.onContentChanged(pages),
+      message: (message) => this.handleMessage(host, message),
+      trustedOrigins: () => this.tabs.all().map((tab) => tab.iframe?.dataset.src),
     });
   }
 
@@ -542,23 +440,7 @@ class Dashboard {
   }
 
   loadOverrides(): void {
-    void fetch("/workshop/static/workshop-dashboard.css", { method: "HEAD" })
-      .then((r) => {
-        if (!r.ok) return;
-        const link = $<HTMLLinkElement>("link");
-        link.rel = "stylesheet";
-        link.href = "/workshop/static/workshop-dashboard.css";
-        document.head.append(link);
-      })
-      .catch(() => undefined);
-    void fetch("/workshop/static/workshop-dashboard.js", { method: "HEAD" })
-      .then((r) => {
-        if (!r.ok) return;
-        const script = $<HTMLScriptElement>("script");
-        script.src = "/workshop/static/workshop-dashboard.js";
-        document.body.append(script);
-      })
-      .catch(() => undefined);
+    loadOverrides();
   }
 }
 
