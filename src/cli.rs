@@ -2,6 +2,7 @@
 //! original platform's names where they exist. Raw values only: validation lives in `config`.
 
 mod auth;
+mod dashboard;
 mod proxy;
 mod services;
 mod session;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use auth::AuthArgs;
+pub use dashboard::DashboardArgs;
 pub use proxy::ProxyArgs;
 pub use services::ServicesArgs;
 pub use session::SessionArgs;
@@ -81,6 +83,9 @@ pub struct ServeArgs {
     /// Workshop services.
     #[command(flatten)]
     pub services: ServicesArgs,
+    /// Dashboard layouts.
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
 }
 
 /// `lectern check`.

@@ -2,6 +2,7 @@
 //! Precedence: flag > environment > default (docs/configuration.md).
 
 mod auth;
+mod dashboard;
 mod proxy;
 mod services;
 mod session;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret};
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use services::ServicesConfig;
+pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use session::SessionConfig;
 pub use terminal::TerminalConfig;
 
@@ -59,6 +61,8 @@ pub struct Config {
     pub proxy: ProxyConfig,
     /// Workshop services (downloads, uploads, examiner).
     pub services: ServicesConfig,
+    /// Dashboard layouts.
+    pub dashboard: DashboardConfig,
 }
 
 impl Config {
@@ -83,6 +87,7 @@ impl Config {
             session,
             proxy: ProxyConfig::from_args(&args.proxy)?,
             services: ServicesConfig::from_args(&args.services)?,
+            dashboard: DashboardConfig::from_args(&args.dashboard)?,
         })
     }
 
@@ -98,6 +103,7 @@ impl Config {
             auth: AuthConfig::default(),
             proxy: ProxyConfig::default(),
             services: ServicesConfig::default(),
+            dashboard: DashboardConfig::default(),
         }
     }
 }

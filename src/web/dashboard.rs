@@ -1,5 +1,7 @@
 //! Dashboard shell `/dashboard/`, `/api/dashboard` config and the embedded bundle under `/static/` (owned by the frontend area).
 
+mod api;
+
 use axum::Router;
 use axum::extract::Path;
 use axum::http::header;
@@ -13,6 +15,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/dashboard/") }))
         .route("/dashboard/", get(dashboard))
+        .route("/api/dashboard", get(api::dashboard_json))
 }
 
 /// Public routes: the embedded frontend bundle (no secrets in it; the login page needs its CSS).
@@ -22,7 +25,7 @@ pub fn public_routes() -> Router<AppState> {
 
 async fn dashboard() -> Response {
     match crate::assets::get("dashboard/index.html") {
-        Some(bytes) => Html(bytes.into_owned()).into_response(),
+        Some(bytes) => ([(header::CACHE_CONTROL, "no-cache")], Html(bytes.into_owned())).into_response(),
         None => AppError::NotFound("dashboard".to_string()).into_response(),
     }
 }
@@ -34,7 +37,11 @@ async fn static_file(Path(path): Path<String>) -> Response {
     match crate::assets::get(&format!("dashboard/{path}")) {
         Some(bytes) => {
             let mime = mime_for(&path);
-            ([(header::CONTENT_TYPE, mime)], bytes.into_owned()).into_response()
+            (
+                [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-cache")],
+                bytes.into_owned(),
+            )
+                .into_response()
         }
         None => AppError::NotFound(path).into_response(),
     }

@@ -1,0 +1,46 @@
+// Builds the dashboard bundle with fixed file names into assets/dashboard (or $LECTERN_OUT):
+// index.html + dashboard.js/css (ES module) and instructions.js/css (one classic script, no imports).
+import { build } from "vite";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.resolve(process.env.LECTERN_OUT ?? path.join(here, "..", "assets", "dashboard"));
+const common = { root: here, base: "/static/", logLevel: "warn", configFile: false };
+
+await build({
+  ...common,
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: "es2022",
+    sourcemap: false,
+    chunkSizeWarningLimit: 700,
+    rollupOptions: {
+      input: path.join(here, "index.html"),
+      output: {
+        entryFileNames: "dashboard.js",
+        chunkFileNames: "dashboard-[name].js",
+        assetFileNames: (info) => (info.names?.[0]?.endsWith(".css") ? "dashboard.css" : "[name][extname]"),
+      },
+    },
+  },
+});
+
+await build({
+  ...common,
+  build: {
+    outDir,
+    emptyOutDir: false,
+    target: "es2022",
+    sourcemap: false,
+    lib: {
+      entry: path.join(here, "src", "instructions.ts"),
+      formats: ["iife"],
+      name: "lecternInstructionsBundle",
+      fileName: () => "instructions.js",
+      cssFileName: "instructions",
+    },
+  },
+});
+console.log(`built into ${outDir}`);

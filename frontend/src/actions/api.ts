@@ -1,0 +1,54 @@
+// The cross-frame API the dashboard exposes as `window.lectern` (alias `window.educates`), as seen by the
+// instructions page. Kept in one interface so the dispatcher can be unit-tested against a fake.
+
+/** What the dashboard page offers to the instructions iframe. */
+export interface DashboardApi {
+  /** Names of the terminals shown in the dashboard's Terminal tab (e.g. ["1","2"]). */
+  terminalNames(): string[];
+  /** Shows the tab holding terminal `name` and focuses it; false when no such terminal is on screen. */
+  exposeTerminal(name: string): boolean;
+  /** Clears the local view of terminal `name` (scrollback included). */
+  clearTerminal(name: string): void;
+  /** Shows the tab `name` (label or id); throws "Dashboard does not exist". */
+  openDashboard(name: string): void;
+  /** Adds a transient tab; throws "Dashboard already exists". */
+  createDashboard(name: string, url: string, focus?: boolean): void;
+  /** Removes a transient tab; throws if it is missing or static. */
+  deleteDashboard(name: string): void;
+  /** Reloads (or creates) a tab, optionally at a new URL. */
+  reloadDashboard(name: string, url?: string, focus?: boolean): void;
+  /** Opens the finish-workshop dialog. */
+  finishedWorkshop(): void;
+  /** Opens the terminate-session dialog. */
+  terminateSession(): void;
+  /** Collapses the instructions pane. */
+  collapseWorkshop(): void;
+  /** Reloads the instructions iframe. */
+  reloadWorkshop(): void;
+  /** Shows an image in the preview dialog. */
+  previewImage(src: string, title: string): void;
+  /** Records an analytics event (best effort). */
+  event(name: string, data: Record<string, unknown>): void;
+  /** True the first time `key` is asked for in this browser session: autostart runs once per session. */
+  autostartOnce(key: string): boolean;
+  /** Current theme. */
+  theme(): "light" | "dark";
+  /** Editor tab URL when the editor is enabled. */
+  editorAvailable(): boolean;
+}
+
+/** Effects the dispatcher needs besides the dashboard: network, clipboard, windows, time. */
+export interface Host {
+  /** The dashboard API, or null when the page is shown on its own. */
+  dashboard: DashboardApi | null;
+  /** fetch() (same origin). */
+  fetch(input: string, init?: RequestInit): Promise<Response>;
+  /** Writes text to the clipboard. */
+  copy(text: string): Promise<void>;
+  /** Opens a URL in a new browser tab. */
+  openWindow(url: string): void;
+  /** Saves `href` (a URL or blob URL) as `filename`. */
+  download(href: string, filename: string): void;
+  /** Waits `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
+}

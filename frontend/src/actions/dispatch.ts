@@ -1,0 +1,295 @@
+// The action dispatcher: runs one clickable action (type + args) against the dashboard, the terminal input
+// API, the examiner, the files service or the browser. Resolves on success, rejects with a message on failure.
+// DOM state (running/done/failed, cooldown, cascade, sections) lives in blocks.ts.
+
+import type { Host } from "./api";
+import { asBool, asNumber, asString, type Args } from "./catalogue";
+
+/** A failure with a message meant for the learner. */
+export class ActionError extends Error {}
+
+const CTRL_C = /^<ctrl[-+]c>$/i;
+
+function sessionOf(args: Args, fallback = "1"): string {
+  return asString(args.session, fallback) || fallback;
+}
+
+async function post(host: Host, url: string, body: unknown): Promise<Response> {
+  const response = await host.fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const text = (await response.text().catch(() => "")).trim();
+    throw new ActionError(text ? `${response.status}: ${text}` : `Unexpected HTTP error ${response.status}`);
+  }
+  return response;
+}
+
+function allTerminals(host: Host): string[] {
+  const names = host.dashboard?.terminalNames() ?? [];
+  return names.length > 0 ? names : ["1"];
+}
+
+function expose(host: Host, name: string): void {
+  host.dashboard?.exposeTerminal(name);
+}
+
+/** Sends input to terminal `name` through the HTTP input API. */
+async function terminalCall(host: Host, name: string, op: string, body: unknown): Promise<void> {
+  await post(host, `/terminal/api/${encodeURIComponent(name)}/${op}`, body);
+}
+
+async function execute(host: Host, session: string, command: string, clear: boolean): Promise<void> {
+  const names = session === "*" ? allTerminals(host) : [session];
+  for (const name of names) {
+    if (CTRL_C.test(command.trim())) {
+      await terminalCall(host, name, "interrupt", {});
+    } else {
+      if (clear) host.dashboard?.clearTerminal(name);
+      await terminalCall(host, name, "execute", { command, clear });
+    }
+  }
+  expose(host, names[0]);
+}
+
+async function interrupt(host: Host, names: string[]): Promise<void> {
+  for (const name of names) await terminalCall(host, name, "interrupt", {});
+  expose(host, names[0]);
+}
+
+async function clear(host: Host, names: string[]): Promise<void> {
+  for (const name of names) {
+    host.dashboard?.clearTerminal(name);
+    await terminalCall(host, name, "clear", {});
+  }
+}
+
+function needDashboard(host: Host) {
+  if (!host.dashboard) throw new ActionError("Dashboard is not available");
+  return host.dashboard;
+}
+
+function wrap(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    throw new ActionError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function basename(path: string): string {
+  const parts = path.split("/").filter(Boolean);
+  return parts[parts.length - 1] ?? "";
+}
+
+/** URL of a file in the workshop's files service. */
+export function filesUrl(path: string): string {
+  return "/files/" + path.replace(/^\/+/, "").split("/").map(encodeURIComponent).join("/");
+}
+
+/** Local file name for a download from `url`. */
+export function downloadName(url: string, given?: string): string {
+  if (given) return given;
+  try {
+    const parsed = new URL(url, "http://localhost/");
+    return basename(parsed.pathname) || parsed.hostname || "download.txt";
+  } catch {
+    return "download.txt";
+  }
+}
+
+async function fetchText(host: Host, url: string): Promise<string> {
+  const response = await host.fetch(url);
+  if (!response.ok) throw new ActionError(`Unexpected HTTP error ${response.status}`);
+  return response.text();
+}
+
+/** The text a files:* block shows or copies. */
+export function fileSource(args: Args): string {
+  const url = asString(args.url);
+  return url || filesUrl(asString(args.path));
+}
+
+/** Runs an examiner test with retries; resolves on success. */
+async function examine(host: Host, args: Args): Promise<void> {
+  const name = asString(args.name);
+  if (!name) throw new ActionError("No test name provided");
+  const url = asString(args.url) || `/examiner/test/${name.split("/").map(encodeURIComponent).join("/")}`;
+  const timeout = asNumber(args.timeout) || 15;
+  const retries = asNumber(args.retries) ?? 0;
+  const delay = (asNumber(args.delay) ?? 1) * 1000;
+  const testArgs = Array.isArray(args.args) ? args.args.map((a) => asString(a)) : [];
+  const form = (args.form as Record<string, unknown> | undefined) ?? {};
+  for (let attempt = 0; ; attempt++) {
+    const response = await post(host, url, { args: testArgs, form, timeout });
+    const result = (await response.json().catch(() => ({}))) as { success?: boolean; message?: string };
+    if (result.success) return;
+    const left = retries < 0 || !Number.isFinite(retries) ? Infinity : retries - attempt;
+    if (left <= 0) throw new ActionError(result.message || "Test failed to complete");
+    await host.sleep(delay);
+  }
+}
+
+/** Maps an editor:* action to the helper REST call (path, body). Exported for tests. */
+export function editorRequest(type: string, args: Args): { path: string; body: unknown } {
+  const op = type.slice("editor:".length);
+  const rename: Record<string, string> = {
+    "insert-lines-before-selection": "insert-before-selection",
+    "append-lines-after-selection": "append-after-selection",
+    "append-lines-to-file": "append-to-file",
+    "prepend-lines-to-file": "prepend-to-file",
+    "insert-lines-before-line": "insert-before-line",
+    "append-lines-after-line": "append-after-line",
+    "insert-lines-after-line": "insert-after-line",
+    "append-lines-after-match": "insert-after-match",
+    "insert-lines-before-match": "insert-before-match",
+    "delete-lines-in-range": "delete-lines",
+    "replace-lines-in-range": "replace-lines",
+    "insert-value-into-yaml": "paste",
+    "open-terminal": "terminal-open",
+    "close-terminal": "terminal-close",
+    "send-to-terminal": "terminal-send",
+    "interrupt-terminal": "terminal-interrupt",
+    "clear-terminal": "terminal-clear",
+  };
+  if (op === "execute-command") {
+    const command = asString(args.command);
+    if (!command) throw new ActionError("No command provided");
+    return { path: `/command/${encodeURIComponent(command)}`, body: Array.isArray(args.args) ? args.args : [] };
+  }
+  const body: Args = { ...args };
+  for (const key of ["prefix", "title", "description", "autostart", "hidden", "cascade", "pause", "cooldown", "event"])
+    delete body[key];
+  if (op.endsWith("-terminal") && !body.session) body.session = "educates";
+  if (op === "insert-value-into-yaml") return { path: "/editor/paste", body: { file: args.file, yamlPath: args.path, paste: args.value } };
+  if ("file" in body && !asString(body.file)) throw new ActionError("No file name provided");
+  if (op === "open-file" && body.line === undefined) body.line = 1;
+  if (op === "select-lines-in-range" && body.stop === undefined) body.stop = body.start;
+  return { path: `/editor/${rename[op] ?? op}`, body };
+}
+
+async function editor(host: Host, type: string, args: Args): Promise<void> {
+  const { path, body } = editorRequest(type, args);
+  const op = type.slice("editor:".length);
+  if (op !== "close-file" && op !== "delete-file" && host.dashboard) {
+    try {
+      host.dashboard.openDashboard("editor");
+    } catch {
+      /* no editor tab: the helper may still act */
+    }
+  }
+  // The editor helper answers 504 while it starts: retry for up to 25 seconds.
+  for (let attempt = 0; ; attempt++) {
+    const response = await host.fetch(`/code-server${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (response.ok) return;
+    if (response.status === 504 && attempt < 25) {
+      await host.sleep(1000);
+      continue;
+    }
+    if (response.status === 404) throw new ActionError("Editor not available");
+    throw new ActionError(`Unexpected HTTP error ${response.status}`);
+  }
+}
+
+/** Runs one action. `extra` carries per-block inputs (upload form data). */
+export async function dispatch(type: string, args: Args, host: Host, extra?: { form?: FormData }): Promise<void> {
+  const legacy = /^execute(-(\d+|all))?$/.exec(type);
+  if (legacy) {
+    const text = asString(args.text).trim();
+    const session = legacy[2] === undefined ? "1" : legacy[2] === "all" ? "*" : legacy[2];
+    return execute(host, session, text, false);
+  }
+  switch (type) {
+    case "copy":
+    case "copy-and-edit":
+      return host.copy(asString(args.text).trim());
+    case "workshop:copy":
+    case "workshop:copy-and-edit":
+      return host.copy(asString(args.text));
+    case "terminal:execute":
+      return execute(host, sessionOf(args), asString(args.command), asBool(args.clear));
+    case "terminal:execute-all":
+      return execute(host, "*", asString(args.command), asBool(args.clear));
+    case "terminal:input": {
+      const name = sessionOf(args);
+      const text = asString(args.text) + (asBool(args.endl, true) ? "\n" : "");
+      await terminalCall(host, name, "paste", { text });
+      return expose(host, name);
+    }
+    case "terminal:interrupt": {
+      const name = sessionOf(args);
+      return interrupt(host, name === "*" ? allTerminals(host) : [name]);
+    }
+    case "terminal:interrupt-all":
+      return interrupt(host, allTerminals(host));
+    case "terminal:clear": {
+      const name = sessionOf(args);
+      return clear(host, name === "*" ? allTerminals(host) : [name]);
+    }
+    case "terminal:clear-all":
+      return clear(host, allTerminals(host));
+    case "terminal:select": {
+      const dashboard = needDashboard(host);
+      if (!dashboard.exposeTerminal(sessionOf(args))) throw new ActionError("Terminal does not exist");
+      return;
+    }
+    case "dashboard:open-dashboard":
+    case "dashboard:expose-dashboard":
+      return wrap(() => needDashboard(host).openDashboard(asString(args.name)));
+    case "dashboard:create-dashboard":
+      return wrap(() =>
+        needDashboard(host).createDashboard(asString(args.name), asString(args.url), asBool(args.focus, true)),
+      );
+    case "dashboard:delete-dashboard":
+      return wrap(() => needDashboard(host).deleteDashboard(asString(args.name)));
+    case "dashboard:reload-dashboard":
+      return wrap(() =>
+        needDashboard(host).reloadDashboard(asString(args.name), asString(args.url) || undefined, asBool(args.focus, true)),
+      );
+    case "dashboard:open-url": {
+      const url = asString(args.url);
+      if (!url) throw new ActionError("No URL provided");
+      return host.openWindow(url);
+    }
+    case "dashboard:finished-workshop":
+      return wrap(() => needDashboard(host).finishedWorkshop());
+    case "dashboard:terminate-session":
+      return wrap(() => needDashboard(host).terminateSession());
+    case "examiner:execute-test":
+      return examine(host, args);
+    case "files:download-file": {
+      const url = asString(args.url);
+      if (url) {
+        const text = await fetchText(host, url);
+        const blob = URL.createObjectURL(new Blob([text], { type: "application/octet-stream" }));
+        return host.download(blob, downloadName(url, asString(args.download)));
+      }
+      const path = asString(args.path);
+      if (!path) throw new ActionError("No file path provided");
+      return host.download(filesUrl(path), asString(args.download) || basename(path));
+    }
+    case "files:copy-file":
+      return host.copy(await fetchText(host, fileSource(args)));
+    case "files:upload-file":
+    case "files:upload-files": {
+      const form = extra?.form;
+      if (!form) throw new ActionError("Choose a file first");
+      const response = await host.fetch("/upload/files", { method: "POST", body: form });
+      if (!response.ok) throw new ActionError(`Upload failed (HTTP ${response.status})`);
+      return;
+    }
+    case "section:heading":
+    case "section:begin":
+    case "section:end":
+      return;
+    default:
+      if (type.startsWith("editor:")) return editor(host, type, args);
+      throw new ActionError(`Unknown action type ${type}`);
+  }
+}

@@ -1,0 +1,45 @@
+// The dashboard configuration served by GET /api/dashboard (src/web/dashboard.rs builds it).
+
+/** A dashboard tab. */
+export interface TabConfig {
+  id: string;
+  label: string;
+  kind: "terminal" | "editor" | "console" | "slides" | "files" | "url" | "workshop";
+  url?: string;
+  terminals?: string[];
+}
+
+/** GET /api/dashboard. */
+export interface DashboardConfig {
+  workshop: { title: string; description: string };
+  session: { name: string; namespace: string; domain: string; expires: number | null; extendable: boolean };
+  layout: { workshop: string; terminal: string };
+  tabs: TabConfig[];
+  features: Record<"editor" | "console" | "files" | "uploads" | "examiner" | "slides", boolean>;
+  auth: { user: string; staff: boolean };
+}
+
+/** Used when /api/dashboard cannot be read: one terminal, instructions on the left. */
+export const FALLBACK: DashboardConfig = {
+  workshop: { title: "Workshop", description: "" },
+  session: { name: "workshop", namespace: "workshop", domain: "", expires: null, extendable: false },
+  layout: { workshop: "default", terminal: "default" },
+  tabs: [{ id: "terminal", label: "Terminal", kind: "terminal", terminals: ["1"] }],
+  features: { editor: false, console: false, files: false, uploads: false, examiner: false, slides: false },
+  auth: { user: "anonymous", staff: false },
+};
+
+/** GET /api/workshop page entry (site area). */
+export interface PageEntry {
+  key: string;
+  title: string;
+  prev: string | null;
+  next: string | null;
+}
+
+/** GET /api/workshop. */
+export interface WorkshopIndex {
+  title: string;
+  pages: PageEntry[];
+  first: string | null;
+}

@@ -1,0 +1,68 @@
+// Server and cross-frame events for the dashboard: SSE /api/events (`content-changed`, `message`),
+// window.postMessage from trusted frames, and the workshop's dashboard overrides.
+
+/** What the dashboard does with events. */
+export interface EventHandlers {
+  /** Pages whose content changed (empty = all). */
+  contentChanged(pages: string[]): void;
+  /** An {action, data} message from a broadcast or a trusted frame. */
+  message(message: unknown): void;
+  /** URLs shown in tabs: their origins may post messages too. */
+  trustedOrigins(): Array<string | undefined>;
+}
+
+/** Subscribes to SSE and postMessage. EventSource reconnects by itself after a drop. */
+export function listen(handlers: EventHandlers): void {
+  if (typeof EventSource !== "undefined") {
+    const source = new EventSource("/api/events");
+    source.addEventListener("content-changed", (event) => {
+      let pages: string[] = [];
+      try {
+        pages = (JSON.parse((event as MessageEvent).data) as { pages?: string[] }).pages ?? [];
+      } catch {
+        /* malformed: reload everything */
+      }
+      handlers.contentChanged(pages);
+    });
+    source.addEventListener("message", (event) => {
+      try {
+        handlers.message(JSON.parse((event as MessageEvent).data));
+      } catch {
+        /* ignore a malformed broadcast */
+      }
+    });
+  }
+  window.addEventListener("message", (event) => {
+    const origins = new Set([location.origin]);
+    for (const url of handlers.trustedOrigins()) {
+      try {
+        if (url) origins.add(new URL(url, location.href).origin);
+      } catch {
+        /* unparsable url */
+      }
+    }
+    if (origins.has(event.origin)) handlers.message(event.data);
+  });
+}
+
+/** Adds the workshop's workshop-dashboard.css and .js (served from its theme folder) when they exist. */
+export function loadOverrides(): void {
+  const base = "/workshop/static/workshop-dashboard";
+  void fetch(`${base}.css`, { method: "HEAD" })
+    .then((r) => {
+      if (!r.ok) return;
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = `${base}.css`;
+      document.head.append(link);
+    })
+    .catch(() => undefined);
+  void fetch(`${base}.js`, { method: "HEAD" })
+    .then((r) => {
+      if (!r.ok) return;
+      const script = document.createElement("script");
+      script.src = `${base}.js`;
+      document.body.append(script);
+    })
+    .catch(() => undefined);
+}

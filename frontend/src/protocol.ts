@@ -1,0 +1,49 @@
+// Terminal websocket protocol v1 — see the Rust version, src/terminal/protocol.rs, and
+// docs/terminal-protocol.md. Text frames are JSON control messages; binary server frames are an 8-byte
+// big-endian seq (byte offset of the first byte) followed by output bytes; binary client frames are input.
+
+/** Protocol version this client speaks. */
+export const VERSION = 1;
+/** Bytes of the seq prefix on output frames. */
+export const SEQ_PREFIX = 8;
+
+/** Client → server control messages. */
+export type ClientMsg =
+  | { type: "hello"; version: number; last_seq: number | null; cols: number; rows: number }
+  | { type: "resize"; cols: number; rows: number }
+  | { type: "ping"; id: number }
+  | { type: "restart" };
+
+/** Server → client control messages. */
+export type ServerMsg =
+  | { type: "welcome"; terminal: string; seq: number; readonly: boolean; running: boolean }
+  | { type: "lost"; from: number; to: number }
+  | { type: "exit"; code: number | null; signal: number | null; seq: number }
+  | { type: "restarted"; seq: number }
+  | { type: "error"; code: string; message: string }
+  | { type: "pong"; id: number };
+
+/** Splits a binary output frame into its seq and payload. */
+export function decodeOutput(frame: ArrayBuffer): { seq: number; data: Uint8Array } | null {
+  if (frame.byteLength < SEQ_PREFIX) return null;
+  const view = new DataView(frame);
+  const seq = Number(view.getBigUint64(0, false));
+  return { seq, data: new Uint8Array(frame, SEQ_PREFIX) };
+}
+
+/** The part of a frame at `seq` not yet seen by a client that has everything before `have`. */
+export function unseen(seq: number, data: Uint8Array, have: number): Uint8Array {
+  if (seq + data.length <= have) return new Uint8Array(0);
+  if (seq >= have) return data;
+  return data.subarray(have - seq);
+}
+
+/** Parses a server text frame; null when it is not a known message. */
+export function parseServerMsg(text: string): ServerMsg | null {
+  try {
+    const value = JSON.parse(text) as { type?: unknown };
+    return value && typeof value.type === "string" ? (value as ServerMsg) : null;
+  } catch {
+    return null;
+  }
+}

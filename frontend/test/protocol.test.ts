@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { decodeOutput, parseServerMsg, unseen } from "../src/protocol";
+
+describe("protocol v1 mirror", () => {
+  it("decodes the 8-byte big-endian seq prefix", () => {
+    const frame = new Uint8Array([0, 0, 0, 0, 0, 0, 1, 2, 104, 105]);
+    const out = decodeOutput(frame.buffer);
+    expect(out?.seq).toBe(258);
+    expect(new TextDecoder().decode(out!.data)).toBe("hi");
+    expect(decodeOutput(new Uint8Array(3).buffer)).toBeNull();
+  });
+
+  it("cuts bytes the client already has", () => {
+    const data = new Uint8Array([1, 2, 3, 4]);
+    expect(Array.from(unseen(10, data, 10))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(unseen(10, data, 12))).toEqual([3, 4]);
+    expect(unseen(10, data, 14).length).toBe(0);
+    expect(unseen(10, data, 99).length).toBe(0);
+  });
+
+  it("parses server messages and ignores junk", () => {
+    expect(parseServerMsg('{"type":"welcome","terminal":"1","seq":0,"readonly":false,"running":true}')?.type).toBe("welcome");
+    expect(parseServerMsg("not json")).toBeNull();
+    expect(parseServerMsg('{"no":"type"}')).toBeNull();
+  });
+});

@@ -1,0 +1,295 @@
+//! `GET /api/dashboard`: the dashboard's configuration as JSON, built from `Config`, the workshop
+//! definition (`resources/workshop.yaml`) and the `Principal` making the request.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::Extensions;
+use serde::Serialize;
+
+use crate::auth::Principal;
+use crate::config::Config;
+use crate::content::WorkshopDefinition;
+use crate::web::AppState;
+
+/// The whole answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DashboardJson {
+    /// Title and description.
+    pub workshop: WorkshopJson,
+    /// Session identity and expiry.
+    pub session: SessionJson,
+    /// Instructions and terminal layouts.
+    pub layout: LayoutJson,
+    /// Work-area tabs in display order.
+    pub tabs: Vec<TabJson>,
+    /// Which services are enabled.
+    pub features: FeaturesJson,
+    /// Who is looking.
+    pub auth: AuthJson,
+}
+
+/// `workshop` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkshopJson {
+    /// Title shown in the header.
+    pub title: String,
+    /// One-line description.
+    pub description: String,
+}
+
+/// `session` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionJson {
+    /// Session name.
+    pub name: String,
+    /// Session namespace.
+    pub namespace: String,
+    /// Ingress domain.
+    pub domain: String,
+    /// Expiry time, unix seconds (`null` = no expiry known).
+    pub expires: Option<u64>,
+    /// The session may be extended.
+    pub extendable: bool,
+}
+
+/// `layout` object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayoutJson {
+    /// `default`, `left`, `tab` or `none`.
+    pub workshop: String,
+    /// `default`, `split`, `split/2`, `lower` or `none`.
+    pub terminal: String,
+}
+
+/// One tab.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TabJson {
+    /// Stable id (slug of the label).
+    pub id: String,
+    /// Label shown on the tab.
+    pub label: String,
+    /// `terminal`, `editor`, `console`, `slides`, `files` or `url`.
+    pub kind: &'static str,
+    /// Page shown in the tab (not for terminal tabs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Terminal names shown in the tab (terminal tabs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminals: Option<Vec<String>>,
+}
+
+/// `features` object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FeaturesJson {
+    /// Editor (code-server) tab and `editor:*` actions.
+    pub editor: bool,
+    /// Kubernetes console tab.
+    pub console: bool,
+    /// File downloads (`/files/`).
+    pub files: bool,
+    /// Uploads (`/upload/`).
+    pub uploads: bool,
+    /// Examiner tests.
+    pub examiner: bool,
+    /// Slides tab.
+    pub slides: bool,
+}
+
+/// `auth` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthJson {
+    /// User name.
+    pub user: String,
+    /// Staff user.
+    pub staff: bool,
+}
+
+/// `GET /api/dashboard`.
+pub async fn dashboard_json(State(state): State<AppState>, extensions: Extensions) -> Json<DashboardJson> {
+    let workshop = state.content.current();
+    let principal = extensions.get::<Principal>().cloned().unwrap_or(Principal {
+        user: "anonymous".to_string(),
+        staff: false,
+    });
+    Json(build(
+        &state.config,
+        &workshop.title,
+        &workshop.definition,
+        &principal,
+    ))
+}
+
+/// Builds the JSON (pure, for tests).
+pub fn build(
+    config: &Config,
+    title: &str,
+    definition: &WorkshopDefinition,
+    principal: &Principal,
+) -> DashboardJson {
+    let apps = &definition.applications;
+    let var = |name: &str| config.session.vars.get(name).cloned();
+    let session_name = var("session_name").unwrap_or_else(|| "workshop".to_string());
+    let workshop_layout = config
+        .dashboard
+        .workshop_layout
+        .clone()
+        .or_else(|| apps.workshop_layout.clone())
+        .filter(|layout| crate::config::WORKSHOP_LAYOUTS.contains(&layout.as_str()))
+        .unwrap_or_else(|| "default".to_string());
+    let terminal_enabled = config.terminal.enabled && apps.terminal != Some(false);
+    let terminal_layout = if terminal_enabled {
+        config
+            .dashboard
+            .terminal_layout
+            .clone()
+            .or_else(|| apps.terminal_layout.clone())
+            .filter(|layout| crate::config::TERMINAL_LAYOUTS.contains(&layout.as_str()))
+            .unwrap_or_else(|| "default".to_string())
+    } else {
+        "none".to_string()
+    };
+    let features = FeaturesJson {
+        editor: apps.editor == Some(true),
+        console: apps.console == Some(true),
+        files: apps.files == Some(true),
+        uploads: apps.uploads == Some(true),
+        examiner: apps.examiner == Some(true),
+        slides: apps.slides == Some(true),
+    };
+    let title = definition
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| title.to_string());
+    DashboardJson {
+        workshop: WorkshopJson {
+            title,
+            description: definition.description.clone().unwrap_or_default(),
+        },
+        session: SessionJson {
+            namespace: var("session_namespace").unwrap_or_else(|| session_name.clone()),
+            domain: var("ingress_domain").unwrap_or_default(),
+            name: session_name,
+            expires: None,
+            extendable: false,
+        },
+        tabs: tabs(definition, &terminal_layout, features),
+        layout: LayoutJson {
+            workshop: workshop_layout,
+            terminal: terminal_layout,
+        },
+        features,
+        auth: AuthJson {
+            user: principal.user.clone(),
+            staff: principal.staff,
+        },
+    }
+}
+
+/// Terminal names shown in the Terminal tab for a layout.
+pub fn layout_terminals(layout: &str) -> Vec<String> {
+    let count = match layout {
+        "split" => 2,
+        "split/2" => 3,
+        _ => 1,
+    };
+    (1..=count).map(|n| n.to_string()).collect()
+}
+
+/// Tab id from a dashboard name: lowercase, keep `[a-z0-9 -]`, whitespace → `-`, collapse and trim `-`.
+pub fn slug(name: &str) -> String {
+    let kept: String = name
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || c.is_whitespace())
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .collect();
+    kept.split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The tab list: built-ins (terminal, console, editor, slides, files) and the definition's dashboards.
+/// A custom entry whose slug names an enabled built-in places that built-in there; when no built-in is
+/// mentioned they all come first, otherwise the unmentioned ones go last (the original's rule).
+pub fn tabs(definition: &WorkshopDefinition, terminal_layout: &str, features: FeaturesJson) -> Vec<TabJson> {
+    let mut builtins: Vec<TabJson> = Vec::new();
+    if !matches!(terminal_layout, "none" | "lower") {
+        builtins.push(TabJson {
+            id: "terminal".to_string(),
+            label: "Terminal".to_string(),
+            kind: "terminal",
+            url: None,
+            terminals: Some(layout_terminals(terminal_layout)),
+        });
+    }
+    let services = [
+        (features.console, "console", "Console", "/console/"),
+        (features.editor, "editor", "Editor", "/editor/"),
+        (features.slides, "slides", "Slides", "/slides/"),
+        (features.files, "files", "Files", "/files/"),
+    ];
+    for (enabled, id, label, url) in services {
+        if enabled {
+            builtins.push(TabJson {
+                id: id.to_string(),
+                label: label.to_string(),
+                kind: id_kind(id),
+                url: Some(url.to_string()),
+                terminals: None,
+            });
+        }
+    }
+    let mut custom: Vec<TabJson> = Vec::new();
+    let mut mentioned = false;
+    for entry in &definition.dashboards {
+        let id = slug(&entry.name);
+        if id.is_empty() || custom.iter().any(|tab| tab.id == id) {
+            continue;
+        }
+        if let Some(index) = builtins.iter().position(|tab| tab.id == id) {
+            let mut tab = builtins.remove(index);
+            tab.label = entry.name.clone();
+            custom.push(tab);
+            mentioned = true;
+            continue;
+        }
+        let Some(url) = entry.url.as_deref().map(str::trim).filter(|url| !url.is_empty()) else {
+            continue;
+        };
+        let tab = match url.strip_prefix("terminal:") {
+            Some(terminal) => TabJson {
+                id,
+                label: entry.name.clone(),
+                kind: "terminal",
+                url: None,
+                terminals: Some(vec![terminal.to_string()]),
+            },
+            None => TabJson {
+                id,
+                label: entry.name.clone(),
+                kind: "url",
+                url: Some(url.to_string()),
+                terminals: None,
+            },
+        };
+        custom.push(tab);
+    }
+    if mentioned {
+        custom.extend(builtins);
+        custom
+    } else {
+        builtins.extend(custom);
+        builtins
+    }
+}
+
+fn id_kind(id: &str) -> &'static str {
+    match id {
+        "console" => "console",
+        "editor" => "editor",
+        "slides" => "slides",
+        _ => "files",
+    }
+}
