@@ -9,8 +9,7 @@ use super::{AppError, AppState};
 
 /// Content routes.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/workshop/content/{*key}", get(page))
+    Router::new().route("/workshop/content/{*key}", get(page))
 }
 
 async fn page(State(state): State<AppState>, Path(key): Path<String>) -> Result<Html<String>, AppError> {
