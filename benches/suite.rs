@@ -119,7 +119,7 @@ async fn run(options: Options) -> Result<()> {
             "a PTY read straight by the bench, no server: the ceiling for term_tput",
         );
         all.push(case);
-        let results = cases::for_each(&terminals, |peer| cases::term_tput(peer, &params)).await;
+        let results = cases::for_each(&terminals, async |peer| cases::term_tput(peer, &params).await).await;
         let mut case = Case::new("term_tput", "MB/s", true);
         let rates: Vec<_> = results
             .iter()
@@ -146,7 +146,10 @@ async fn run(options: Options) -> Result<()> {
 
     if wanted(&options, "exit_integrity") {
         eprintln!("bench: exit_integrity …");
-        let results = cases::for_each(&terminals, |peer| cases::exit_integrity(peer, &params)).await;
+        let results = cases::for_each(&terminals, async |peer| {
+            cases::exit_integrity(peer, &params).await
+        })
+        .await;
         let mut case = Case::new("exit_integrity", "% runs byte-exact", true);
         cases::fill(&mut case, &results);
         case.detail("runs", params.exit_runs);
@@ -159,7 +162,7 @@ async fn run(options: Options) -> Result<()> {
             continue;
         }
         eprintln!("bench: {name} …");
-        let results = cases::for_each(&terminals, |peer| async move {
+        let results = cases::for_each(&terminals, async |peer| {
             if under_flood {
                 cases::echo_under_flood(peer, &params).await
             } else {
@@ -185,7 +188,10 @@ async fn run(options: Options) -> Result<()> {
 
     if wanted(&options, "ctrlc_under_flood") {
         eprintln!("bench: ctrlc_under_flood …");
-        let results = cases::for_each(&terminals, |peer| cases::ctrlc_under_flood(peer, &params)).await;
+        let results = cases::for_each(&terminals, async |peer| {
+            cases::ctrlc_under_flood(peer, &params).await
+        })
+        .await;
         let mut case = Case::new("ctrlc_under_flood", "ms", false);
         cases::fill(&mut case, &results);
         all.push(case);
@@ -258,7 +264,7 @@ async fn run(options: Options) -> Result<()> {
         for flavor in [Flavor::Lectern, Flavor::Ttyd, Flavor::Wetty] {
             fresh.push((flavor, start(flavor)));
         }
-        let results = cases::for_each(&fresh, |peer| cases::idle_rss(peer, &params)).await;
+        let results = cases::for_each(&fresh, async |peer| cases::idle_rss(peer, &params).await).await;
         let mut case = Case::new("idle_rss", "MB", false);
         let base: Vec<_> = results
             .iter()

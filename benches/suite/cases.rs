@@ -447,14 +447,10 @@ pub fn render_corpus(corpus: &Path) -> Result<(f64, usize)> {
 }
 
 /// Runs a terminal measurement for each peer; a peer that failed to start or measure is skipped.
-pub async fn for_each<T, F, Fut>(
+pub async fn for_each<T>(
     peers: &[(Flavor, Result<Peer, String>)],
-    mut measure: F,
-) -> Vec<(Flavor, Result<T, String>)>
-where
-    F: FnMut(&Peer) -> Fut,
-    Fut: std::future::Future<Output = Result<T>>,
-{
+    mut measure: impl AsyncFnMut(&Peer) -> Result<T>,
+) -> Vec<(Flavor, Result<T, String>)> {
     let mut out = Vec::new();
     for (flavor, peer) in peers {
         let result = match peer {
