@@ -273,25 +273,38 @@ pub async fn echo_rtt(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
     ))
 }
 
-/// A terminal flooding in the background, drained by a task, until dropped.
+/// A terminal flooding in the background, drained by a task, until stopped with Ctrl-C (lectern
+/// keeps terminals without viewers, so the flood must end, not just lose its viewer).
 struct Flood {
+    stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Flood {
     async fn start(peer: &Peer, name: &str) -> Result<Self> {
         let mut term = peer.open(name, "flood").await?;
-        let task =
-            tokio::spawn(async move { while let Ok(Event::Output(_) | Event::Other) = term.recv().await {} });
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => break,
+                    event = term.recv() => match event {
+                        Ok(Event::Output(_) | Event::Other) => {}
+                        _ => return,
+                    },
+                }
+            }
+            let _ = term.send(b"\x03").await;
+            term.close().await;
+        });
         // Let it get going.
         tokio::time::sleep(Duration::from_millis(200)).await;
-        Ok(Self { task })
+        Ok(Self { stop, task })
     }
-}
 
-impl Drop for Flood {
-    fn drop(&mut self) {
-        self.task.abort();
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
     }
 }
 
@@ -301,7 +314,7 @@ pub async fn echo_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)
     let mut term = peer.open("echo-2", "echo").await?;
     let samples = echo_samples(&mut term, params.echo_samples / 2).await?;
     term.close().await;
-    drop(flood);
+    flood.stop().await;
     Ok((
         percentile(&samples, 50.0).context("samples")?,
         percentile(&samples, 99.0).context("samples")?,
@@ -322,7 +335,7 @@ pub async fn ctrlc_under_flood(peer: &Peer, params: &Params) -> Result<f64> {
         times.push(started.elapsed().as_secs_f64() * 1e3);
         term.close().await;
     }
-    drop(flood);
+    flood.stop().await;
     median(&times).context("no samples")
 }
 
