@@ -111,7 +111,11 @@ async fn run(options: Options) -> Result<()> {
 
     if wanted(&options, "pty_ceiling") || wanted(&options, "term_tput") {
         eprintln!("bench: pty_ceiling, term_tput …");
-        let ceiling = Figure::from_result(cases::pty_ceiling(&work, &params).await);
+        let (ceiling, results) = cases::tput_interleaved(&work, &terminals, &params).await;
+        let ceiling = match ceiling {
+            Ok(value) => Figure::Value(value),
+            Err(reason) => Figure::Skipped(reason),
+        };
         let mut case = Case::new("pty_ceiling", "MB/s", true);
         case.lectern = ceiling.clone();
         case.detail(
@@ -119,7 +123,6 @@ async fn run(options: Options) -> Result<()> {
             "a PTY read straight by the bench, no server: the ceiling for term_tput",
         );
         all.push(case);
-        let results = cases::for_each(&terminals, async |peer| cases::term_tput(peer, &params).await).await;
         let mut case = Case::new("term_tput", "MB/s", true);
         let rates: Vec<_> = results
             .iter()

@@ -105,7 +105,7 @@ pub fn write_programs(dir: &Path, params: &Params) -> Result<PathBuf> {
         ),
         (
             "ctrlc.sh",
-            "stty -echo -opost\ntrap 'printf CTRLC-DONE; exit 0' INT\nprintf R\nread -r x\nyes flooding-flooding\n"
+            "stty -echo -opost\ntrap 'printf CTRLC-DONE' INT\nprintf R\nread -r x\nyes flooding-flooding\nexec sleep 1000000\n"
                 .to_string(),
         ),
         ("idle.sh", "printf R\nexec sleep 1000000\n".to_string()),
@@ -144,62 +144,165 @@ impl Peer {
     }
 }
 
-/// PTY ceiling: the tput program read straight from a PTY by this process, no server.
-pub async fn pty_ceiling(dir: &Path, params: &Params) -> Result<f64> {
-    let (mut pty, pts) = pty_process::open()?;
-    pty.resize(pty_process::Size::new(24, 80))?;
-    let mut child = pty_process::Command::new("sh")
-        .arg(dir.join("tput.sh"))
-        .spawn(pts)?;
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut window = Vec::new();
-    loop {
-        let n = pty.read(&mut buffer).await?;
-        if n == 0 {
-            bail!("pty closed before ready");
-        }
-        if super::harness::scan_for(&mut window, &buffer[..n], b"R") {
-            break;
+/// The throughput program read straight from a PTY by this process, no server: the ceiling.
+pub struct RawPty {
+    pty: pty_process::Pty,
+    child: tokio::process::Child,
+    buffer: Vec<u8>,
+}
+
+impl RawPty {
+    /// Starts the throughput program on a fresh PTY and waits for its ready mark.
+    pub async fn start(dir: &Path) -> Result<Self> {
+        let (pty, pts) = pty_process::open()?;
+        pty.resize(pty_process::Size::new(24, 80))?;
+        let child = pty_process::Command::new("sh")
+            .arg(dir.join("tput.sh"))
+            .spawn(pts)?;
+        let mut raw = Self {
+            pty,
+            child,
+            buffer: vec![0u8; 64 * 1024],
+        };
+        let mut window = Vec::new();
+        loop {
+            let n = raw.pty.read(&mut raw.buffer).await?;
+            if n == 0 {
+                bail!("pty closed before ready");
+            }
+            if super::harness::scan_for(&mut window, &raw.buffer[..n], b"R") {
+                return Ok(raw);
+            }
         }
     }
-    let mut rates = Vec::new();
-    for rep in 0..=params.reps {
+
+    /// One repetition: MB/s for `bytes`.
+    pub async fn rep(&mut self, bytes: usize) -> Result<f64> {
         let started = Instant::now();
-        pty.write_all(b"go\r").await?;
+        self.pty.write_all(b"go\r").await?;
         let mut seen = 0;
-        while seen < params.tput_bytes {
-            let n = pty.read(&mut buffer).await?;
+        while seen < bytes {
+            let n = self.pty.read(&mut self.buffer).await?;
             if n == 0 {
                 bail!("pty closed");
             }
             seen += n;
         }
+        Ok(bytes as f64 / started.elapsed().as_secs_f64() / 1e6)
+    }
+}
+
+impl Drop for RawPty {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// The PTY ceiling alone (median MB/s), for the smoke test; the suite interleaves it with the
+/// servers in [`tput_interleaved`].
+pub async fn pty_ceiling(dir: &Path, params: &Params) -> Result<f64> {
+    let mut raw = RawPty::start(dir).await?;
+    let mut rates = Vec::new();
+    for rep in 0..=params.reps {
+        let rate = raw.rep(params.tput_bytes).await?;
         if rep > 0 {
-            rates.push(params.tput_bytes as f64 / started.elapsed().as_secs_f64() / 1e6);
+            rates.push(rate);
         }
     }
-    let _ = child.start_kill();
     median(&rates).context("no samples")
 }
 
-/// Terminal throughput in MB/s and server CPU-seconds per GB.
+/// One repetition of a server's throughput: (MB/s, server CPU seconds).
+async fn term_rep(peer: &Peer, term: &mut Term, bytes: usize) -> Result<(f64, f64)> {
+    let cpu_before = peer.cpu();
+    let started = Instant::now();
+    term.send(b"go\r").await?;
+    term.read_bytes(bytes).await?;
+    Ok((
+        bytes as f64 / started.elapsed().as_secs_f64() / 1e6,
+        peer.cpu() - cpu_before,
+    ))
+}
+
+/// Terminal throughput of one server in MB/s and its CPU-seconds per GB.
 pub async fn term_tput(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
     let mut term = peer.open("tput-1", "tput").await?;
     let mut rates = Vec::new();
     let mut cpu = 0.0;
     for rep in 0..=params.reps {
-        let cpu_before = peer.cpu();
-        let started = Instant::now();
-        term.send(b"go\r").await?;
-        term.read_bytes(params.tput_bytes).await?;
+        let (rate, used) = term_rep(peer, &mut term, params.tput_bytes).await?;
         if rep > 0 {
-            rates.push(params.tput_bytes as f64 / started.elapsed().as_secs_f64() / 1e6);
-            cpu += peer.cpu() - cpu_before;
+            rates.push(rate);
+            cpu += used;
         }
     }
     term.close().await;
     let gigabytes = (params.tput_bytes * params.reps) as f64 / 1e9;
     Ok((median(&rates).context("no samples")?, cpu / gigabytes))
+}
+
+/// One server in the interleaved throughput run: its client, rates so far, CPU seconds so far.
+type Contender<'a> = (Flavor, Option<&'a Peer>, Result<Term, String>, Vec<f64>, f64);
+
+/// Throughput of the raw PTY and of every server, repetitions interleaved round-robin so that a
+/// noisy neighbour affects all alike. Returns the ceiling and, per server, (MB/s, CPU-s/GB).
+pub async fn tput_interleaved(
+    dir: &Path,
+    peers: &[(Flavor, Result<Peer, String>)],
+    params: &Params,
+) -> (Result<f64, String>, Vec<(Flavor, Result<(f64, f64), String>)>) {
+    let error = |e: anyhow::Error| format!("{e:#}");
+    let mut raw = RawPty::start(dir).await.map_err(error);
+    let mut ceiling = Vec::new();
+    let mut terms: Vec<Contender> = Vec::new();
+    for (flavor, peer) in peers {
+        let term = match peer {
+            Ok(peer) => peer.open("tput-1", "tput").await.map_err(error),
+            Err(reason) => Err(reason.clone()),
+        };
+        terms.push((*flavor, peer.as_ref().ok(), term, Vec::new(), 0.0));
+    }
+    for rep in 0..=params.reps {
+        if let Ok(pty) = raw.as_mut() {
+            match pty.rep(params.tput_bytes).await {
+                Ok(rate) if rep > 0 => ceiling.push(rate),
+                Ok(_) => {}
+                Err(e) => raw = Err(error(e)),
+            }
+        }
+        for (_, peer, term, rates, cpu) in terms.iter_mut() {
+            let (Some(peer), Ok(client)) = (peer, term.as_mut()) else {
+                continue;
+            };
+            let rep_result = tokio::time::timeout(
+                Duration::from_secs(120),
+                term_rep(peer, client, params.tput_bytes),
+            )
+            .await;
+            match rep_result {
+                Ok(Ok((rate, used))) if rep > 0 => {
+                    rates.push(rate);
+                    *cpu += used;
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => *term = Err(error(e)),
+                Err(_) => *term = Err("timed out".to_string()),
+            }
+        }
+    }
+    let gigabytes = (params.tput_bytes * params.reps) as f64 / 1e9;
+    let ceiling = raw.and_then(|_| median(&ceiling).ok_or_else(|| "no samples".to_string()));
+    let mut out = Vec::new();
+    for (flavor, _, term, rates, cpu) in terms {
+        let result = term.and_then(|term| {
+            tokio::spawn(term.close());
+            median(&rates)
+                .map(|rate| (rate, cpu / gigabytes))
+                .ok_or_else(|| "no samples".to_string())
+        });
+        out.push((flavor, result));
+    }
+    (ceiling, out)
 }
 
 /// Share of runs (percent) in which every byte written right before exit arrived.
@@ -340,30 +443,32 @@ pub async fn ctrlc_under_flood(peer: &Peer, params: &Params) -> Result<f64> {
 }
 
 /// lectern only: throughput of one viewer (MB/s) beside a viewer that never reads, and solo.
+/// Solo and stalled repetitions alternate, so drifting machine load hits both alike.
 pub async fn fanout(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
     let mut active = peer.open("fanout-1", "tput").await?;
     let mut solo = Vec::new();
-    let mut stalled_rates = Vec::new();
-    let mut stalled: Option<Term> = None;
-    for round in 0..2 {
-        for rep in 0..=params.reps {
+    let mut beside = Vec::new();
+    for rep in 0..=params.reps {
+        for with_stalled in [false, true] {
+            // Attaches, then never reads again.
+            let stalled = if with_stalled {
+                Some(Term::connect(Flavor::Lectern, peer.server.addr, "fanout-1").await?)
+            } else {
+                None
+            };
             let started = Instant::now();
             active.send(b"go\r").await?;
             active.read_bytes(params.tput_bytes).await?;
+            let rate = params.tput_bytes as f64 / started.elapsed().as_secs_f64() / 1e6;
+            drop(stalled);
             if rep > 0 {
-                let rate = params.tput_bytes as f64 / started.elapsed().as_secs_f64() / 1e6;
-                if round == 0 { &mut solo } else { &mut stalled_rates }.push(rate);
+                if with_stalled { &mut beside } else { &mut solo }.push(rate);
             }
         }
-        if round == 0 {
-            // Attaches and then never reads again.
-            stalled = Some(Term::connect(Flavor::Lectern, peer.server.addr, "fanout-1").await?);
-        }
     }
-    drop(stalled);
     active.close().await;
     Ok((
-        median(&stalled_rates).context("samples")?,
+        median(&beside).context("samples")?,
         median(&solo).context("samples")?,
     ))
 }

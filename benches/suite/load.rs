@@ -27,6 +27,7 @@ pub async fn start_http_upstream() -> Result<SocketAddr> {
     let large = Bytes::from(vec![b'K'; 64 * 1024]);
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            let _ = stream.set_nodelay(true);
             let (small, large) = (small.clone(), large.clone());
             tokio::spawn(async move {
                 let service = service_fn(move |request: Request<hyper::body::Incoming>| {
@@ -59,6 +60,7 @@ pub async fn start_ws_upstream() -> Result<SocketAddr> {
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            let _ = stream.set_nodelay(true);
             tokio::spawn(async move {
                 let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
                     return;
@@ -145,7 +147,7 @@ pub async fn http_load(
 /// Websocket echo load: `window` 1 KiB messages in flight on one connection for `duration`;
 /// returns echoed messages per second.
 pub async fn ws_load(url: &str, window: usize, duration: Duration) -> Result<f64> {
-    let (ws, _) = tokio_tungstenite::connect_async(url)
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
         .await
         .with_context(|| format!("connect {url}"))?;
     let (mut sink, mut stream) = ws.split();

@@ -234,9 +234,9 @@ pub fn start_nginx(upstream: SocketAddr, ws_upstream: SocketAddr) -> Result<Serv
     let config = format!(
         "daemon off;\nworker_processes auto;\npid {prefix}/nginx.pid;\nerror_log {prefix}/logs/error.log warn;\n\
          events {{ worker_connections 4096; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {prefix}/body;\n  proxy_temp_path {prefix}/proxy;\n\
+         http {{\n  access_log off;\n  keepalive_requests 10000000;\n  keepalive_timeout 300s;\n  tcp_nodelay on;\n  client_body_temp_path {prefix}/body;\n  proxy_temp_path {prefix}/proxy;\n\
            fastcgi_temp_path {prefix}/fastcgi;\n  uwsgi_temp_path {prefix}/uwsgi;\n  scgi_temp_path {prefix}/scgi;\n\
-           upstream backend {{ server {upstream}; keepalive 64; }}\n\
+           upstream backend {{ server {upstream}; keepalive 64; keepalive_requests 10000000; }}\n\
            upstream wsbackend {{ server {ws_upstream}; }}\n\
            map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}\n\
            server {{\n    listen 127.0.0.1:{port};\n    location = /healthz {{ return 200 ok; }}\n\

@@ -80,7 +80,8 @@ impl Term {
                 .headers_mut()
                 .insert("Sec-WebSocket-Protocol", "tty".parse()?);
         }
-        let (ws, _) = tokio_tungstenite::connect_async(request)
+        // No Nagle: small input frames (and wetty's acknowledgements) go out at once.
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
             .await
             .with_context(|| format!("connect {url}"))?;
         let mut term = Self {
