@@ -383,49 +383,97 @@ async fn proxy_cases(
         },
         Err(reason) => Err(reason.clone()),
     };
+    let nginx_addr = nginx.as_ref().map(|server| server.addr).map_err(Clone::clone);
     let mut out = Vec::new();
     for (name, path, len) in [
         ("proxy_http_1k", "1k", 1024),
         ("proxy_http_64k", "64k", 64 * 1024),
     ] {
+        let targets = [
+            ("lectern", lectern_addr.clone(), format!("/editor/{path}")),
+            ("nginx", nginx_addr.clone(), format!("/{path}")),
+            ("direct", Ok(http), format!("/{path}")),
+        ];
+        let figures = interleaved(&targets, params.reps, async |addr, path| {
+            load::http_load(addr, path, len, 16, duration / params.reps as u32).await
+        })
+        .await;
         let mut case = Case::new(name, "req/s", true);
-        let run = |addr: std::net::SocketAddr, path: String| async move {
-            Figure::from_result(load::http_load(addr, &path, len, 16, duration).await)
-        };
-        case.lectern = match &lectern_addr {
-            Ok(addr) => run(*addr, format!("/editor/{path}")).await,
-            Err(reason) => Figure::Skipped(reason.clone()),
-        };
-        let nginx_figure = match &nginx {
-            Ok(server) => run(server.addr, format!("/{path}")).await,
-            Err(reason) => Figure::Skipped(reason.clone()),
-        };
-        case.peer("nginx", nginx_figure);
-        case.peer("direct", run(http, format!("/{path}")).await);
+        fill_proxy_case(&mut case, figures);
         case.detail("connections", 16);
         out.push(case);
     }
+    let targets = [
+        (
+            "lectern",
+            Err(match &lectern_addr {
+                Ok(_) => "websocket upstream through lectern not wired in the bench yet".to_string(),
+                Err(reason) => reason.clone(),
+            }),
+            String::new(),
+        ),
+        ("nginx", nginx_addr.clone(), String::new()),
+        ("direct", Ok(ws), String::new()),
+    ];
+    let figures = interleaved(&targets, params.reps, async |addr, _| {
+        load::ws_load(&format!("ws://{addr}/ws"), 16, duration / params.reps as u32).await
+    })
+    .await;
     let mut case = Case::new("proxy_ws", "msg/s", true);
-    case.lectern = match &lectern_addr {
-        Ok(_) => Figure::Skipped("websocket upstream through lectern not wired in the bench yet".into()),
-        Err(reason) => Figure::Skipped(reason.clone()),
-    };
-    let nginx_ws = match &nginx {
-        Ok(server) => {
-            Figure::from_result(load::ws_load(&format!("ws://{}/ws", server.addr), 16, duration).await)
-        }
-        Err(reason) => Figure::Skipped(reason.clone()),
-    };
-    case.peer("nginx", nginx_ws);
-    case.peer(
-        "direct",
-        Figure::from_result(load::ws_load(&format!("ws://{ws}/ws"), 16, duration).await),
-    );
+    fill_proxy_case(&mut case, figures);
     case.detail("note", "1 KiB messages, 16 in flight on one connection");
     out.push(case);
     drop(lectern);
     drop(nginx);
     out
+}
+
+/// Measures every reachable target `rounds` times round-robin (so load drift from neighbours hits
+/// all alike) and returns each one's median, or why it has none.
+async fn interleaved(
+    targets: &[(&str, Result<std::net::SocketAddr, String>, String)],
+    rounds: usize,
+    mut measure: impl AsyncFnMut(std::net::SocketAddr, &str) -> Result<f64>,
+) -> Vec<(String, Figure)> {
+    let mut samples: Vec<Result<Vec<f64>, String>> = targets
+        .iter()
+        .map(|(_, addr, _)| addr.as_ref().map(|_| Vec::new()).map_err(Clone::clone))
+        .collect();
+    for _ in 0..rounds.max(1) {
+        for ((_, addr, path), slot) in targets.iter().zip(samples.iter_mut()) {
+            let (Ok(addr), Ok(values)) = (addr, slot.as_mut()) else {
+                continue;
+            };
+            match measure(*addr, path).await {
+                Ok(value) => values.push(value),
+                Err(error) => *slot = Err(format!("{error:#}")),
+            }
+        }
+    }
+    targets
+        .iter()
+        .zip(samples)
+        .map(|((name, _, _), result)| {
+            let figure = match result {
+                Ok(values) => {
+                    harness::median(&values).map_or(Figure::Skipped("no samples".into()), Figure::Value)
+                }
+                Err(reason) => Figure::Skipped(reason),
+            };
+            (name.to_string(), figure)
+        })
+        .collect()
+}
+
+/// lectern's figure becomes the case figure, the others peers.
+fn fill_proxy_case(case: &mut Case, figures: Vec<(String, Figure)>) {
+    for (name, figure) in figures {
+        if name == "lectern" {
+            case.lectern = figure;
+        } else {
+            case.peer(&name, figure);
+        }
+    }
 }
 
 /// UTC date and time without a date crate: `date -u` output.
