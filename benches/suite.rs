@@ -196,7 +196,16 @@ async fn run(options: Options) -> Result<()> {
         })
         .await;
         let mut case = Case::new("ctrlc_under_flood", "ms", false);
-        cases::fill(&mut case, &results);
+        let ms: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut case, &ms);
+        for (flavor, result) in &results {
+            if let Ok((_, bytes)) = result {
+                case.detail(&format!("{}_bytes_drawn_after_ctrl_c", flavor.name()), *bytes);
+            }
+        }
         all.push(case);
     }
 

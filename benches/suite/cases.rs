@@ -424,22 +424,28 @@ pub async fn echo_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)
     ))
 }
 
-/// Milliseconds from Ctrl-C to the program's acknowledgement, while it and another terminal flood.
-pub async fn ctrlc_under_flood(peer: &Peer, params: &Params) -> Result<f64> {
+/// Milliseconds from Ctrl-C to the program's acknowledgement, while it and another terminal flood,
+/// and the bytes of flood output the client still received in between (medians).
+pub async fn ctrlc_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
     let flood = Flood::start(peer, "flood-2").await?;
     let mut times = Vec::new();
+    let mut drained = Vec::new();
     for rep in 0..params.reps {
         let mut term = peer.open(&format!("ctrlc-{rep}"), "ctrlc").await?;
         term.send(b"go\r").await?;
         term.read_bytes(1 << 20).await?;
         let started = Instant::now();
         term.send(b"\x03").await?;
-        term.read_until(b"CTRLC-DONE").await?;
+        let bytes = term.read_until(b"CTRLC-DONE").await?;
         times.push(started.elapsed().as_secs_f64() * 1e3);
+        drained.push(bytes as f64);
         term.close().await;
     }
     flood.stop().await;
-    median(&times).context("no samples")
+    Ok((
+        median(&times).context("no samples")?,
+        median(&drained).context("no samples")?,
+    ))
 }
 
 /// lectern only: throughput of one viewer (MB/s) beside a viewer that never reads, and solo.
