@@ -69,8 +69,11 @@ async fn paste_execute_and_clear_reach_the_terminal() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupt_and_ctrl_c_command_send_sigint() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // `cat` in the foreground: Ctrl-C kills it and the non-interactive sh running it.
-    let server = server_with_script(dir.path(), "stty -echo -opost\nprintf R\ncat\n", 1 << 20).await;
+    // The program that prints the ready mark is the one Ctrl-C must kill: awk, exec'd in place of
+    // the shell, prints `R` and then reads its input forever. (With a shell printing `R` before
+    // running `cat`, a SIGINT landing between the two is deferred by dash until `cat` ends: never.)
+    let script = "stty -echo -opost\nexec awk 'BEGIN { printf \"R\"; fflush() } { n++ }'\n";
+    let server = server_with_script(dir.path(), script, 1 << 20).await;
     for (name, path, body) in [
         ("1", "/terminal/api/1/interrupt", None),
         (
