@@ -250,3 +250,27 @@ async fn runs_are_recorded_as_asciicast() {
     client.close().await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_stalled_viewer_does_not_hold_the_program() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Flow control follows the fastest viewer; when the only viewer stops reading, the reader
+    // must stop waiting for it (after 1 s) so the program finishes.
+    let script =
+        "stty -echo -opost\nprintf R\nread x\nhead -c 32000000 /dev/zero\ntouch done\nexec sleep 1000\n";
+    let server = server_with_script(dir.path(), script, 1 << 20).await;
+    let (mut client, _) = Client::attach(&server, "1", None).await;
+    client.read_until("R").await;
+    client.input(b"go\n").await;
+    // From here on the client never reads.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !dir.path().join("done").exists() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the program is still blocked behind a stalled viewer after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(client);
+    server.stop().await;
+}
