@@ -12,9 +12,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret};
+pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use services::ServicesConfig;
-pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use session::SessionConfig;
 pub use terminal::TerminalConfig;
 

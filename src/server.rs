@@ -47,6 +47,13 @@ pub async fn serve(
         events.close();
     };
     let app = web::router(state);
+    // No Nagle: a terminal's last small output frame after a flood (a prompt, Ctrl-C's effect)
+    // would otherwise wait for the client's delayed ACK, about 40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream: &mut tokio::net::TcpStream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

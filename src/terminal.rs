@@ -2,7 +2,9 @@
 //!
 //! Output flows one way: the PTY reader task appends to the terminal's [`ring::ReplayRing`] and bumps a
 //! `watch` counter (signal); every [`viewer::Viewer`] then pulls from the ring at its own [`Seq`]
-//! (pull). The reader never waits on a viewer; a viewer that falls off the ring is told what it lost.
+//! (pull). The reader never waits on a slow viewer: it pauses only while even the most advanced
+//! viewer is more than 256 KiB behind (so Ctrl-C shows promptly), and never longer than 1 s for a
+//! stalled one. A viewer that falls off the ring is told what it lost.
 
 pub mod hub;
 pub mod protocol;

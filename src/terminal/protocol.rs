@@ -38,6 +38,10 @@ pub enum ClientMsg {
         cols: u32,
         /// Client terminal height in rows.
         rows: u32,
+        /// View only: no input, resize or restart (same as `?mode=readonly` on the URL; either
+        /// one makes the connection read-only).
+        #[serde(default)]
+        readonly: Option<bool>,
     },
     /// The client terminal changed size.
     Resize {
@@ -48,7 +52,8 @@ pub enum ClientMsg {
     },
     /// Liveness check; answered with `pong` carrying the same id.
     Ping {
-        /// Any number the client chooses.
+        /// Any number the client chooses (0 when absent).
+        #[serde(default)]
         id: u64,
     },
     /// Start a new shell in an exited terminal (output seq continues).

@@ -3,13 +3,13 @@
 
 mod process;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 
 pub use process::SpawnSpec;
 
@@ -21,6 +21,12 @@ use super::{Seq, Size, TerminalError, TerminalName};
 const INPUT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Exit/restart markers kept for slow viewers.
 const MAX_MARKERS: usize = 64;
+/// Flow control: the PTY reader pauses while even the most advanced viewer is this many bytes
+/// behind the end of the stream (so Ctrl-C takes effect on screen within ~256 KiB of output).
+pub(crate) const FLOW_WINDOW: u64 = 256 * 1024;
+/// Flow control: after waiting this long without any viewer advancing, the reader stops waiting
+/// until some viewer advances again (a stalled client never stops the program for longer).
+pub(crate) const FLOW_STALL: Duration = Duration::from_secs(1);
 /// Enables bracketed paste mode in xterm-compatible terminals.
 const BRACKETED_ON: &[u8] = b"\x1b[?2004h";
 /// Disables bracketed paste mode.
@@ -68,6 +74,23 @@ pub(crate) struct Shared {
     active_writer: Option<u64>,
     bracketed_paste: bool,
     recorder: Option<Recorder>,
+    /// Next byte of every attached viewer, by viewer id.
+    pub(crate) positions: HashMap<u64, Seq>,
+    /// Bumped whenever a viewer advances (flow control's stall detection).
+    pub(crate) advances: u64,
+    /// The PTY reader waits on `advanced` for a viewer to catch up.
+    pub(crate) reader_waiting: bool,
+}
+
+impl Shared {
+    /// Whether the PTY reader should pause: viewers exist and the most advanced one is more than
+    /// `FLOW_WINDOW` behind the end of the stream.
+    pub(crate) fn reader_ahead(&self) -> bool {
+        self.positions
+            .values()
+            .max()
+            .is_some_and(|best| self.ring.end().saturating_sub(*best) > FLOW_WINDOW)
+    }
 }
 
 /// One named terminal: a shell on a PTY (or an exited one), its output history and its viewers.
@@ -78,6 +101,8 @@ pub struct Terminal {
     changed: watch::Sender<u64>,
     shutdown: watch::Receiver<()>,
     next_viewer_id: AtomicU64,
+    /// Signalled when a viewer advances or leaves while the PTY reader waits.
+    pub(crate) advanced: Notify,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -106,12 +131,16 @@ impl Terminal {
                 active_writer: None,
                 bracketed_paste: false,
                 recorder: None,
+                positions: HashMap::new(),
+                advances: 0,
+                reader_waiting: false,
             }),
             name,
             spec,
             changed: watch::Sender::new(0),
             shutdown,
             next_viewer_id: AtomicU64::new(1),
+            advanced: Notify::new(),
         });
         terminal.spawn_shell(false)?;
         Ok(terminal)

@@ -96,8 +96,10 @@ impl Viewer {
                 },
             )
         };
+        let id = terminal.new_viewer_id();
+        terminal.lock().positions.insert(id, next);
         let viewer = Self {
-            id: terminal.new_viewer_id(),
+            id,
             terminal,
             next,
             next_marker,
@@ -154,7 +156,20 @@ impl Viewer {
 
     /// Takes the next event available now, if any.
     pub fn pull(&mut self) -> Option<ViewerEvent> {
-        let shared = self.terminal.lock();
+        let terminal = self.terminal.clone();
+        let mut shared = terminal.lock();
+        let event = self.pull_locked(&shared);
+        if event.is_some() {
+            shared.positions.insert(self.id, self.next);
+            shared.advances = shared.advances.wrapping_add(1);
+            if shared.reader_waiting && !shared.reader_ahead() {
+                terminal.advanced.notify_one();
+            }
+        }
+        event
+    }
+
+    fn pull_locked(&mut self, shared: &super::session::Shared) -> Option<ViewerEvent> {
         if let Some(front) = shared.markers.front()
             && self.next_marker < front.id
         {
@@ -188,5 +203,15 @@ impl Viewer {
             },
             MarkerKind::Restarted => ViewerEvent::Restarted { seq: marker.seq },
         })
+    }
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        let mut shared = self.terminal.lock();
+        shared.positions.remove(&self.id);
+        if shared.reader_waiting {
+            self.terminal.advanced.notify_one();
+        }
     }
 }

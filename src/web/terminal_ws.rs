@@ -107,9 +107,10 @@ async fn reject(sink: &mut Sink, code: &str, message: String, close_code: u16) {
 /// (viewer events and control messages) running side by side.
 async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, readonly: bool) {
     let (mut sink, mut stream) = socket.split();
-    let Some((last_seq, size)) = read_hello(&mut sink, &mut stream).await else {
+    let Some((last_seq, size, hello_readonly)) = read_hello(&mut sink, &mut stream).await else {
         return;
     };
+    let readonly = readonly || hello_readonly;
     let terminal = match hub.get_or_start(&name) {
         Ok(terminal) => terminal,
         Err(error) => {
@@ -146,7 +147,10 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, rea
 }
 
 /// Waits for a valid `hello`; anything else is answered with an error and a close.
-async fn read_hello(sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> Option<(Option<u64>, Size)> {
+async fn read_hello(
+    sink: &mut Sink,
+    stream: &mut SplitStream<WebSocket>,
+) -> Option<(Option<u64>, Size, bool)> {
     let deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
     loop {
         let message = match tokio::time::timeout_at(deadline, stream.next()).await {
@@ -184,6 +188,7 @@ async fn read_hello(sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> Opt
             last_seq,
             cols,
             rows,
+            readonly,
         } = hello
         else {
             let text = "the first message must be a hello".to_string();
@@ -199,7 +204,7 @@ async fn read_hello(sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> Opt
             return None;
         }
         return match Size::new(cols, rows) {
-            Ok(size) => Some((last_seq, size)),
+            Ok(size) => Some((last_seq, size, readonly.unwrap_or(false))),
             Err(error) => {
                 reject(sink, error.code(), error.to_string(), CLOSE_POLICY).await;
                 None
@@ -228,12 +233,7 @@ async fn read_loop(
     control: mpsc::Sender<Control>,
 ) {
     let error = |error: &TerminalError| Control::Message(ServerMsg::error(error.code(), error.to_string()));
-    let readonly_error = || {
-        Control::Message(ServerMsg::error(
-            "readonly",
-            "this connection is read-only (mode=readonly)",
-        ))
-    };
+    let readonly_error = || Control::Message(ServerMsg::error("readonly", "this connection is read-only"));
     while let Some(message) = stream.next().await {
         let reply = match message {
             Err(failure) => {

@@ -1,1 +1,142 @@
-//! bench_smoke integration tests (real sockets, real files).
+//! Smoke run of the benchmark harness (benches/suite/*): statistics, the results.json shape, and
+//! every measurement function on tiny inputs against real servers. Correctness only: no figure is
+//! compared with a threshold.
+
+#![allow(dead_code)]
+
+#[path = "../../benches/suite/cases.rs"]
+mod cases;
+#[path = "../../benches/suite/harness.rs"]
+mod harness;
+#[path = "../../benches/suite/load.rs"]
+mod load;
+#[path = "../../benches/suite/peers.rs"]
+mod peers;
+#[path = "../../benches/suite/term.rs"]
+mod term;
+
+use std::time::Duration;
+
+use cases::{Params, Peer};
+use harness::{Case, Figure};
+use term::Flavor;
+
+const TINY: Params = Params {
+    tput_bytes: 256 * 1024,
+    reps: 1,
+    exit_runs: 2,
+    exit_bytes: 64 * 1024,
+    echo_samples: 10,
+    load_seconds: 0.2,
+    cold_starts: 1,
+    idle_terminals: 2,
+};
+
+#[test]
+fn statistics_are_nearest_rank() {
+    let samples = [5.0, 1.0, 4.0, 2.0, 3.0];
+    assert_eq!(harness::median(&samples), Some(3.0));
+    assert_eq!(harness::percentile(&samples, 99.0), Some(5.0));
+    assert_eq!(harness::percentile(&samples, 0.0), Some(1.0));
+    assert_eq!(harness::percentile(&[], 50.0), None);
+    assert_eq!(harness::round(123.456_78), 123.5);
+    assert_eq!(harness::round(0.000_123_456), 0.000_123_5);
+}
+
+#[test]
+fn results_json_keeps_the_contract() {
+    let mut case = Case::new("term_tput", "MB/s", true);
+    case.lectern = Figure::Value(80.0);
+    case.peer("ttyd", Figure::Skipped("set TTYD".into()));
+    case.peer("wetty", Figure::Value(40.0));
+    case.detail("reps", 3);
+    let mut skipped = Case::new("proxy_ws", "msg/s", true);
+    skipped.lectern = Figure::Skipped("not yet".into());
+    let json = harness::results_json(
+        "2026-01-01T00:00:00Z",
+        "test machine",
+        "quick",
+        &[case.clone(), skipped],
+    );
+    assert_eq!(json["date"], "2026-01-01T00:00:00Z");
+    assert_eq!(json["machine"], "test machine");
+    let first = &json["cases"][0];
+    assert_eq!(first["name"], "term_tput");
+    assert_eq!(first["unit"], "MB/s");
+    assert_eq!(first["higher_is_better"], true);
+    assert_eq!(first["lectern"], 80.0);
+    assert_eq!(first["peers"]["ttyd"], serde_json::Value::Null);
+    assert_eq!(first["peers"]["wetty"], 40.0);
+    assert_eq!(first["skipped"]["ttyd"], "set TTYD");
+    assert_eq!(first["ratios"]["wetty"], 2.0);
+    assert_eq!(first["ratios"]["ttyd"], serde_json::Value::Null);
+    assert_eq!(json["cases"][1]["lectern"], serde_json::Value::Null);
+    assert_eq!(json["cases"][1]["skipped"]["lectern"], "not yet");
+    let table = harness::table(&[case]);
+    assert!(
+        table.contains("| term_tput | MB/s | higher | 80 | ttyd –; wetty 40 (×2.00) |"),
+        "{table}"
+    );
+    assert!(table.contains("- term_tput ttyd: set TTYD"), "{table}");
+}
+
+#[test]
+fn scan_finds_needles_across_chunks() {
+    let mut window = Vec::new();
+    assert!(!harness::scan_for(&mut window, b"xxCTRL", b"CTRLC-DONE"));
+    assert!(harness::scan_for(&mut window, b"C-DONEyy", b"CTRLC-DONE"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terminal_cases_run_against_lectern() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let menu = cases::write_programs(dir.path(), &TINY).expect("programs");
+    let workshop = crate::support::fixture("minimal");
+    let shell = format!("sh {}", menu.display());
+    let server = peers::start_lectern(&workshop, &shell, dir.path(), &[]).expect("start lectern");
+    let peer = Peer {
+        flavor: Flavor::Lectern,
+        server,
+    };
+
+    let ceiling = cases::pty_ceiling(dir.path(), &TINY).await.expect("pty ceiling");
+    assert!(ceiling > 0.0);
+    let (rate, cpu) = cases::term_tput(&peer, &TINY).await.expect("term_tput");
+    assert!(rate > 0.0 && cpu >= 0.0);
+    assert_eq!(cases::exit_integrity(&peer, &TINY).await.expect("exit"), 100.0);
+    let (p50, p99) = cases::echo_rtt(&peer, &TINY).await.expect("echo");
+    assert!(p50 > 0.0 && p99 >= p50);
+    let (p50, p99) = cases::echo_under_flood(&peer, &TINY)
+        .await
+        .expect("echo under flood");
+    assert!(p50 > 0.0 && p99 >= p50);
+    let (ms, drained) = cases::ctrlc_under_flood(&peer, &TINY).await.expect("ctrl-c");
+    assert!(ms > 0.0 && drained > 0.0);
+    let (stalled, solo) = cases::fanout(&peer, &TINY).await.expect("fanout");
+    assert!(stalled > 0.0 && solo > 0.0);
+    assert!(cases::reconnect_replay(&peer, &TINY).await.expect("replay") > 0.0);
+    let (base, per) = cases::idle_rss(&peer, &TINY).await.expect("idle rss");
+    assert!(base > 0.0 && per.is_finite());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_clients_count_requests_and_echoes() {
+    let http = load::start_http_upstream().await.expect("upstream");
+    let ws = load::start_ws_upstream().await.expect("ws upstream");
+    assert_eq!(load::get_once(http, "/1k").await.expect("get"), (200, 1024, true));
+    let duration = Duration::from_millis(200);
+    assert!(
+        load::http_load(http, "/64k", 64 * 1024, 2, duration)
+            .await
+            .expect("load")
+            > 0.0
+    );
+    let url = format!("ws://{ws}/ws");
+    assert!(load::ws_load(&url, 4, duration).await.expect("ws load") > 0.0);
+}
+
+#[test]
+fn corpus_render_runs_lectern_check() {
+    let (ms, count) = cases::render_corpus(&crate::support::fixture("..")).expect("render");
+    assert!(ms > 0.0 && count >= 1);
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
 
-use super::{ExitStatus, MarkerKind, PtyCommand, Terminal, push_marker};
+use super::{ExitStatus, FLOW_STALL, MarkerKind, PtyCommand, Terminal, push_marker};
 use crate::terminal::record::Recorder;
 use crate::terminal::{Seq, TerminalError};
 
@@ -130,7 +130,42 @@ async fn feed(mut writer: pty_process::OwnedWritePty, mut commands: mpsc::Receiv
     }
 }
 
-/// Reads the PTY into the ring as fast as the program writes, never waiting on viewers; after the
+/// Flow control: while every viewer is more than `FLOW_WINDOW` behind, waits for one to advance
+/// (the program then blocks on its full PTY, like on a slow real terminal). No viewers, or a
+/// viewer stalled for `FLOW_STALL`, never hold the reader. False when the hub shuts down.
+async fn wait_for_viewers(
+    terminal: &Terminal,
+    ignore_until: &mut Option<u64>,
+    shutdown: &mut watch::Receiver<()>,
+) -> bool {
+    loop {
+        let advances = {
+            let mut shared = terminal.lock();
+            if *ignore_until == Some(shared.advances) || !shared.reader_ahead() {
+                shared.reader_waiting = false;
+                return true;
+            }
+            shared.reader_waiting = true;
+            shared.advances
+        };
+        *ignore_until = None;
+        tokio::select! {
+            () = terminal.advanced.notified() => {}
+            () = tokio::time::sleep(FLOW_STALL) => {
+                let mut shared = terminal.lock();
+                if shared.advances == advances {
+                    // Nobody moved: stop waiting for these viewers until one of them does.
+                    *ignore_until = Some(advances);
+                    shared.reader_waiting = false;
+                    return true;
+                }
+            }
+            _ = shutdown.changed() => return false,
+        }
+    }
+}
+
+/// Reads the PTY into the ring as fast as the program writes (or the fastest viewer reads); after the
 /// shell exits, drains to EOF/EIO (or until quiet) and only then reports the exit.
 async fn pump(
     terminal: Arc<Terminal>,
@@ -140,7 +175,13 @@ async fn pump(
 ) {
     let mut buffer = vec![0u8; READ_BUFFER];
     let mut exited: Option<std::process::ExitStatus> = None;
+    // Flow control is off until a viewer advances past this count (set after a stall).
+    let mut ignore_until: Option<u64> = None;
     loop {
+        if !wait_for_viewers(&terminal, &mut ignore_until, &mut shutdown).await {
+            let _ = child.start_kill();
+            return;
+        }
         tokio::select! {
             biased;
             read = reader.read(&mut buffer) => match read {

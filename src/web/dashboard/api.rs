@@ -148,12 +148,14 @@ pub fn build(
     } else {
         "none".to_string()
     };
+    // Flags and the original's ENABLE_* variables win over the workshop definition.
+    let services = &config.services;
     let features = FeaturesJson {
-        editor: apps.editor == Some(true),
-        console: apps.console == Some(true),
-        files: apps.files == Some(true),
-        uploads: apps.uploads == Some(true),
-        examiner: apps.examiner == Some(true),
+        editor: config.proxy.editor.enabled.or(apps.editor) == Some(true),
+        console: config.proxy.console.enabled.or(apps.console) == Some(true),
+        files: services.files_enabled(apps.files),
+        uploads: services.uploads_enabled(apps.uploads),
+        examiner: services.examiner_enabled(apps.examiner, false),
         slides: apps.slides == Some(true),
     };
     let title = definition

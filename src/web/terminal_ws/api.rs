@@ -2,6 +2,7 @@
 //! Each call starts the terminal if needed and answers 204 once the input is queued for the PTY.
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use bytes::Bytes;
@@ -63,6 +64,12 @@ async fn write(hub: &TerminalHub, name: &str, clear: bool, data: Vec<u8>) -> Res
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The JSON body, or a 400 naming what is wrong with it.
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
+    body.map(|Json(body)| body)
+        .map_err(|rejection| AppError::BadRequest(format!("invalid request body: {}", rejection.body_text())))
+}
+
 /// Newlines become `\r`, as xterm's paste does.
 fn as_typed(text: &str) -> Vec<u8> {
     text.replace("\r\n", "\r").replace('\n', "\r").into_bytes()
@@ -72,8 +79,9 @@ fn as_typed(text: &str) -> Vec<u8> {
 pub async fn paste(
     State(hub): State<TerminalHub>,
     Path(name): Path<String>,
-    Json(body): Json<PasteBody>,
+    paste: Result<Json<PasteBody>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
+    let body = json_body(paste)?;
     let mut data = as_typed(&body.text);
     let bracketed = TerminalName::parse(&name)
         .ok()
@@ -92,8 +100,9 @@ pub async fn paste(
 pub async fn execute(
     State(hub): State<TerminalHub>,
     Path(name): Path<String>,
-    Json(body): Json<ExecuteBody>,
+    execute: Result<Json<ExecuteBody>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
+    let body = json_body(execute)?;
     let command = body.command.trim();
     if command.eq_ignore_ascii_case("<ctrl-c>") || command.eq_ignore_ascii_case("<ctrl+c>") {
         return write(&hub, &name, body.clear, INTERRUPT.to_vec()).await;

@@ -1,0 +1,497 @@
+//! `cargo bench --bench suite [-- --quick] [--only CASE,CASE]`: lectern's terminal and proxy paths
+//! measured side by side with ttyd, wetty, nginx and the raw PTY ceiling in one run, written to
+//! target/bench/results.json (the contract in README "Benchmarks") and target/bench/results.md.
+
+#[path = "suite/cases.rs"]
+mod cases;
+#[path = "suite/harness.rs"]
+mod harness;
+#[path = "suite/load.rs"]
+mod load;
+#[path = "suite/peers.rs"]
+mod peers;
+#[path = "suite/term.rs"]
+mod term;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use cases::{Params, Peer};
+use harness::{Case, Figure};
+use term::Flavor;
+
+struct Options {
+    quick: bool,
+    only: Option<Vec<String>>,
+}
+
+fn options() -> Options {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut only = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "--only" {
+            only = iter
+                .next()
+                .map(|list| list.split(',').map(str::to_string).collect());
+        }
+    }
+    Options {
+        quick: args.iter().any(|a| a == "--quick"),
+        only,
+    }
+}
+
+fn main() -> Result<()> {
+    let options = options();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(options))
+}
+
+fn wanted(options: &Options, name: &str) -> bool {
+    options
+        .only
+        .as_ref()
+        .is_none_or(|only| only.iter().any(|o| name.starts_with(o.as_str())))
+}
+
+fn corpus_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LECTERN_CORPUS") {
+        return PathBuf::from(dir);
+    }
+    let beside = peers::repo_root().join("../shared/corpus");
+    if beside.is_dir() {
+        return beside;
+    }
+    PathBuf::from("/work/shared/corpus")
+}
+
+async fn run(options: Options) -> Result<()> {
+    let began = Instant::now();
+    let params = if options.quick {
+        Params::QUICK
+    } else {
+        Params::FULL
+    };
+    let out_dir = peers::target_dir().join("bench");
+    let work = out_dir.join("work");
+    let menu = cases::write_programs(&work, &params)?;
+    let workshop = peers::repo_root().join("tests/fixtures/minimal");
+    let shell = format!("sh {}", menu.display());
+
+    eprintln!("bench: starting peers …");
+    let mut terminals: Vec<(Flavor, Result<Peer, String>)> = Vec::new();
+    let lectern = peers::start_lectern(&workshop, &shell, &work, &[]).map(|server| Peer {
+        flavor: Flavor::Lectern,
+        server,
+    });
+    terminals.push((Flavor::Lectern, lectern.map_err(|e| format!("{e:#}"))));
+    let ttyd = peers::start_ttyd(&menu).map(|server| Peer {
+        flavor: Flavor::Ttyd,
+        server,
+    });
+    terminals.push((Flavor::Ttyd, ttyd.map_err(|e| format!("{e:#}"))));
+    let wetty = peers::start_wetty(&menu).map(|server| Peer {
+        flavor: Flavor::Wetty,
+        server,
+    });
+    terminals.push((Flavor::Wetty, wetty.map_err(|e| format!("{e:#}"))));
+    for (flavor, peer) in &terminals {
+        if let Err(reason) = peer {
+            eprintln!("bench: {} skipped: {reason}", flavor.name());
+        }
+    }
+
+    let mut all: Vec<Case> = Vec::new();
+
+    if wanted(&options, "pty_ceiling") || wanted(&options, "term_tput") {
+        eprintln!("bench: pty_ceiling, term_tput …");
+        let (ceiling, results) = cases::tput_interleaved(&work, &terminals, &params).await;
+        let ceiling = match ceiling {
+            Ok(value) => Figure::Value(value),
+            Err(reason) => Figure::Skipped(reason),
+        };
+        let mut case = Case::new("pty_ceiling", "MB/s", true);
+        case.lectern = ceiling.clone();
+        case.detail(
+            "note",
+            "a PTY read straight by the bench, no server: the ceiling for term_tput",
+        );
+        all.push(case);
+        let mut case = Case::new("term_tput", "MB/s", true);
+        let rates: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut case, &rates);
+        case.peer("pty_ceiling", ceiling);
+        for (flavor, result) in &results {
+            if let Ok((_, cpu)) = result {
+                case.detail(&format!("{}_cpu_s_per_gb", flavor.name()), harness::round(*cpu));
+            }
+        }
+        case.detail("bytes_per_rep", params.tput_bytes);
+        case.detail("reps", params.reps);
+        all.push(case);
+        let mut cpu = Case::new("term_cpu_per_gb", "CPU-s/GB", false);
+        let cpus: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.1).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut cpu, &cpus);
+        all.push(cpu);
+    }
+
+    if wanted(&options, "exit_integrity") {
+        eprintln!("bench: exit_integrity …");
+        let results = cases::for_each(&terminals, async |peer| {
+            cases::exit_integrity(peer, &params).await
+        })
+        .await;
+        let mut case = Case::new("exit_integrity", "% runs byte-exact", true);
+        cases::fill(&mut case, &results);
+        case.detail("runs", params.exit_runs);
+        case.detail("bytes_before_exit", params.exit_bytes);
+        all.push(case);
+    }
+
+    for (name, under_flood) in [("echo_rtt", false), ("echo_under_flood", true)] {
+        if !wanted(&options, name) {
+            continue;
+        }
+        eprintln!("bench: {name} …");
+        let results = cases::for_each(&terminals, async |peer| {
+            if under_flood {
+                cases::echo_under_flood(peer, &params).await
+            } else {
+                cases::echo_rtt(peer, &params).await
+            }
+        })
+        .await;
+        let mut case = Case::new(&format!("{name}_p50"), "µs", false);
+        let p50: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut case, &p50);
+        all.push(case);
+        let mut case = Case::new(&format!("{name}_p99"), "µs", false);
+        let p99: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.1).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut case, &p99);
+        all.push(case);
+    }
+
+    if wanted(&options, "ctrlc_under_flood") {
+        eprintln!("bench: ctrlc_under_flood …");
+        let results = cases::for_each(&terminals, async |peer| {
+            cases::ctrlc_under_flood(peer, &params).await
+        })
+        .await;
+        let mut case = Case::new("ctrlc_under_flood", "ms", false);
+        let ms: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut case, &ms);
+        for (flavor, result) in &results {
+            if let Ok((_, bytes)) = result {
+                case.detail(&format!("{}_bytes_drawn_after_ctrl_c", flavor.name()), *bytes);
+            }
+        }
+        all.push(case);
+    }
+
+    let lectern_only = |case: &mut Case, why: &str| {
+        case.peer("ttyd", Figure::Skipped(why.to_string()));
+        case.peer("wetty", Figure::Skipped(why.to_string()));
+    };
+    let lectern_peer = terminals
+        .iter()
+        .find(|(f, _)| *f == Flavor::Lectern)
+        .and_then(|(_, p)| p.as_ref().ok());
+
+    if wanted(&options, "fanout") {
+        eprintln!("bench: fanout …");
+        let mut case = Case::new("fanout", "MB/s", true);
+        match lectern_peer {
+            Some(peer) => match cases::fanout(peer, &params).await {
+                Ok((stalled, solo)) => {
+                    case.lectern = Figure::Value(stalled);
+                    case.peer("lectern_solo", Figure::Value(solo));
+                }
+                Err(error) => case.lectern = Figure::Skipped(format!("{error:#}")),
+            },
+            None => case.lectern = Figure::Skipped("lectern did not start".into()),
+        }
+        case.detail(
+            "note",
+            "one viewer's throughput while a second viewer of the same terminal never reads",
+        );
+        lectern_only(
+            &mut case,
+            "no shared terminals: every connection runs its own process",
+        );
+        all.push(case);
+    }
+
+    if wanted(&options, "reconnect_replay") {
+        eprintln!("bench: reconnect_replay …");
+        let mut case = Case::new("reconnect_replay", "ms per MiB", false);
+        case.lectern = match lectern_peer {
+            Some(peer) => Figure::from_result(cases::reconnect_replay(peer, &params).await),
+            None => Figure::Skipped("lectern did not start".into()),
+        };
+        lectern_only(&mut case, "no replay: a reconnect starts a new process");
+        all.push(case);
+    }
+
+    if wanted(&options, "proxy") {
+        eprintln!("bench: proxy_http_1k, proxy_http_64k, proxy_ws …");
+        all.extend(proxy_cases(&params, &workshop, &shell, &work).await);
+    }
+
+    drop(terminals);
+
+    if wanted(&options, "idle_rss") {
+        eprintln!("bench: idle_rss …");
+        let mut fresh: Vec<(Flavor, Result<Peer, String>)> = Vec::new();
+        let start = |flavor: Flavor| -> Result<Peer, String> {
+            let server = match flavor {
+                Flavor::Lectern => peers::start_lectern(&workshop, &shell, &work, &[]),
+                Flavor::Ttyd => peers::start_ttyd(&menu),
+                Flavor::Wetty => peers::start_wetty(&menu),
+            };
+            server
+                .map(|server| Peer { flavor, server })
+                .map_err(|e| format!("{e:#}"))
+        };
+        for flavor in [Flavor::Lectern, Flavor::Ttyd, Flavor::Wetty] {
+            fresh.push((flavor, start(flavor)));
+        }
+        let results = cases::for_each(&fresh, async |peer| cases::idle_rss(peer, &params).await).await;
+        let mut case = Case::new("idle_rss", "MB", false);
+        let base: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut case, &base);
+        all.push(case);
+        let mut case = Case::new("idle_rss_per_terminal", "MB", false);
+        let per: Vec<_> = results
+            .iter()
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.1).map_err(Clone::clone)))
+            .collect();
+        cases::fill(&mut case, &per);
+        case.detail("terminals", params.idle_terminals);
+        case.detail(
+            "note",
+            "server process only; each terminal's own program is not counted",
+        );
+        all.push(case);
+    }
+
+    if wanted(&options, "cold_start") {
+        eprintln!("bench: cold_start …");
+        let mut case = Case::new("cold_start", "ms", false);
+        case.lectern = Figure::from_result(cases::cold_start(params.cold_starts, || {
+            let started = Instant::now();
+            let _server = peers::start_lectern(&workshop, &shell, &work, &[])?;
+            Ok(started.elapsed())
+        }));
+        let upstream = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
+        case.peer(
+            "nginx",
+            Figure::from_result(cases::cold_start(params.cold_starts, || {
+                let started = Instant::now();
+                let _server = peers::start_nginx(upstream, upstream)?;
+                Ok(started.elapsed())
+            })),
+        );
+        case.peer(
+            "wetty",
+            Figure::from_result(cases::cold_start(params.cold_starts.min(3), || {
+                let started = Instant::now();
+                let _server = peers::start_wetty(&menu)?;
+                Ok(started.elapsed())
+            })),
+        );
+        case.detail(
+            "note",
+            "spawn to the first answered HTTP request (lectern: /healthz)",
+        );
+        all.push(case);
+    }
+
+    if wanted(&options, "render_corpus") {
+        eprintln!("bench: render_corpus …");
+        let mut case = Case::new("render_corpus", "ms", false);
+        match cases::render_corpus(&corpus_dir()) {
+            Ok((ms, workshops)) => {
+                case.lectern = Figure::Value(ms);
+                case.detail("workshops", workshops);
+            }
+            Err(error) => case.lectern = Figure::Skipped(format!("{error:#}")),
+        }
+        case.detail(
+            "note",
+            "`lectern check` of every corpus workshop, one process each",
+        );
+        all.push(case);
+    }
+
+    let date = chrono_like_now();
+    let machine = peers::machine();
+    let mode = if options.quick { "quick" } else { "full" };
+    let json = harness::results_json(&date, &machine, mode, &all);
+    std::fs::create_dir_all(&out_dir)?;
+    std::fs::write(out_dir.join("results.json"), serde_json::to_string_pretty(&json)?)?;
+    let table = format!(
+        "Date: {date} · machine: {machine} · mode: {mode} · {:.0} s\n\n{}",
+        began.elapsed().as_secs_f64(),
+        harness::table(&all)
+    );
+    std::fs::write(out_dir.join("results.md"), &table)?;
+    println!("{table}");
+    eprintln!("bench: wrote {}", out_dir.join("results.json").display());
+    Ok(())
+}
+
+/// proxy_http_1k, proxy_http_64k, proxy_ws: lectern (when it proxies) vs nginx vs direct.
+async fn proxy_cases(
+    params: &Params,
+    workshop: &std::path::Path,
+    shell: &str,
+    work: &std::path::Path,
+) -> Vec<Case> {
+    let duration = Duration::from_secs_f64(params.load_seconds);
+    let (http, ws) = match (load::start_http_upstream().await, load::start_ws_upstream().await) {
+        (Ok(http), Ok(ws)) => (http, ws),
+        (Err(error), _) | (_, Err(error)) => {
+            let mut case = Case::new("proxy_http_1k", "req/s", true);
+            case.lectern = Figure::Skipped(format!("upstream: {error:#}"));
+            return vec![case];
+        }
+    };
+    let nginx = peers::start_nginx(http, ws).map_err(|e| format!("{e:#}"));
+    let upstream = format!("http://{http}");
+    let lectern = peers::start_lectern(workshop, shell, work, &["--editor-upstream", &upstream])
+        .map_err(|e| format!("{e:#}"));
+    // lectern counts only if /editor/1k really reaches the upstream.
+    let lectern_addr = match &lectern {
+        Ok(server) => match load::get_once(server.addr, "/editor/1k").await {
+            Ok((200, 1024, true)) => Ok(server.addr),
+            _ => Err(cases::skipped_proxy_reason()),
+        },
+        Err(reason) => Err(reason.clone()),
+    };
+    let nginx_addr = nginx.as_ref().map(|server| server.addr).map_err(Clone::clone);
+    let mut out = Vec::new();
+    for (name, path, len) in [
+        ("proxy_http_1k", "1k", 1024),
+        ("proxy_http_64k", "64k", 64 * 1024),
+    ] {
+        let targets = [
+            ("lectern", lectern_addr.clone(), format!("/editor/{path}")),
+            ("nginx", nginx_addr.clone(), format!("/{path}")),
+            ("direct", Ok(http), format!("/{path}")),
+        ];
+        let figures = interleaved(&targets, params.reps, async |addr, path| {
+            load::http_load(addr, path, len, 16, duration / params.reps as u32).await
+        })
+        .await;
+        let mut case = Case::new(name, "req/s", true);
+        fill_proxy_case(&mut case, figures);
+        case.detail("connections", 16);
+        out.push(case);
+    }
+    let targets = [
+        (
+            "lectern",
+            Err(match &lectern_addr {
+                Ok(_) => "websocket upstream through lectern not wired in the bench yet".to_string(),
+                Err(reason) => reason.clone(),
+            }),
+            String::new(),
+        ),
+        ("nginx", nginx_addr.clone(), String::new()),
+        ("direct", Ok(ws), String::new()),
+    ];
+    let figures = interleaved(&targets, params.reps, async |addr, _| {
+        load::ws_load(&format!("ws://{addr}/ws"), 16, duration / params.reps as u32).await
+    })
+    .await;
+    let mut case = Case::new("proxy_ws", "msg/s", true);
+    fill_proxy_case(&mut case, figures);
+    case.detail("note", "1 KiB messages, 16 in flight on one connection");
+    out.push(case);
+    drop(lectern);
+    drop(nginx);
+    out
+}
+
+/// Measures every reachable target `rounds` times round-robin (so load drift from neighbours hits
+/// all alike) and returns each one's median, or why it has none.
+async fn interleaved(
+    targets: &[(&str, Result<std::net::SocketAddr, String>, String)],
+    rounds: usize,
+    mut measure: impl AsyncFnMut(std::net::SocketAddr, &str) -> Result<f64>,
+) -> Vec<(String, Figure)> {
+    let mut samples: Vec<Result<Vec<f64>, String>> = targets
+        .iter()
+        .map(|(_, addr, _)| addr.as_ref().map(|_| Vec::new()).map_err(Clone::clone))
+        .collect();
+    for _ in 0..rounds.max(1) {
+        for ((_, addr, path), slot) in targets.iter().zip(samples.iter_mut()) {
+            let (Ok(addr), Ok(values)) = (addr, slot.as_mut()) else {
+                continue;
+            };
+            match measure(*addr, path).await {
+                Ok(value) => values.push(value),
+                Err(error) => *slot = Err(format!("{error:#}")),
+            }
+        }
+    }
+    targets
+        .iter()
+        .zip(samples)
+        .map(|((name, _, _), result)| {
+            let figure = match result {
+                Ok(values) => {
+                    harness::median(&values).map_or(Figure::Skipped("no samples".into()), Figure::Value)
+                }
+                Err(reason) => Figure::Skipped(reason),
+            };
+            (name.to_string(), figure)
+        })
+        .collect()
+}
+
+/// lectern's figure becomes the case figure, the others peers.
+fn fill_proxy_case(case: &mut Case, figures: Vec<(String, Figure)>) {
+    for (name, figure) in figures {
+        if name == "lectern" {
+            case.lectern = figure;
+        } else {
+            case.peer(&name, figure);
+        }
+    }
+}
+
+/// UTC date and time without a date crate: `date -u` output.
+fn chrono_like_now() -> String {
+    std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .context("date")
+        .unwrap_or_else(|_| "unknown".to_string())
+}

@@ -1,0 +1,622 @@
+//! The benchmark cases. Every terminal server runs the same menu program (`menu.sh`): the client
+//! types a mode name, the menu `exec`s that mode's script, which prints `R` when ready.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::harness::{Case, Figure, median, percentile};
+use super::peers::{self, Server};
+use super::term::{Event, Flavor, Term};
+
+/// How much work each case does.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Bytes per throughput repetition.
+    pub tput_bytes: usize,
+    /// Measured repetitions (after one warm-up).
+    pub reps: usize,
+    /// Runs of the exit-integrity program.
+    pub exit_runs: usize,
+    /// Bytes the exit-integrity program writes before exiting.
+    pub exit_bytes: usize,
+    /// Echo round trips measured.
+    pub echo_samples: usize,
+    /// Seconds per proxy load measurement.
+    pub load_seconds: f64,
+    /// Cold starts measured.
+    pub cold_starts: usize,
+    /// Idle terminals opened for the per-terminal memory figure.
+    pub idle_terminals: usize,
+}
+
+impl Params {
+    /// `--quick`: under two minutes.
+    pub const QUICK: Params = Params {
+        tput_bytes: 16 << 20,
+        reps: 3,
+        exit_runs: 5,
+        exit_bytes: 1 << 20,
+        echo_samples: 300,
+        load_seconds: 2.0,
+        cold_starts: 3,
+        idle_terminals: 10,
+    };
+    /// The full run: under fifteen minutes.
+    pub const FULL: Params = Params {
+        tput_bytes: 64 << 20,
+        reps: 5,
+        exit_runs: 20,
+        exit_bytes: 4 << 20,
+        echo_samples: 2000,
+        load_seconds: 5.0,
+        cold_starts: 10,
+        idle_terminals: 20,
+    };
+}
+
+/// Bytes of the replay used by `reconnect_replay` (fits the default 2 MiB ring).
+pub const REPLAY_BYTES: usize = 1 << 20;
+
+/// Writes the menu, the mode scripts and the data files into `dir`.
+pub fn write_programs(dir: &Path, params: &Params) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let d = dir.display();
+    let data = |name: &str, len: usize| -> Result<()> {
+        // Printable lines, so every server (wetty sends text) carries them unchanged.
+        let line = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-lectern-bench\n";
+        let mut out = Vec::with_capacity(len);
+        while out.len() < len {
+            out.extend_from_slice(line);
+        }
+        out.truncate(len);
+        std::fs::write(dir.join(name), out)?;
+        Ok(())
+    };
+    data("tput.data", params.tput_bytes)?;
+    data("exit.data", params.exit_bytes)?;
+    data("replay.data", REPLAY_BYTES)?;
+    let scripts = [
+        (
+            "menu.sh",
+            format!("stty -echo\nprintf M\nread -r mode\nstty echo\nexec sh \"{d}/$mode.sh\"\n"),
+        ),
+        (
+            "tput.sh",
+            format!("stty -echo -opost\nprintf R\nwhile read -r x; do cat \"{d}/tput.data\"; done\n"),
+        ),
+        (
+            "exit.sh",
+            format!("stty -echo -opost\nprintf R\nread -r x\ncat \"{d}/exit.data\"\nexit 0\n"),
+        ),
+        (
+            "replay.sh",
+            format!("stty -echo -opost\nprintf R\nwhile read -r x; do cat \"{d}/replay.data\"; done\n"),
+        ),
+        ("echo.sh", "stty raw echo\nprintf R\nexec cat >/dev/null\n".to_string()),
+        (
+            "flood.sh",
+            "stty -echo -opost\nprintf R\nexec yes flooding-flooding-flooding\n".to_string(),
+        ),
+        (
+            "ctrlc.sh",
+            "stty -echo -opost\ntrap 'printf CTRLC-DONE' INT\nprintf R\nread -r x\nyes flooding-flooding\nexec sleep 1000000\n"
+                .to_string(),
+        ),
+        ("idle.sh", "printf R\nexec sleep 1000000\n".to_string()),
+    ];
+    for (name, text) in scripts {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{text}"))?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(dir.join("menu.sh"))
+}
+
+/// A started terminal server of one flavor.
+pub struct Peer {
+    /// Which server.
+    pub flavor: Flavor,
+    /// The process.
+    pub server: Server,
+}
+
+impl Peer {
+    /// Connects a new terminal (`name` matters to lectern only) and selects `mode`; returns once
+    /// the mode printed its ready mark.
+    pub async fn open(&self, name: &str, mode: &str) -> Result<Term> {
+        let mut term = Term::connect(self.flavor, self.server.addr, name).await?;
+        term.read_until(b"M").await.context("menu prompt")?;
+        term.send(format!("{mode}\r").as_bytes()).await?;
+        term.read_until(b"R").await.context("ready mark")?;
+        Ok(term)
+    }
+
+    /// Server-side CPU seconds so far.
+    pub fn cpu(&self) -> f64 {
+        peers::cpu_of(&[self.server.pid()])
+    }
+}
+
+/// The throughput program read straight from a PTY by this process, no server: the ceiling.
+pub struct RawPty {
+    pty: pty_process::Pty,
+    child: tokio::process::Child,
+    buffer: Vec<u8>,
+}
+
+impl RawPty {
+    /// Starts the throughput program on a fresh PTY and waits for its ready mark.
+    pub async fn start(dir: &Path) -> Result<Self> {
+        let (pty, pts) = pty_process::open()?;
+        pty.resize(pty_process::Size::new(24, 80))?;
+        let child = pty_process::Command::new("sh")
+            .arg(dir.join("tput.sh"))
+            .spawn(pts)?;
+        let mut raw = Self {
+            pty,
+            child,
+            buffer: vec![0u8; 64 * 1024],
+        };
+        let mut window = Vec::new();
+        loop {
+            let n = raw.pty.read(&mut raw.buffer).await?;
+            if n == 0 {
+                bail!("pty closed before ready");
+            }
+            if super::harness::scan_for(&mut window, &raw.buffer[..n], b"R") {
+                return Ok(raw);
+            }
+        }
+    }
+
+    /// One repetition: MB/s for `bytes`.
+    pub async fn rep(&mut self, bytes: usize) -> Result<f64> {
+        let started = Instant::now();
+        self.pty.write_all(b"go\r").await?;
+        let mut seen = 0;
+        while seen < bytes {
+            let n = self.pty.read(&mut self.buffer).await?;
+            if n == 0 {
+                bail!("pty closed");
+            }
+            seen += n;
+        }
+        Ok(bytes as f64 / started.elapsed().as_secs_f64() / 1e6)
+    }
+}
+
+impl Drop for RawPty {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// The PTY ceiling alone (median MB/s), for the smoke test; the suite interleaves it with the
+/// servers in [`tput_interleaved`].
+pub async fn pty_ceiling(dir: &Path, params: &Params) -> Result<f64> {
+    let mut raw = RawPty::start(dir).await?;
+    let mut rates = Vec::new();
+    for rep in 0..=params.reps {
+        let rate = raw.rep(params.tput_bytes).await?;
+        if rep > 0 {
+            rates.push(rate);
+        }
+    }
+    median(&rates).context("no samples")
+}
+
+/// One repetition of a server's throughput: (MB/s, server CPU seconds).
+async fn term_rep(peer: &Peer, term: &mut Term, bytes: usize) -> Result<(f64, f64)> {
+    let cpu_before = peer.cpu();
+    let started = Instant::now();
+    term.send(b"go\r").await?;
+    term.read_bytes(bytes).await?;
+    Ok((
+        bytes as f64 / started.elapsed().as_secs_f64() / 1e6,
+        peer.cpu() - cpu_before,
+    ))
+}
+
+/// Terminal throughput of one server in MB/s and its CPU-seconds per GB.
+pub async fn term_tput(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
+    let mut term = peer.open("tput-1", "tput").await?;
+    let mut rates = Vec::new();
+    let mut cpu = 0.0;
+    for rep in 0..=params.reps {
+        let (rate, used) = term_rep(peer, &mut term, params.tput_bytes).await?;
+        if rep > 0 {
+            rates.push(rate);
+            cpu += used;
+        }
+    }
+    term.close().await;
+    let gigabytes = (params.tput_bytes * params.reps) as f64 / 1e9;
+    Ok((median(&rates).context("no samples")?, cpu / gigabytes))
+}
+
+/// One server in the interleaved throughput run: its client, rates so far, CPU seconds so far.
+type Contender<'a> = (Flavor, Option<&'a Peer>, Result<Term, String>, Vec<f64>, f64);
+
+/// Throughput of the raw PTY and of every server, repetitions interleaved round-robin so that a
+/// noisy neighbour affects all alike. Returns the ceiling and, per server, (MB/s, CPU-s/GB).
+pub async fn tput_interleaved(
+    dir: &Path,
+    peers: &[(Flavor, Result<Peer, String>)],
+    params: &Params,
+) -> (Result<f64, String>, Vec<(Flavor, Result<(f64, f64), String>)>) {
+    let error = |e: anyhow::Error| format!("{e:#}");
+    let mut raw = RawPty::start(dir).await.map_err(error);
+    let mut ceiling = Vec::new();
+    let mut terms: Vec<Contender> = Vec::new();
+    for (flavor, peer) in peers {
+        let term = match peer {
+            Ok(peer) => peer.open("tput-1", "tput").await.map_err(error),
+            Err(reason) => Err(reason.clone()),
+        };
+        terms.push((*flavor, peer.as_ref().ok(), term, Vec::new(), 0.0));
+    }
+    for rep in 0..=params.reps {
+        if let Ok(pty) = raw.as_mut() {
+            match pty.rep(params.tput_bytes).await {
+                Ok(rate) if rep > 0 => ceiling.push(rate),
+                Ok(_) => {}
+                Err(e) => raw = Err(error(e)),
+            }
+        }
+        for (_, peer, term, rates, cpu) in terms.iter_mut() {
+            let (Some(peer), Ok(client)) = (peer, term.as_mut()) else {
+                continue;
+            };
+            let rep_result = tokio::time::timeout(
+                Duration::from_secs(120),
+                term_rep(peer, client, params.tput_bytes),
+            )
+            .await;
+            match rep_result {
+                Ok(Ok((rate, used))) if rep > 0 => {
+                    rates.push(rate);
+                    *cpu += used;
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => *term = Err(error(e)),
+                Err(_) => *term = Err("timed out".to_string()),
+            }
+        }
+    }
+    let gigabytes = (params.tput_bytes * params.reps) as f64 / 1e9;
+    let ceiling = raw.and_then(|_| median(&ceiling).ok_or_else(|| "no samples".to_string()));
+    let mut out = Vec::new();
+    for (flavor, _, term, rates, cpu) in terms {
+        let result = term.and_then(|term| {
+            tokio::spawn(term.close());
+            median(&rates)
+                .map(|rate| (rate, cpu / gigabytes))
+                .ok_or_else(|| "no samples".to_string())
+        });
+        out.push((flavor, result));
+    }
+    (ceiling, out)
+}
+
+/// Share of runs (percent) in which every byte written right before exit arrived.
+pub async fn exit_integrity(peer: &Peer, params: &Params) -> Result<f64> {
+    let mut exact = 0;
+    let mut lectern: Option<Term> = None;
+    for run in 0..params.exit_runs {
+        let mut term = match (peer.flavor, lectern.take()) {
+            (Flavor::Lectern, Some(mut term)) => {
+                term.restart().await?;
+                term.read_until(b"M").await?;
+                term.send(b"exit\r").await?;
+                term.read_until(b"R").await?;
+                term
+            }
+            _ => peer.open(&format!("exit-{run}"), "exit").await?,
+        };
+        term.send(b"go\r").await?;
+        let mut seen = 0;
+        loop {
+            match term.recv().await? {
+                Event::Output(data) => seen += data.len(),
+                Event::Exit | Event::Closed => break,
+                Event::Other => {}
+            }
+        }
+        if seen == params.exit_bytes {
+            exact += 1;
+        }
+        if peer.flavor == Flavor::Lectern {
+            lectern = Some(term);
+        } else {
+            term.close().await;
+        }
+    }
+    if let Some(term) = lectern {
+        term.close().await;
+    }
+    Ok(100.0 * exact as f64 / params.exit_runs as f64)
+}
+
+/// Keystroke round trips in µs on an echoing terminal.
+async fn echo_samples(term: &mut Term, samples: usize) -> Result<Vec<f64>> {
+    let mut out = Vec::with_capacity(samples);
+    for i in 0..samples + 20 {
+        let key = b'a' + (i % 26) as u8;
+        let started = Instant::now();
+        term.send(&[key]).await?;
+        loop {
+            match term.recv().await? {
+                Event::Output(data) if data.contains(&key) => break,
+                Event::Output(_) | Event::Other => {}
+                Event::Exit | Event::Closed => bail!("echo terminal ended"),
+            }
+        }
+        if i >= 20 {
+            out.push(started.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    Ok(out)
+}
+
+/// Echo round trip p50 and p99 in µs.
+pub async fn echo_rtt(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
+    let mut term = peer.open("echo-1", "echo").await?;
+    let samples = echo_samples(&mut term, params.echo_samples).await?;
+    term.close().await;
+    Ok((
+        percentile(&samples, 50.0).context("samples")?,
+        percentile(&samples, 99.0).context("samples")?,
+    ))
+}
+
+/// A terminal flooding in the background, drained by a task, until stopped with Ctrl-C (lectern
+/// keeps terminals without viewers, so the flood must end, not just lose its viewer).
+struct Flood {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Flood {
+    async fn start(peer: &Peer, name: &str) -> Result<Self> {
+        let mut term = peer.open(name, "flood").await?;
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => break,
+                    event = term.recv() => match event {
+                        Ok(Event::Output(_) | Event::Other) => {}
+                        _ => return,
+                    },
+                }
+            }
+            let _ = term.send(b"\x03").await;
+            term.close().await;
+        });
+        // Let it get going.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        Ok(Self { stop, task })
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Echo round trip p50/p99 (µs) while another terminal floods.
+pub async fn echo_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
+    let flood = Flood::start(peer, "flood-1").await?;
+    let mut term = peer.open("echo-2", "echo").await?;
+    let samples = echo_samples(&mut term, params.echo_samples / 2).await?;
+    term.close().await;
+    flood.stop().await;
+    Ok((
+        percentile(&samples, 50.0).context("samples")?,
+        percentile(&samples, 99.0).context("samples")?,
+    ))
+}
+
+/// Milliseconds from Ctrl-C to the program's acknowledgement, while it and another terminal flood,
+/// and the bytes of flood output the client still received in between (medians).
+pub async fn ctrlc_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
+    let flood = Flood::start(peer, "flood-2").await?;
+    let mut times = Vec::new();
+    let mut drained = Vec::new();
+    for rep in 0..params.reps {
+        let mut term = peer.open(&format!("ctrlc-{rep}"), "ctrlc").await?;
+        term.send(b"go\r").await?;
+        term.read_bytes(1 << 20).await?;
+        let started = Instant::now();
+        term.send(b"\x03").await?;
+        let bytes = term.read_until(b"CTRLC-DONE").await?;
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+        drained.push(bytes as f64);
+        term.close().await;
+    }
+    flood.stop().await;
+    Ok((
+        median(&times).context("no samples")?,
+        median(&drained).context("no samples")?,
+    ))
+}
+
+/// lectern only: throughput of one viewer (MB/s) beside a viewer that never reads, and solo.
+/// Solo and stalled repetitions alternate, so drifting machine load hits both alike.
+pub async fn fanout(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
+    let mut active = peer.open("fanout-1", "tput").await?;
+    let mut solo = Vec::new();
+    let mut beside = Vec::new();
+    for rep in 0..=params.reps {
+        for with_stalled in [false, true] {
+            // Attaches, then never reads again.
+            let stalled = if with_stalled {
+                Some(Term::connect(Flavor::Lectern, peer.server.addr, "fanout-1").await?)
+            } else {
+                None
+            };
+            let started = Instant::now();
+            active.send(b"go\r").await?;
+            active.read_bytes(params.tput_bytes).await?;
+            let rate = params.tput_bytes as f64 / started.elapsed().as_secs_f64() / 1e6;
+            drop(stalled);
+            if rep > 0 {
+                if with_stalled { &mut beside } else { &mut solo }.push(rate);
+            }
+        }
+    }
+    active.close().await;
+    Ok((
+        median(&beside).context("samples")?,
+        median(&solo).context("samples")?,
+    ))
+}
+
+/// lectern only: ms to receive 1 MiB of missed output after reconnecting with `last_seq`.
+pub async fn reconnect_replay(peer: &Peer, params: &Params) -> Result<f64> {
+    let mut times = Vec::new();
+    for rep in 0..params.reps {
+        let name = format!("replay-{rep}");
+        let mut term = peer.open(&name, "replay").await?;
+        let last_seq = term.next_seq;
+        term.send(b"go\r").await?;
+        term.close().await;
+        // The program writes 1 MiB into the ring while nobody watches.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let started = Instant::now();
+        let mut again = Term::connect_from(Flavor::Lectern, peer.server.addr, &name, Some(last_seq)).await?;
+        again.read_bytes(REPLAY_BYTES).await?;
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+        if again.next_seq != last_seq + REPLAY_BYTES as u64 {
+            bail!(
+                "replay ended at {} instead of {}",
+                again.next_seq,
+                last_seq + REPLAY_BYTES as u64
+            );
+        }
+        again.close().await;
+    }
+    median(&times).context("no samples")
+}
+
+/// RSS in MB of an idle server, and the MB each extra idle terminal adds.
+pub async fn idle_rss(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let base = peers::rss_bytes(peer.server.pid())? as f64 / 1e6;
+    let mut open = Vec::new();
+    for i in 0..params.idle_terminals {
+        let term = peer.open(&format!("idle-{i}"), "idle").await?;
+        if peer.flavor == Flavor::Lectern {
+            // lectern keeps the terminal without a viewer; the others kill it on disconnect.
+            term.close().await;
+        } else {
+            open.push(term);
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = peers::rss_bytes(peer.server.pid())? as f64 / 1e6;
+    for term in open {
+        term.close().await;
+    }
+    Ok((base, (after - base) / params.idle_terminals as f64))
+}
+
+/// Milliseconds from spawn to the first answer, median of `runs`.
+pub fn cold_start(runs: usize, mut start: impl FnMut() -> Result<Duration>) -> Result<f64> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        times.push(start()?.as_secs_f64() * 1e3);
+    }
+    median(&times).context("no samples")
+}
+
+/// Milliseconds for `lectern check` over every workshop of the corpus (median of 3), and how many
+/// workshops.
+pub fn render_corpus(corpus: &Path) -> Result<(f64, usize)> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus)
+        .with_context(|| format!("read {}", corpus.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        bail!("no workshops in {}", corpus.display());
+    }
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        for dir in &dirs {
+            let output = std::process::Command::new(peers::lectern_binary())
+                .args(["check", "--format", "json"])
+                .arg(dir)
+                .output()?;
+            if output.status.code().is_none_or(|code| code > 1) {
+                bail!(
+                    "lectern check {} failed: {}",
+                    dir.display(),
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+        }
+        times.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok((median(&times).context("no samples")?, dirs.len()))
+}
+
+/// Runs a terminal measurement for each peer; a peer that failed to start or measure is skipped.
+pub async fn for_each<T>(
+    peers: &[(Flavor, Result<Peer, String>)],
+    mut measure: impl AsyncFnMut(&Peer) -> Result<T>,
+) -> Vec<(Flavor, Result<T, String>)> {
+    let mut out = Vec::new();
+    for (flavor, peer) in peers {
+        let result = match peer {
+            Ok(peer) => match tokio::time::timeout(Duration::from_secs(180), measure(peer)).await {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err(error)) => Err(format!("{error:#}")),
+                Err(_) => Err("timed out after 180 s".to_string()),
+            },
+            Err(reason) => Err(reason.clone()),
+        };
+        out.push((*flavor, result));
+    }
+    out
+}
+
+/// Fills a case from per-flavor results (lectern's becomes the case figure).
+pub fn fill(case: &mut Case, results: &[(Flavor, Result<f64, String>)]) {
+    for (flavor, result) in results {
+        let figure = match result {
+            Ok(value) => Figure::Value(*value),
+            Err(reason) => Figure::Skipped(reason.clone()),
+        };
+        if *flavor == Flavor::Lectern {
+            case.lectern = figure;
+        } else {
+            case.peer(flavor.name(), figure);
+        }
+    }
+}
+
+/// A proxy target reachable by the load clients.
+pub fn skipped_proxy_reason() -> String {
+    "lectern does not proxy /editor/ to an upstream on this branch (the proxy area has not landed)"
+        .to_string()
+}
+
+/// Where a proxied path is served: the upstream directly, through nginx, through lectern.
+pub struct ProxyTargets {
+    /// The upstream itself.
+    pub direct: SocketAddr,
+    /// nginx in front of it (or why not).
+    pub nginx: Result<SocketAddr, String>,
+    /// lectern in front of it (or why not); lectern serves it under `/editor/`.
+    pub lectern: Result<SocketAddr, String>,
+}

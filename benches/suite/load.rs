@@ -1,0 +1,181 @@
+//! Proxy load: an in-process upstream (HTTP `/1k`, `/64k`; websocket echo) and load clients that
+//! count keep-alive requests or echoed websocket messages per second.
+
+#![allow(dead_code)]
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+
+/// Starts the HTTP upstream: `/1k` and `/64k` answer that many bytes, anything else 1 byte.
+pub async fn start_http_upstream() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let small = Bytes::from(vec![b'k'; 1024]);
+    let large = Bytes::from(vec![b'K'; 64 * 1024]);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let _ = stream.set_nodelay(true);
+            let (small, large) = (small.clone(), large.clone());
+            tokio::spawn(async move {
+                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                    let body = match request.uri().path() {
+                        "/1k" | "/editor/1k" => small.clone(),
+                        "/64k" | "/editor/64k" => large.clone(),
+                        _ => Bytes::from_static(b"."),
+                    };
+                    async move {
+                        Ok::<_, Infallible>(
+                            Response::builder()
+                                .header("x-bench-upstream", "1")
+                                .body(Full::new(body))
+                                .unwrap_or_default(),
+                        )
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok(addr)
+}
+
+/// Starts a websocket echo upstream.
+pub async fn start_ws_upstream() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
+                    return;
+                };
+                while let Some(Ok(message)) = ws.next().await {
+                    if message.is_binary() || message.is_text() {
+                        if ws.send(message).await.is_err() {
+                            return;
+                        }
+                    } else if message.is_close() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Ok(addr)
+}
+
+/// One GET over a fresh connection; returns status and body length (for probing a route).
+pub async fn get_once(addr: SocketAddr, path: &str) -> Result<(u16, usize, bool)> {
+    let stream = TcpStream::connect(addr).await?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let request = Request::get(path)
+        .header("host", "127.0.0.1")
+        .body(Empty::<Bytes>::new())?;
+    let response = sender.send_request(request).await?;
+    let status = response.status().as_u16();
+    let from_upstream = response.headers().contains_key("x-bench-upstream");
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, body.len(), from_upstream))
+}
+
+/// Keep-alive GET load: `connections` clients for `duration`; returns requests per second.
+pub async fn http_load(
+    addr: SocketAddr,
+    path: &str,
+    expect_len: usize,
+    connections: usize,
+    duration: Duration,
+) -> Result<f64> {
+    let count = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (count, stop, path) = (count.clone(), stop.clone(), path.to_string());
+        tasks.push(tokio::spawn(async move {
+            let stream = TcpStream::connect(addr).await?;
+            stream.set_nodelay(true)?;
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+            tokio::spawn(connection);
+            while !stop.load(Ordering::Relaxed) {
+                let request = Request::get(path.as_str())
+                    .header("host", "127.0.0.1")
+                    .body(Empty::<Bytes>::new())?;
+                let response = sender.send_request(request).await?;
+                if !response.status().is_success() {
+                    bail!("status {}", response.status());
+                }
+                let body = response.into_body().collect().await?.to_bytes();
+                if body.len() != expect_len {
+                    bail!("body of {} bytes, expected {expect_len}", body.len());
+                }
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            anyhow::Ok(())
+        }));
+    }
+    tokio::time::sleep(duration / 5).await;
+    let before = count.load(Ordering::Relaxed);
+    let started = Instant::now();
+    tokio::time::sleep(duration).await;
+    let done = count.load(Ordering::Relaxed) - before;
+    let elapsed = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.context("load task")??;
+    }
+    Ok(done as f64 / elapsed)
+}
+
+/// Websocket echo load: `window` 1 KiB messages in flight on one connection for `duration`;
+/// returns echoed messages per second.
+pub async fn ws_load(url: &str, window: usize, duration: Duration) -> Result<f64> {
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+        .await
+        .with_context(|| format!("connect {url}"))?;
+    let (mut sink, mut stream) = ws.split();
+    let payload = Bytes::from(vec![b'w'; 1024]);
+    for _ in 0..window {
+        sink.send(Message::binary(payload.clone())).await?;
+    }
+    let warm_until = Instant::now() + duration / 5;
+    let mut started = None;
+    let mut echoed = 0u64;
+    loop {
+        let Some(message) = stream.next().await else {
+            bail!("websocket closed");
+        };
+        let message = message?;
+        if message.len() != 1024 {
+            continue;
+        }
+        let now = Instant::now();
+        match started {
+            None if now >= warm_until => started = Some(now),
+            Some(at) if now.duration_since(at) >= duration => break,
+            Some(_) => echoed += 1,
+            None => {}
+        }
+        sink.send(Message::binary(payload.clone())).await?;
+    }
+    let elapsed = started.map_or(1.0, |at| at.elapsed().as_secs_f64());
+    let _ = sink.close().await;
+    Ok(echoed as f64 / elapsed)
+}
