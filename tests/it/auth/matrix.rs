@@ -144,7 +144,12 @@ async fn every_route_times_every_bad_credential_is_refused() {
                     .get("location")
                     .map(|l| l.to_str().unwrap().to_string())
                     .unwrap_or_default();
-                let body = response.text().await.unwrap();
+                // A valid login to a stream (`/api/events`) never ends: only its status is checked.
+                let body = if case == Case::Valid && !*proxied {
+                    String::new()
+                } else {
+                    response.text().await.unwrap()
+                };
                 let what = format!(
                     "{method} {host}{path} {case:?} accept={accept} → {status} {location} {body:.200}"
                 );
