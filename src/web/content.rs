@@ -36,8 +36,18 @@ pub fn routes() -> Router<AppState> {
         .route("/workshop/content/", get(first_page))
         .route("/workshop/content/{*path}", get(content))
         .route("/workshop/static/{*path}", get(theme_file))
+        .route("/workshop/highlight.css", get(highlight_css))
         .route("/api/workshop", get(workshop_json))
         .route("/api/workshop/pages/{*key}", get(page_json))
+}
+
+/// The stylesheet of the syntax-highlighting classes the renderer emits (built once).
+async fn highlight_css() -> impl axum::response::IntoResponse {
+    static CSS: std::sync::LazyLock<String> = std::sync::LazyLock::new(crate::content::highlight::css);
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        CSS.as_str(),
+    )
 }
 
 /// The canonical URL of a page.
@@ -166,6 +176,7 @@ fn page_shell(workshop: &Workshop, index: usize) -> Response {
         escape(&workshop.title)
     ));
     out.push_str("<link rel=\"stylesheet\" href=\"/static/instructions.css\">\n");
+    out.push_str("<link rel=\"stylesheet\" href=\"/workshop/highlight.css\">\n");
     if has_css {
         out.push_str(&format!(
             "<link rel=\"stylesheet\" href=\"/workshop/static/{OVERRIDE_CSS}\">\n"

@@ -274,3 +274,33 @@ async fn readyz_waits_for_pages() {
     assert_eq!(response.status(), 200);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn highlighted_code_has_its_stylesheet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    three_page_workshop(dir.path());
+    let server = serve_dir(dir.path()).await;
+    let html = http_client()
+        .get(server.url("/workshop/content/01-first/"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(html.contains(r#"href="/workshop/highlight.css""#), "{html}");
+    let response = http_client()
+        .get(server.url("/workshop/highlight.css"))
+        .send()
+        .await
+        .expect("css");
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/css")
+    );
+    let css = response.text().await.expect("body");
+    assert!(css.contains(".hl-"), "{css:.300}");
+}
