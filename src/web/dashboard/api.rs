@@ -111,10 +111,12 @@ pub async fn dashboard_json(State(state): State<AppState>, extensions: Extension
         user: "anonymous".to_string(),
         staff: false,
     });
+    let services = crate::web::services::enabled(&state);
     Json(build(
         &state.config,
         &workshop.title,
         &workshop.definition,
+        &services,
         &principal,
     ))
 }
@@ -124,6 +126,7 @@ pub fn build(
     config: &Config,
     title: &str,
     definition: &WorkshopDefinition,
+    services: &crate::web::services::Enabled,
     principal: &Principal,
 ) -> DashboardJson {
     let apps = &definition.applications;
@@ -148,14 +151,14 @@ pub fn build(
     } else {
         "none".to_string()
     };
-    // Flags and the original's ENABLE_* variables win over the workshop definition.
-    let services = &config.services;
+    // Flags and the original's ENABLE_* variables win over the workshop definition; the services
+    // switches are the ones their routes obey (`web::services::enabled`).
     let features = FeaturesJson {
         editor: config.proxy.editor.enabled.or(apps.editor) == Some(true),
         console: config.proxy.console.enabled.or(apps.console) == Some(true),
-        files: services.files_enabled(apps.files),
-        uploads: services.uploads_enabled(apps.uploads),
-        examiner: services.examiner_enabled(apps.examiner, false),
+        files: services.files,
+        uploads: services.uploads,
+        examiner: services.examiner,
         slides: apps.slides == Some(true),
     };
     let title = definition
