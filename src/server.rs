@@ -13,7 +13,7 @@ use crate::content::watch::{self, WatchOptions};
 use crate::events::EventBus;
 use crate::proxy::Proxy;
 use crate::terminal::TerminalHub;
-use crate::web::{self, AppState};
+use crate::web::{self, AppState, Shared};
 
 /// Runs `lectern serve` until SIGINT/SIGTERM.
 pub async fn run_serve(config: Config) -> anyhow::Result<()> {
@@ -78,14 +78,14 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
     for diagnostic in &diagnostics {
         tracing::warn!(%diagnostic, "workshop problem");
     }
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         content,
         events: EventBus::new(),
         terminals: TerminalHub::new(config.terminal.clone(), &config.session.vars),
         proxy: Proxy::new(config.proxy.clone()),
         auth: Auth::new(config.auth.clone())?,
         config,
-    })
+    }))
 }
 
 /// Completes on SIGINT or SIGTERM.

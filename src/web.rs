@@ -19,7 +19,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
-pub use state::AppState;
+pub use state::{AppState, Shared};
 
 /// Paths reachable without logging in (the auth-matrix test walks everything else).
 pub const PUBLIC_PATHS: &[&str] = &[
@@ -55,15 +55,9 @@ pub fn router(state: AppState) -> Router {
         .merge(login::routes())
         .merge(session::public_routes())
         .merge(protected)
-        // Ingress hosts are dispatched before path routing (their own auth: none or session).
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            proxy::ingress_dispatch,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::security_headers,
-        ))
+        // Ingress hosts are dispatched before path routing (their own auth: none or session); lectern's
+        // own responses get the security headers on the way out.
+        .layer(middleware::from_fn_with_state(state.clone(), proxy::front))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())

@@ -37,9 +37,16 @@ pub async fn fallback(request: Request) -> AppError {
     AppError::NotFound(request.uri().path().to_string())
 }
 
-/// Outermost middleware: requests for an ingress host (or `/ingress/{name}/…`) go to that ingress; the
-/// login flow's own paths stay with lectern on every host.
-pub async fn ingress_dispatch(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Outermost middleware: dispatches ingresses ([`ingress_dispatch`]), then adds lectern's security
+/// headers to what lectern answered itself. One layer for both: every layer costs a clone per request.
+pub async fn front(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = ingress_dispatch(&state, request, next).await;
+    crate::auth::security_headers(&state.auth, response)
+}
+
+/// Requests for an ingress host (or `/ingress/{name}/…`) go to that ingress; the login flow's own
+/// paths stay with lectern on every host.
+async fn ingress_dispatch(state: &AppState, request: Request, next: Next) -> Response {
     let vars = &state.config.session.vars;
     let session = vars
         .get("session_name")
@@ -57,7 +64,7 @@ pub async fn ingress_dispatch(State(state): State<AppState>, request: Request, n
         if crate::auth::LOGIN_PATHS.contains(&request.uri().path()) {
             return next.run(request).await;
         }
-        return ingress(&state, &label, request, 0).await;
+        return ingress(state, &label, request, 0).await;
     }
     if let Some(rest) = request.uri().path().strip_prefix("/ingress/") {
         let Some((name, _)) = rest.split_once('/') else {
@@ -66,7 +73,7 @@ pub async fn ingress_dispatch(State(state): State<AppState>, request: Request, n
         };
         let name = name.to_ascii_lowercase();
         let prefix = "/ingress/".len() + name.len();
-        return ingress(&state, &name, request, prefix).await;
+        return ingress(state, &name, request, prefix).await;
     }
     next.run(request).await
 }

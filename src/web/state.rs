@@ -11,9 +11,13 @@ use crate::events::EventBus;
 use crate::proxy::Proxy;
 use crate::terminal::TerminalHub;
 
-/// Everything handlers need.
+/// Everything handlers need. Cloned for every request by each middleware layer, so it is one `Arc`.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The parts of [`AppState`] (reached through `Deref`: `state.config`, `state.proxy`, …).
+#[derive(Debug)]
+pub struct Shared {
     /// Validated configuration.
     pub config: Arc<Config>,
     /// Rendered instructions.
@@ -26,6 +30,21 @@ pub struct AppState {
     pub proxy: Proxy,
     /// Authentication.
     pub auth: Auth,
+}
+
+impl AppState {
+    /// Wraps the parts.
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for ContentStore {
