@@ -12,7 +12,6 @@ pub mod origin;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
@@ -56,6 +55,8 @@ struct Inner {
     login_token: Option<String>,
     portal: Option<Portal>,
     activity: Mutex<Activity>,
+    /// The last login cookie value that verified, and its claims (see [`Auth::login`]).
+    last_login: Mutex<Option<(Box<str>, LoginClaims)>>,
     /// `frame-ancestors 'self' …`, built once.
     frame_policy: HeaderValue,
 }
@@ -189,6 +190,7 @@ impl Auth {
                     accessed: now,
                     exposed: now,
                 }),
+                last_login: Mutex::new(None),
                 frame_policy,
             }),
         })
@@ -230,9 +232,25 @@ impl Auth {
         }
     }
 
-    /// The valid login in the request's cookies, if any.
+    /// The valid login in the request's cookies, if any. The last cookie that verified is remembered
+    /// (a session has one learner, whose browser sends the same cookie on every request), so the
+    /// signature is checked once per cookie, not per request; expiry is checked every time.
     pub fn login(&self, headers: &HeaderMap) -> Option<LoginClaims> {
-        cookie::read_login(headers, &self.inner.key, &self.inner.config)
+        let config = &self.inner.config;
+        cookie::values(headers, &config.cookie_name).find_map(|raw| {
+            {
+                let last = self.inner.last_login.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some((value, claims)) = last.as_ref()
+                    && **value == *raw
+                {
+                    return cookie::still_valid(claims, config).then(|| claims.clone());
+                }
+            }
+            let claims = cookie::login_from_value(raw, &self.inner.key, config)?;
+            *self.inner.last_login.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((raw.into(), claims.clone()));
+            Some(claims)
+        })
     }
 
     /// A short-lived signed cookie (OAuth state).
@@ -262,6 +280,12 @@ impl Auth {
 
     /// Decides a request: its `Principal`, or why not. Upgrades and unsafe methods must be same-origin.
     pub fn authenticate(&self, request: &Request) -> Result<Principal, Denied> {
+        self.decide(request).map(|(principal, _)| principal)
+    }
+
+    /// [`Auth::authenticate`], also saying whether the login came from Basic credentials rather than
+    /// the login cookie (such a login is given the cookie).
+    fn decide(&self, request: &Request) -> Result<(Principal, bool), Denied> {
         let headers = request.headers();
         let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
         let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -270,16 +294,18 @@ impl Auth {
         }
         let config = &self.inner.config;
         if config.mode == AuthMode::None {
-            return Ok(Principal {
+            let anonymous = Principal {
                 user: "anonymous".to_string(),
                 staff: false,
-            });
+            };
+            return Ok((anonymous, false));
         }
         if let Some(claims) = self.login(headers) {
-            return Ok(Principal {
+            let principal = Principal {
                 user: claims.user,
                 staff: claims.staff,
-            });
+            };
+            return Ok((principal, false));
         }
         let next = request
             .uri()
@@ -295,18 +321,18 @@ impl Auth {
         match config.mode {
             AuthMode::Basic => {
                 if let Some(user) = self.basic_user(headers) {
-                    return Ok(Principal { user, staff: false });
+                    return Ok((Principal { user, staff: false }, true));
                 }
             }
             AuthMode::Token => {
                 if let Some(outcome) = self.token_login(request, upgrade) {
-                    return outcome;
+                    return outcome.map(|principal| (principal, false));
                 }
             }
             AuthMode::OAuth | AuthMode::None => {}
         }
         if let Some(principal) = self.service_token(request) {
-            return Ok(principal);
+            return Ok((principal, false));
         }
         Err(Denied::LoginRequired {
             mode: config.mode,
@@ -396,12 +422,10 @@ impl Auth {
 
 /// Middleware: attaches the request's `Principal` or answers 401/403/redirect-to-login.
 pub async fn require_login(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
-    match auth.authenticate(&request) {
-        Ok(principal) => {
+    match auth.decide(&request) {
+        Ok((principal, basic_login)) => {
             // Basic credentials also get the login cookie, so websocket upgrades (which browsers may send
             // without cached credentials) and ingress hosts sharing a cookie domain work.
-            let basic_login =
-                auth.config().mode == AuthMode::Basic && auth.login(request.headers()).is_none();
             let user = basic_login.then(|| principal.user.clone());
             request.extensions_mut().insert(principal);
             let mut response = next.run(request).await;
@@ -417,10 +441,9 @@ pub async fn require_login(State(auth): State<Auth>, mut request: Request, next:
     }
 }
 
-/// Middleware on every response lectern makes itself (not proxied ones): `frame-ancestors` from
-/// `FRAME_ANCESTORS`, `nosniff`, and a same-origin referrer policy.
-pub async fn security_headers(State(auth): State<Auth>, request: Request<Body>, next: Next) -> Response {
-    let mut response = next.run(request).await;
+/// Headers on every response lectern makes itself (not proxied ones): `frame-ancestors` from
+/// `FRAME_ANCESTORS`, `nosniff`, and a same-origin referrer policy. Applied by the outermost middleware.
+pub fn security_headers(auth: &Auth, mut response: Response) -> Response {
     if response.extensions().get::<Proxied>().is_some() {
         return response;
     }

@@ -86,26 +86,43 @@ fn read_or_create_key_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// The verified value of our signed cookie `name` in the request's `Cookie` headers.
-fn verified(headers: &HeaderMap, name: &str, key: &Key) -> Option<String> {
+/// The raw values of every cookie called `name` in the request's `Cookie` headers, in order, without
+/// parsing (or copying) the others.
+pub fn values<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|text| text.split(';'))
+        .filter_map(move |pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key.trim_end() == name).then_some(value.trim_start())
+        })
+}
+
+/// The verified value of the signed cookie `name` whose raw value is `raw`.
+fn verify(name: &str, raw: &str, key: &Key) -> Option<String> {
     let mut jar = CookieJar::new();
-    for value in headers.get_all(http::header::COOKIE) {
-        let Ok(text) = value.to_str() else { continue };
-        for cookie in Cookie::split_parse(text.to_string()).flatten() {
-            if cookie.name() == name {
-                jar.add_original(cookie);
-            }
-        }
-    }
+    jar.add_original(Cookie::new(name.to_string(), raw.to_string()));
     jar.signed(key).get(name).map(|c| c.value().to_string())
 }
 
-/// Reads and checks a login cookie: signature, expiry and session.
-pub fn read_login(headers: &HeaderMap, key: &Key, config: &AuthConfig) -> Option<LoginClaims> {
-    let value = verified(headers, &config.cookie_name, key)?;
+/// The verified value of our signed cookie `name` (the first of that name that verifies).
+fn verified(headers: &HeaderMap, name: &str, key: &Key) -> Option<String> {
+    values(headers, name).find_map(|raw| verify(name, raw, key))
+}
+
+/// Checks one raw login cookie value: signature, then [`still_valid`].
+pub fn login_from_value(raw: &str, key: &Key, config: &AuthConfig) -> Option<LoginClaims> {
+    let value = verify(&config.cookie_name, raw, key)?;
     let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
     let claims: LoginClaims = serde_json::from_slice(&bytes).ok()?;
-    (claims.exp > now_secs() && claims.session == config.session_name).then_some(claims)
+    still_valid(&claims, config).then_some(claims)
+}
+
+/// Not expired, and for this session.
+pub fn still_valid(claims: &LoginClaims, config: &AuthConfig) -> bool {
+    claims.exp > now_secs() && claims.session == config.session_name
 }
 
 /// The signed `Set-Cookie` value for `claims`.

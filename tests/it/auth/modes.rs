@@ -56,6 +56,29 @@ async fn basic_mode_checks_credentials_and_strips_them() {
     );
     let with_cookie = client.get(&url).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(with_cookie.status(), 200);
+    // A verified cookie is remembered; a changed one is checked again and refused.
+    let (name, value) = cookie.split_once('=').unwrap();
+    let mut tampered = value.to_string();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    let status = |cookie: String| {
+        let request = client.get(&url).header("cookie", cookie);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(status(format!("{name}={tampered}")).await, 401);
+    assert_eq!(status(cookie.clone()).await, 200);
+    // Of several cookies with our name, the one that verifies counts.
+    assert_eq!(status(format!("{name}={tampered}; other=1; {cookie}")).await, 200);
+    // Credentials plus a valid cookie: no new cookie is minted.
+    let both = client
+        .get(&url)
+        .basic_auth("learner", Some("pa:ss word"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(both.status(), 200);
+    assert!(super::login_cookie(&both).is_none());
     server.stop().await;
 }
 
