@@ -14,7 +14,7 @@ mod peers;
 mod term;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 
@@ -261,7 +261,7 @@ async fn run(options: Options) -> Result<()> {
 
     if wanted(&options, "proxy") {
         eprintln!("bench: proxy_http_1k, proxy_http_64k, proxy_ws …");
-        all.extend(proxy_cases(&params, &workshop, &shell, &work).await);
+        all.extend(cases::proxy(&params, &workshop, &shell, &work).await);
     }
 
     drop(terminals);
@@ -368,127 +368,6 @@ async fn run(options: Options) -> Result<()> {
     println!("{table}");
     eprintln!("bench: wrote {}", out_dir.join("results.json").display());
     Ok(())
-}
-
-/// proxy_http_1k, proxy_http_64k, proxy_ws: lectern (when it proxies) vs nginx vs direct.
-async fn proxy_cases(
-    params: &Params,
-    workshop: &std::path::Path,
-    shell: &str,
-    work: &std::path::Path,
-) -> Vec<Case> {
-    let duration = Duration::from_secs_f64(params.load_seconds);
-    let (http, ws) = match (load::start_http_upstream().await, load::start_ws_upstream().await) {
-        (Ok(http), Ok(ws)) => (http, ws),
-        (Err(error), _) | (_, Err(error)) => {
-            let mut case = Case::new("proxy_http_1k", "req/s", true);
-            case.lectern = Figure::Skipped(format!("upstream: {error:#}"));
-            return vec![case];
-        }
-    };
-    let nginx = peers::start_nginx(http, ws).map_err(|e| format!("{e:#}"));
-    let upstream = format!("http://{http}");
-    let lectern = peers::start_lectern(workshop, shell, work, &["--editor-upstream", &upstream])
-        .map_err(|e| format!("{e:#}"));
-    // lectern counts only if /editor/1k really reaches the upstream.
-    let lectern_addr = match &lectern {
-        Ok(server) => match load::get_once(server.addr, "/editor/1k").await {
-            Ok((200, 1024, true)) => Ok(server.addr),
-            _ => Err(cases::skipped_proxy_reason()),
-        },
-        Err(reason) => Err(reason.clone()),
-    };
-    let nginx_addr = nginx.as_ref().map(|server| server.addr).map_err(Clone::clone);
-    let mut out = Vec::new();
-    for (name, path, len) in [
-        ("proxy_http_1k", "1k", 1024),
-        ("proxy_http_64k", "64k", 64 * 1024),
-    ] {
-        let targets = [
-            ("lectern", lectern_addr.clone(), format!("/editor/{path}")),
-            ("nginx", nginx_addr.clone(), format!("/{path}")),
-            ("direct", Ok(http), format!("/{path}")),
-        ];
-        let figures = interleaved(&targets, params.reps, async |addr, path| {
-            load::http_load(addr, path, len, 16, duration / params.reps as u32).await
-        })
-        .await;
-        let mut case = Case::new(name, "req/s", true);
-        fill_proxy_case(&mut case, figures);
-        case.detail("connections", 16);
-        out.push(case);
-    }
-    let targets = [
-        (
-            "lectern",
-            Err(match &lectern_addr {
-                Ok(_) => "websocket upstream through lectern not wired in the bench yet".to_string(),
-                Err(reason) => reason.clone(),
-            }),
-            String::new(),
-        ),
-        ("nginx", nginx_addr.clone(), String::new()),
-        ("direct", Ok(ws), String::new()),
-    ];
-    let figures = interleaved(&targets, params.reps, async |addr, _| {
-        load::ws_load(&format!("ws://{addr}/ws"), 16, duration / params.reps as u32).await
-    })
-    .await;
-    let mut case = Case::new("proxy_ws", "msg/s", true);
-    fill_proxy_case(&mut case, figures);
-    case.detail("note", "1 KiB messages, 16 in flight on one connection");
-    out.push(case);
-    drop(lectern);
-    drop(nginx);
-    out
-}
-
-/// Measures every reachable target `rounds` times round-robin (so load drift from neighbours hits
-/// all alike) and returns each one's median, or why it has none.
-async fn interleaved(
-    targets: &[(&str, Result<std::net::SocketAddr, String>, String)],
-    rounds: usize,
-    mut measure: impl AsyncFnMut(std::net::SocketAddr, &str) -> Result<f64>,
-) -> Vec<(String, Figure)> {
-    let mut samples: Vec<Result<Vec<f64>, String>> = targets
-        .iter()
-        .map(|(_, addr, _)| addr.as_ref().map(|_| Vec::new()).map_err(Clone::clone))
-        .collect();
-    for _ in 0..rounds.max(1) {
-        for ((_, addr, path), slot) in targets.iter().zip(samples.iter_mut()) {
-            let (Ok(addr), Ok(values)) = (addr, slot.as_mut()) else {
-                continue;
-            };
-            match measure(*addr, path).await {
-                Ok(value) => values.push(value),
-                Err(error) => *slot = Err(format!("{error:#}")),
-            }
-        }
-    }
-    targets
-        .iter()
-        .zip(samples)
-        .map(|((name, _, _), result)| {
-            let figure = match result {
-                Ok(values) => {
-                    harness::median(&values).map_or(Figure::Skipped("no samples".into()), Figure::Value)
-                }
-                Err(reason) => Figure::Skipped(reason),
-            };
-            (name.to_string(), figure)
-        })
-        .collect()
-}
-
-/// lectern's figure becomes the case figure, the others peers.
-fn fill_proxy_case(case: &mut Case, figures: Vec<(String, Figure)>) {
-    for (name, figure) in figures {
-        if name == "lectern" {
-            case.lectern = figure;
-        } else {
-            case.peer(&name, figure);
-        }
-    }
 }
 
 /// UTC date and time without a date crate: `date -u` output.

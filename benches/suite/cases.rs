@@ -605,18 +605,137 @@ pub fn fill(case: &mut Case, results: &[(Flavor, Result<f64, String>)]) {
     }
 }
 
-/// A proxy target reachable by the load clients.
-pub fn skipped_proxy_reason() -> String {
-    "lectern does not proxy /editor/ to an upstream on this branch (the proxy area has not landed)"
-        .to_string()
+/// proxy_http_1k, proxy_http_64k, proxy_ws: lectern (basic auth on, its login cookie sent like a
+/// browser) vs nginx vs the upstream directly.
+pub async fn proxy(params: &Params, workshop: &Path, shell: &str, work: &Path) -> Vec<Case> {
+    let duration = Duration::from_secs_f64(params.load_seconds);
+    let (http, ws) = match (
+        super::load::start_http_upstream().await,
+        super::load::start_ws_upstream().await,
+    ) {
+        (Ok(http), Ok(ws)) => (http, ws),
+        (Err(error), _) | (_, Err(error)) => {
+            let mut case = Case::new("proxy_http_1k", "req/s", true);
+            case.lectern = Figure::Skipped(format!("upstream: {error:#}"));
+            return vec![case];
+        }
+    };
+    let nginx = peers::start_nginx(http, ws).map_err(|e| format!("{e:#}"));
+    let (editor, console) = (format!("http://{http}"), format!("http://{ws}"));
+    let (user, password) = super::load::BASIC_USER;
+    let flags = [
+        "--editor-upstream",
+        &editor,
+        "--console-upstream",
+        &console,
+        "--auth",
+        "basic",
+        "--auth-username",
+        user,
+        "--auth-password",
+        password,
+    ];
+    let lectern = peers::start_lectern(workshop, shell, work, &flags).map_err(|e| format!("{e:#}"));
+    // lectern counts only if /editor/1k really reaches the upstream.
+    // It also hands out the login cookie the load clients then send, as a browser would.
+    let mut cookie = None;
+    let lectern_addr = match &lectern {
+        Ok(server) => match super::load::get_once(server.addr, "/editor/1k").await {
+            Ok(probe) if (probe.status, probe.len, probe.from_upstream) == (200, 1024, true) => {
+                cookie = probe.cookie;
+                Ok(server.addr)
+            }
+            other => Err(format!(
+                "lectern did not proxy /editor/1k to the bench upstream: {other:?}"
+            )),
+        },
+        Err(reason) => Err(reason.clone()),
+    };
+    let cookie = cookie.as_deref();
+    let nginx_addr = nginx.as_ref().map(|server| server.addr).map_err(Clone::clone);
+    let mut out = Vec::new();
+    for (name, path, len) in [
+        ("proxy_http_1k", "1k", 1024),
+        ("proxy_http_64k", "64k", 64 * 1024),
+    ] {
+        let targets = [
+            ("lectern", lectern_addr.clone(), format!("/editor/{path}")),
+            ("nginx", nginx_addr.clone(), format!("/{path}")),
+            ("direct", Ok(http), format!("/{path}")),
+        ];
+        let figures = interleaved(&targets, params.reps, async |addr, path| {
+            super::load::http_load(addr, path, cookie, len, 16, duration / params.reps as u32).await
+        })
+        .await;
+        let mut case = Case::new(name, "req/s", true);
+        fill_proxy_case(&mut case, figures);
+        case.detail("connections", 16);
+        out.push(case);
+    }
+    let targets = [
+        ("lectern", lectern_addr.clone(), "/console/ws".to_string()),
+        ("nginx", nginx_addr.clone(), "/ws".to_string()),
+        ("direct", Ok(ws), "/ws".to_string()),
+    ];
+    let figures = interleaved(&targets, params.reps, async |addr, path| {
+        let url = format!("ws://{addr}{path}");
+        super::load::ws_load(&url, cookie, 16, duration / params.reps as u32).await
+    })
+    .await;
+    let mut case = Case::new("proxy_ws", "msg/s", true);
+    fill_proxy_case(&mut case, figures);
+    case.detail(
+        "note",
+        "1 KiB messages, 16 in flight on one connection; lectern checks basic auth on the upgrade",
+    );
+    out.push(case);
+    drop(lectern);
+    drop(nginx);
+    out
 }
 
-/// Where a proxied path is served: the upstream directly, through nginx, through lectern.
-pub struct ProxyTargets {
-    /// The upstream itself.
-    pub direct: SocketAddr,
-    /// nginx in front of it (or why not).
-    pub nginx: Result<SocketAddr, String>,
-    /// lectern in front of it (or why not); lectern serves it under `/editor/`.
-    pub lectern: Result<SocketAddr, String>,
+/// Measures every reachable target `rounds` times round-robin (so load drift from neighbours hits
+/// all alike) and returns each one's median, or why it has none.
+async fn interleaved(
+    targets: &[(&str, Result<SocketAddr, String>, String)],
+    rounds: usize,
+    mut measure: impl AsyncFnMut(SocketAddr, &str) -> Result<f64>,
+) -> Vec<(String, Figure)> {
+    let mut samples: Vec<Result<Vec<f64>, String>> = targets
+        .iter()
+        .map(|(_, addr, _)| addr.as_ref().map(|_| Vec::new()).map_err(Clone::clone))
+        .collect();
+    for _ in 0..rounds.max(1) {
+        for ((_, addr, path), slot) in targets.iter().zip(samples.iter_mut()) {
+            let (Ok(addr), Ok(values)) = (addr, slot.as_mut()) else {
+                continue;
+            };
+            match measure(*addr, path).await {
+                Ok(value) => values.push(value),
+                Err(error) => *slot = Err(format!("{error:#}")),
+            }
+        }
+    }
+    targets
+        .iter()
+        .zip(samples)
+        .map(|((name, _, _), result)| {
+            let figure = match result {
+                Ok(values) => median(&values).map_or(Figure::Skipped("no samples".into()), Figure::Value),
+                Err(reason) => Figure::Skipped(reason),
+            };
+            (name.to_string(), figure)
+        })
+        .collect()
+}
+
+/// lectern's figure becomes the case figure, the others peers.
+fn fill_proxy_case(case: &mut Case, figures: Vec<(String, Figure)>) {
+    for (name, figure) in figures {
+        if name == "lectern" {
+            case.lectern = figure;
+        } else {
+            case.peer(&name, figure);
+        }
+    }
 }

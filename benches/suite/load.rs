@@ -18,6 +18,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// Starts the HTTP upstream: `/1k` and `/64k` answer that many bytes, anything else 1 byte.
 pub async fn start_http_upstream() -> Result<SocketAddr> {
@@ -80,25 +81,58 @@ pub async fn start_ws_upstream() -> Result<SocketAddr> {
     Ok(addr)
 }
 
-/// One GET over a fresh connection; returns status and body length (for probing a route).
-pub async fn get_once(addr: SocketAddr, path: &str) -> Result<(u16, usize, bool)> {
+/// The `Authorization` value every load client sends, with the login cookie when it has one, as a
+/// browser does (lectern runs with basic auth in the proxy cases, so each request pays for checking the
+/// signed cookie; nginx and the upstream ignore both).
+pub const AUTHORIZATION: &str = "Basic YmVuY2g6YmVuY2gtcGFzc3dvcmQ=";
+/// The basic-auth user and password that [`AUTHORIZATION`] carries.
+pub const BASIC_USER: (&str, &str) = ("bench", "bench-password");
+
+/// What one probing GET saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// Status code.
+    pub status: u16,
+    /// Body length.
+    pub len: usize,
+    /// The bench upstream answered (not the proxy itself).
+    pub from_upstream: bool,
+    /// The `name=value` part of the first `Set-Cookie`, if any.
+    pub cookie: Option<String>,
+}
+
+/// One GET over a fresh connection.
+pub async fn get_once(addr: SocketAddr, path: &str) -> Result<Probe> {
     let stream = TcpStream::connect(addr).await?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(connection);
     let request = Request::get(path)
         .header("host", "127.0.0.1")
+        .header("authorization", AUTHORIZATION)
         .body(Empty::<Bytes>::new())?;
     let response = sender.send_request(request).await?;
     let status = response.status().as_u16();
     let from_upstream = response.headers().contains_key("x-bench-upstream");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string);
     let body = response.into_body().collect().await?.to_bytes();
-    Ok((status, body.len(), from_upstream))
+    Ok(Probe {
+        status,
+        len: body.len(),
+        from_upstream,
+        cookie,
+    })
 }
 
 /// Keep-alive GET load: `connections` clients for `duration`; returns requests per second.
 pub async fn http_load(
     addr: SocketAddr,
     path: &str,
+    cookie: Option<&str>,
     expect_len: usize,
     connections: usize,
     duration: Duration,
@@ -108,6 +142,7 @@ pub async fn http_load(
     let mut tasks = Vec::new();
     for _ in 0..connections {
         let (count, stop, path) = (count.clone(), stop.clone(), path.to_string());
+        let cookie = cookie.unwrap_or_default().to_string();
         tasks.push(tokio::spawn(async move {
             let stream = TcpStream::connect(addr).await?;
             stream.set_nodelay(true)?;
@@ -115,9 +150,13 @@ pub async fn http_load(
                 hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
             tokio::spawn(connection);
             while !stop.load(Ordering::Relaxed) {
-                let request = Request::get(path.as_str())
+                let mut request = Request::get(path.as_str())
                     .header("host", "127.0.0.1")
-                    .body(Empty::<Bytes>::new())?;
+                    .header("authorization", AUTHORIZATION);
+                if !cookie.is_empty() {
+                    request = request.header("cookie", cookie.as_str());
+                }
+                let request = request.body(Empty::<Bytes>::new())?;
                 let response = sender.send_request(request).await?;
                 if !response.status().is_success() {
                     bail!("status {}", response.status());
@@ -146,8 +185,14 @@ pub async fn http_load(
 
 /// Websocket echo load: `window` 1 KiB messages in flight on one connection for `duration`;
 /// returns echoed messages per second.
-pub async fn ws_load(url: &str, window: usize, duration: Duration) -> Result<f64> {
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+pub async fn ws_load(url: &str, cookie: Option<&str>, window: usize, duration: Duration) -> Result<f64> {
+    let mut request = url.into_client_request()?;
+    let headers = request.headers_mut();
+    headers.insert("authorization", http::HeaderValue::from_static(AUTHORIZATION));
+    if let Some(cookie) = cookie {
+        headers.insert("cookie", http::HeaderValue::from_str(cookie)?);
+    }
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
         .await
         .with_context(|| format!("connect {url}"))?;
     let (mut sink, mut stream) = ws.split();

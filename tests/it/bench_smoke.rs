@@ -123,16 +123,43 @@ async fn terminal_cases_run_against_lectern() {
 async fn load_clients_count_requests_and_echoes() {
     let http = load::start_http_upstream().await.expect("upstream");
     let ws = load::start_ws_upstream().await.expect("ws upstream");
-    assert_eq!(load::get_once(http, "/1k").await.expect("get"), (200, 1024, true));
+    let probe = load::get_once(http, "/1k").await.expect("get");
+    assert_eq!((probe.status, probe.len, probe.from_upstream), (200, 1024, true));
     let duration = Duration::from_millis(200);
     assert!(
-        load::http_load(http, "/64k", 64 * 1024, 2, duration)
+        load::http_load(http, "/64k", None, 64 * 1024, 2, duration)
             .await
             .expect("load")
             > 0.0
     );
     let url = format!("ws://{ws}/ws");
-    assert!(load::ws_load(&url, 4, duration).await.expect("ws load") > 0.0);
+    assert!(load::ws_load(&url, None, 4, duration).await.expect("ws load") > 0.0);
+}
+
+/// The proxy cases end to end: lectern (basic auth, cookie) and nginx in front of the bench upstreams.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_cases_measure_lectern_and_nginx() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workshop = crate::support::fixture("minimal");
+    let cases = cases::proxy(&TINY, &workshop, "sh", dir.path()).await;
+    let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["proxy_http_1k", "proxy_http_64k", "proxy_ws"]);
+    for case in &cases {
+        assert!(
+            matches!(case.lectern, Figure::Value(v) if v > 0.0),
+            "{}: lectern {:?}",
+            case.name,
+            case.lectern
+        );
+        for peer in ["nginx", "direct"] {
+            let figure = case.peers.iter().find(|(name, _)| name == peer).map(|(_, f)| f);
+            assert!(
+                matches!(figure, Some(Figure::Value(v)) if *v > 0.0),
+                "{}: {peer} {figure:?}",
+                case.name
+            );
+        }
+    }
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
 
-mod bench;
 mod browser;
 mod code_server;
 mod forwarding;
