@@ -311,7 +311,12 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
             if entry.kind == PageKind::ClassicMarkdown {
                 markdown::render(&mapped, &resolver)
             } else {
-                let (rendered, adoc_title) = adoc::render(&mapped, &file, ctx.vars);
+                let jail = asciidoc::IncludeJail {
+                    base_dir: entry.path.parent().unwrap_or(ctx.content_dir).to_path_buf(),
+                    root: ctx.content_dir.to_path_buf(),
+                };
+                let (rendered, adoc_title, included) = adoc::render(&mapped, &file, ctx.vars, &jail);
+                ctx.included.borrow_mut().extend(included);
                 if let Some(t) = adoc_title
                     && entry.title.is_empty()
                 {
@@ -351,15 +356,21 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
 
 /// AsciiDoc glue: templated text → `asciidoc::render`, placeholders → action markup, lines mapped back.
 mod adoc {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use super::action::{self, Classified};
     use super::markdown::{Rendered, escape_html};
     use super::{Diagnostic, Mapped, Variables, asciidoc};
 
-    /// Renders a templated AsciiDoc page; returns the result and the document title.
-    pub fn render(source: &Mapped, file: &Path, vars: &Variables) -> (Rendered, Option<String>) {
-        let page = asciidoc::render(&source.text, file, vars);
+    /// Renders a templated AsciiDoc page; returns the result, the document title and the files it
+    /// included.
+    pub fn render(
+        source: &Mapped,
+        file: &Path,
+        vars: &Variables,
+        jail: &asciidoc::IncludeJail,
+    ) -> (Rendered, Option<String>, Vec<PathBuf>) {
+        let page = asciidoc::render(&source.text, file, vars, Some(jail));
         let map_line = |line: u32| {
             if line == 0 {
                 0
@@ -417,6 +428,6 @@ mod adoc {
             html = html.replacen(&asciidoc::placeholder(index), &markup, 1);
         }
         out.html = html;
-        (out, page.title)
+        (out, page.title, page.included)
     }
 }

@@ -21,7 +21,7 @@
 //! source as plain text plus an error diagnostic, never a crashed server.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use asciidork_ast::{
     AttrData, Block, BlockContent, BlockContext, CellContent, ChunkMeta, CurlyKind, DocContent, Document,
@@ -30,6 +30,7 @@ use asciidork_ast::{
 };
 use asciidork_core::{JobAttr, JobSettings, ReadAttr, SafeMode};
 use asciidork_dr_html_backend::{AsciidoctorHtml, Backend};
+use asciidork_parser::includes::{IncludeBuffer, IncludeResolver, IncludeTarget, ResolveError};
 use asciidork_parser::prelude::{Bump, ParseResult, Parser, SourceFile};
 use bumpalo::collections::{String as BumpString, Vec as BumpVec};
 
@@ -46,6 +47,63 @@ pub struct AdocPage {
     pub actions: Vec<AdocAction>,
     /// Problems found while parsing or rendering (file and line set).
     pub diagnostics: Vec<Diagnostic>,
+    /// Files read through `include::` (absolute, canonical).
+    pub included: Vec<PathBuf>,
+}
+
+/// Where `include::` may read from: relative targets resolve against the including file's folder
+/// (the page's folder for the page itself), and nothing outside `root` (the workshop's content
+/// folder) is read — Asciidoctor's `server` safe mode jails includes the same way.
+#[derive(Debug, Clone)]
+pub struct IncludeJail {
+    /// The page's folder.
+    pub base_dir: PathBuf,
+    /// The folder includes must stay inside.
+    pub root: PathBuf,
+}
+
+/// Reads include targets for the parser, inside an [`IncludeJail`]; records what it read.
+#[derive(Clone)]
+struct JailResolver {
+    base_dir: String,
+    root: PathBuf,
+    read: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>,
+}
+
+impl IncludeResolver for JailResolver {
+    fn resolve(
+        &mut self,
+        target: IncludeTarget,
+        buffer: &mut dyn IncludeBuffer,
+        _: SafeMode,
+    ) -> Result<usize, ResolveError> {
+        let IncludeTarget::FilePath(path) = target else {
+            return Err(ResolveError::UriReadNotSupported);
+        };
+        let path = std::fs::canonicalize(&path).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => ResolveError::NotFound,
+            _ => ResolveError::Io(error.to_string()),
+        })?;
+        if !path.starts_with(&self.root) {
+            return Err(ResolveError::RestrictedPath);
+        }
+        let bytes = std::fs::read(&path)?;
+        // The same delimiter normalisation as the page itself gets.
+        let text = String::from_utf8_lossy(&bytes);
+        let text = normalize_delimiters(&text);
+        buffer.initialize(text.len());
+        buffer.as_bytes_mut().copy_from_slice(text.as_bytes());
+        self.read.lock().unwrap_or_else(|p| p.into_inner()).push(path);
+        Ok(text.len())
+    }
+
+    fn get_base_dir(&self) -> Option<String> {
+        Some(self.base_dir.clone())
+    }
+
+    fn clone_box(&self) -> Box<dyn IncludeResolver> {
+        Box::new(self.clone())
+    }
 }
 
 /// One action block found on an AsciiDoc page.
@@ -175,9 +233,10 @@ pub fn placeholder(index: usize) -> String {
     format!("<!--lectern-action:{index}-->")
 }
 
-/// Render an AsciiDoc page. Never fails and never panics: problems become diagnostics.
-pub fn render(source: &str, file: &Path, vars: &Variables) -> AdocPage {
-    match catch_unwind(AssertUnwindSafe(|| render_guarded(source, file, vars))) {
+/// Render an AsciiDoc page. Never fails and never panics: problems become diagnostics. Without a
+/// jail, `include::` lines are reported and left out.
+pub fn render(source: &str, file: &Path, vars: &Variables, jail: Option<&IncludeJail>) -> AdocPage {
+    match catch_unwind(AssertUnwindSafe(|| render_guarded(source, file, vars, jail))) {
         Ok(page) => page,
         Err(payload) => {
             let reason = payload
@@ -194,6 +253,7 @@ pub fn render(source: &str, file: &Path, vars: &Variables) -> AdocPage {
                     0,
                     format!("the asciidoc parser failed on this page ({reason}); it is shown as plain text"),
                 )],
+                included: Vec::new(),
             }
         }
     }
@@ -316,13 +376,26 @@ fn job_settings(vars: &Variables) -> JobSettings {
     settings
 }
 
-fn render_guarded(source: &str, file: &Path, vars: &Variables) -> AdocPage {
+fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&IncludeJail>) -> AdocPage {
     let bump = Bump::new();
     let name = file.to_string_lossy();
     let path = asciidork_parser::prelude::Path::new(name.as_ref());
     let normalized = normalize_delimiters(source);
     let mut parser = Parser::from_str(&normalized, SourceFile::Path(path), &bump);
     parser.apply_job_settings(job_settings(vars));
+    let read = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    if let Some(jail) = jail
+        && let Ok(root) = std::fs::canonicalize(&jail.root)
+    {
+        parser.set_resolver(Box::new(JailResolver {
+            base_dir: jail.base_dir.to_string_lossy().into_owned(),
+            root,
+            read: read.clone(),
+        }));
+    }
+    let included = |read: &std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>| {
+        std::mem::take(&mut *read.lock().unwrap_or_else(|p| p.into_inner()))
+    };
 
     let mut diagnostics = Vec::new();
     let mut result = match parser.parse() {
@@ -341,6 +414,7 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables) -> AdocPage {
                 html: source_as_text(source),
                 actions: Vec::new(),
                 diagnostics,
+                included: included(&read),
             };
         }
     };
@@ -381,6 +455,7 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables) -> AdocPage {
         html,
         actions,
         diagnostics,
+        included: included(&read),
     }
 }
 
@@ -399,7 +474,9 @@ fn convert_diagnostic(d: &asciidork_parser::Diagnostic, file: &Path, fatal: bool
         .message
         .starts_with("No resolver supplied for include directive")
     {
-        "include directives are not supported in workshop pages; the line is left out".to_string()
+        "include directives are not followed here; the line is left out".to_string()
+    } else if d.message.contains("Include path outside docdir restricted") {
+        "include target is outside the workshop's content folder; the line is left out".to_string()
     } else {
         let mut m = d.message.trim().trim_end_matches('.').to_string();
         if let Some(first) = m.get(..1) {
@@ -681,12 +758,12 @@ mod tests {
     use std::path::PathBuf;
 
     fn page(source: &str) -> AdocPage {
-        render(source, Path::new("content/page.adoc"), &Variables::new())
+        render(source, Path::new("content/page.adoc"), &Variables::new(), None)
     }
 
     fn page_with(source: &str, vars: &[(&str, &str)]) -> AdocPage {
         let vars: Variables = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        render(source, Path::new("content/page.adoc"), &vars)
+        render(source, Path::new("content/page.adoc"), &vars, None)
     }
 
     fn kinds(page: &AdocPage) -> Vec<&str> {
@@ -983,8 +1060,54 @@ literal ------------
             .find(|d| d.message.contains("include"))
             .expect("an include diagnostic");
         assert_eq!(d.line, 3, "{d}");
-        assert!(d.message.contains("not supported"), "{d}");
+        assert!(d.message.contains("not followed"), "{d}");
         assert!(!p.html.contains("include::"), "{}", p.html);
+    }
+
+    #[test]
+    fn includes_are_read_inside_the_jail_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("parts")).expect("mkdir");
+        std::fs::write(
+            content.join("parts/steps.adoc"),
+            "// tag::run[]\nSay {greeting}.\n\n[source,bash,role=execute]\n----\necho hello\n----\n\
+             // end::run[]\nNot included.\n",
+        )
+        .expect("write");
+        std::fs::write(
+            content.join("parts/nested.adoc"),
+            "include::steps.adoc[tag=run]\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("secret.adoc"), "SECRET\n").expect("write");
+        let jail = IncludeJail {
+            base_dir: content.clone(),
+            root: content.clone(),
+        };
+        let source = "= Page\n\ninclude::parts/nested.adoc[]\n\ninclude::../secret.adoc[]\n\n\
+                      include::parts/missing.adoc[]\n\nEnd.\n";
+        let vars: Variables = [("greeting".to_string(), "hi".to_string())].into_iter().collect();
+        let p = render(source, Path::new("content/page.adoc"), &vars, Some(&jail));
+        assert_eq!(kinds(&p), ["execute"], "{}", p.html);
+        assert_eq!(p.actions[0].body, "echo hello");
+        assert!(p.html.contains("Say hi."), "{}", p.html);
+        assert!(!p.html.contains("Not included"), "{}", p.html);
+        assert!(!p.html.contains("SECRET"), "{}", p.html);
+        assert!(p.html.contains("End."), "{}", p.html);
+        let messages: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("outside the workshop's content folder")),
+            "{messages:?}"
+        );
+        assert!(messages.iter().any(|m| m.contains("not found")), "{messages:?}");
+        let canonical = |p: &str| std::fs::canonicalize(content.join(p)).expect("canonical");
+        assert_eq!(
+            p.included,
+            [canonical("parts/nested.adoc"), canonical("parts/steps.adoc")]
+        );
     }
 
     #[test]
@@ -1063,7 +1186,7 @@ literal ------------
         for (key, entry) in per_page {
             let rel = entry["file"].as_str().expect("test data");
             let source = std::fs::read_to_string(root.join(rel)).expect("test data");
-            let p = render(&source, Path::new(rel), &Variables::new());
+            let p = render(&source, Path::new(rel), &Variables::new(), None);
             let mut counts = std::collections::BTreeMap::<String, u64>::new();
             for action in &p.actions {
                 *counts.entry(action.kind.clone()).or_default() += 1;
@@ -1115,6 +1238,7 @@ literal ------------
             &overview,
             Path::new("workshop/content/workshop-overview.adoc"),
             &Variables::new(),
+            None,
         );
         // `:GUID: %GUID%` read back with `{GUID}` in a `[subs="attributes"]` listing.
         assert!(
@@ -1124,7 +1248,7 @@ literal ------------
             p.html
         );
         let setup = std::fs::read_to_string(content.join("setup-environment.adoc")).expect("test data");
-        let p = render(&setup, Path::new("setup.adoc"), &Variables::new());
+        let p = render(&setup, Path::new("setup.adoc"), &Variables::new(), None);
         assert!(
             p.html.contains(r#"<span class="fas fa-play-circle"></span>"#),
             "passthrough: {}",

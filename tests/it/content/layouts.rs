@@ -324,3 +324,26 @@ fn includes_stay_inside_the_content_folder() {
         "{diagnostics:?}"
     );
 }
+
+#[test]
+fn asciidoc_includes_bring_their_actions_and_are_not_forgotten_pages() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "workshop/workshop.yaml", "modules:\n  activate: [page]\n");
+    write(
+        root,
+        "workshop/content/page.adoc",
+        "= Page\n\ninclude::partials/run.adoc[]\n",
+    );
+    write(
+        root,
+        "workshop/content/partials/run.adoc",
+        "[source,bash,role=execute]\n----\nkubectl get pods\n----\n",
+    );
+    let (workshop, diagnostics) = load_workshop(root, &Variables::new());
+    let page = &workshop.pages[0];
+    let kinds: Vec<&str> = page.actions.iter().map(|a| a.action_type.as_str()).collect();
+    assert_eq!(kinds, ["execute"], "{}", page.html);
+    assert!(page.html.contains("kubectl get pods"), "{}", page.html);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+}
