@@ -4,7 +4,7 @@
 mod process;
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -64,12 +64,23 @@ pub(crate) enum PtyCommand {
     Resize(Size),
 }
 
+/// The running shell's input side: the queue of the writer task (`process::feed`) and the PTY
+/// writer itself, which input may also use directly when nothing is queued (see
+/// [`Terminal::write_now`]).
+#[derive(Debug, Clone)]
+pub(crate) struct PtyInput {
+    pub(crate) queue: mpsc::Sender<PtyCommand>,
+    pub(crate) writer: Arc<tokio::sync::Mutex<pty_process::OwnedWritePty>>,
+    /// Commands queued or being written by the writer task; the direct path needs zero.
+    pub(crate) pending: Arc<AtomicUsize>,
+}
+
 pub(crate) struct Shared {
     pub(crate) ring: ReplayRing,
     pub(crate) markers: VecDeque<Marker>,
     next_marker_id: u64,
     pub(crate) running: bool,
-    input: Option<mpsc::Sender<PtyCommand>>,
+    input: Option<PtyInput>,
     pty_size: Size,
     active_writer: Option<u64>,
     bracketed_paste: bool,
@@ -191,7 +202,45 @@ impl Terminal {
         if let Some((id, size)) = viewer {
             self.activity(id, size).await?;
         }
-        self.send(PtyCommand::Input(data)).await
+        match self.write_now(data) {
+            None => Ok(()),
+            Some(rest) => self.send(PtyCommand::Input(rest)).await,
+        }
+    }
+
+    /// Writes input straight to the PTY when nothing is queued before it and the PTY takes it
+    /// without waiting, so a keystroke costs no hand-over to the writer task (one task wake-up less
+    /// on every echo). Returns what still has to be queued; a partly written input has its rest
+    /// queued before the writer is released, so nothing can overtake it.
+    fn write_now(&self, data: Bytes) -> Option<Bytes> {
+        use futures_util::FutureExt;
+        use tokio::io::AsyncWriteExt;
+
+        let Some(input) = self.lock().input.clone() else {
+            return Some(data);
+        };
+        let Ok(mut writer) = input.writer.try_lock() else {
+            return Some(data);
+        };
+        if input.pending.load(Ordering::Acquire) != 0 {
+            return Some(data);
+        }
+        match writer.write(&data).now_or_never() {
+            Some(Ok(written)) if written >= data.len() => None,
+            Some(Ok(written)) => {
+                input.pending.fetch_add(1, Ordering::AcqRel);
+                if input
+                    .queue
+                    .try_send(PtyCommand::Input(data.slice(written..)))
+                    .is_err()
+                {
+                    // Only when the shell is gone (the queue was empty): nothing left to write to.
+                    input.pending.fetch_sub(1, Ordering::AcqRel);
+                }
+                None
+            }
+            Some(Err(_)) | None => Some(data),
+        }
     }
 
     /// Records that `viewer` is the most recently active writer with this size; resizes the PTY
@@ -237,11 +286,16 @@ impl Terminal {
     }
 
     async fn send(&self, command: PtyCommand) -> Result<(), TerminalError> {
-        let sender = self.lock().input.clone();
-        let Some(sender) = sender else {
+        let input = self.lock().input.clone();
+        let Some(input) = input else {
             return Err(TerminalError::Exited(self.name.to_string()));
         };
-        match sender.send_timeout(command, INPUT_TIMEOUT).await {
+        input.pending.fetch_add(1, Ordering::AcqRel);
+        let sent = input.queue.send_timeout(command, INPUT_TIMEOUT).await;
+        if sent.is_err() {
+            input.pending.fetch_sub(1, Ordering::AcqRel);
+        }
+        match sent {
             Ok(()) => Ok(()),
             Err(mpsc::error::SendTimeoutError::Timeout(_)) => Err(TerminalError::Busy(self.name.to_string())),
             Err(mpsc::error::SendTimeoutError::Closed(_)) => {

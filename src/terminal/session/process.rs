@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
 
-use super::{ExitStatus, FLOW_STALL, MarkerKind, PtyCommand, Terminal, push_marker};
+use super::{ExitStatus, FLOW_STALL, MarkerKind, PtyCommand, PtyInput, Terminal, push_marker};
 use crate::terminal::record::Recorder;
 use crate::terminal::{Seq, TerminalError};
 
@@ -90,7 +90,15 @@ impl Terminal {
         }
         let child = command.spawn(pts).map_err(|e| spawn_error(to_io(e)))?;
         let (reader, writer) = pty.into_split();
-        let (input, input_rx) = mpsc::channel(INPUT_QUEUE);
+        let (queue, input_rx) = mpsc::channel(INPUT_QUEUE);
+        let input = PtyInput {
+            queue,
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            pending: Arc::default(),
+        };
+        // The writer task holds the writer and the counter, not the queue's sender: dropping
+        // `Shared::input` at exit closes the queue and ends it.
+        let feed_side = (input.writer.clone(), input.pending.clone());
         let start = {
             let mut shared = self.lock();
             shared.running = true;
@@ -105,27 +113,39 @@ impl Terminal {
             shared.ring.end()
         };
         self.notify();
-        tokio::spawn(feed(writer, input_rx));
+        tokio::spawn(feed(feed_side.0, feed_side.1, input_rx));
         tokio::spawn(pump(self.clone(), reader, child, self.shutdown.clone()));
         Ok(start)
     }
 }
 
-/// Writes queued input and resizes to the PTY until the shell's input channel closes.
-async fn feed(mut writer: pty_process::OwnedWritePty, mut commands: mpsc::Receiver<PtyCommand>) {
+/// Writes queued input and resizes to the PTY until the shell's input channel closes. A command
+/// counts as pending until it is written, so the direct path never overtakes it.
+async fn feed(
+    writer: Arc<tokio::sync::Mutex<pty_process::OwnedWritePty>>,
+    pending: Arc<std::sync::atomic::AtomicUsize>,
+    mut commands: mpsc::Receiver<PtyCommand>,
+) {
     while let Some(command) = commands.recv().await {
-        match command {
-            PtyCommand::Input(data) => {
-                if let Err(error) = writer.write_all(&data).await {
+        let mut writer = writer.lock().await;
+        let failed = match command {
+            PtyCommand::Input(data) => match writer.write_all(&data).await {
+                Ok(()) => false,
+                Err(error) => {
                     tracing::debug!(%error, "terminal input write failed");
-                    break;
+                    true
                 }
-            }
+            },
             PtyCommand::Resize(size) => {
                 if let Err(error) = writer.resize(pty_process::Size::new(size.rows, size.cols)) {
                     tracing::debug!(%error, "terminal resize failed");
                 }
+                false
             }
+        };
+        pending.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        if failed {
+            break;
         }
     }
 }

@@ -274,3 +274,32 @@ async fn a_lone_stalled_viewer_does_not_hold_the_program() {
     drop(client);
     server.stop().await;
 }
+
+/// Input written while the program is not reading fills the PTY and waits in the writer task's
+/// queue; later input (which would otherwise go straight to the PTY) must not overtake it. The
+/// program reads everything afterwards and the digest shows every byte arrived once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn input_stays_in_order_when_the_program_is_not_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = server_with_bash(dir.path()).await;
+    let (mut client, _) = Client::attach(&server, "1", None).await;
+    const LEN: usize = 100_000;
+    client
+        .input(
+            format!("stty raw -echo; echo READY-$((1+1)); sleep 1; head -c {LEN} | sha256sum\r").as_bytes(),
+        )
+        .await;
+    client.read_until("READY-2").await;
+    let data: Vec<u8> = super::client::generate(LEN, 11)
+        .into_iter()
+        .map(|b| b'a' + b % 26)
+        .collect();
+    for chunk in data.chunks(997) {
+        client.input(chunk).await;
+    }
+    let expected = super::client::sha256(&data);
+    let seen = client.read_until(&expected[..16]).await;
+    assert!(seen.contains(&expected), "{seen}");
+    client.close().await;
+    server.stop().await;
+}
