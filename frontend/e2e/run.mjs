@@ -64,7 +64,7 @@ const server = await startServer(workshop);
 const page = await newPage(server, contract ? workshop : null);
 const prefix = contract ? "contract-" : "";
 const test = (name, fn, note) =>
-  contract ? (/content reload|overrides|api\/dashboard|search and resize|replay|download|dark theme|finish dialog|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
+  contract ? (/content reload|overrides|api\/dashboard|search and resize|replay|download|dark theme|finish dialog|countdown|exited|reconnecting/.test(name) ? undefined : runTest(`[contract] ${name}`, fn)) : runTest(name, fn, note);
 
 await test("dashboard loads: title, tabs, connected terminal", async () => {
   await openDashboard(page, server);
@@ -303,6 +303,27 @@ await test("finish dialog opens and cancels", async () => {
   await shot(page, prefix + "finish-dialog");
   await page.locator("#finish-dialog button[value=cancel]").click();
   await until("dialog closed", async () => (await page.locator("#finish-dialog[open]").count()) === 0);
+});
+
+await test("countdown from the portal schedule; click extends", async () => {
+  // The portal relay answers {} without a portal login, so the schedule is stubbed at the browser.
+  const countdownPage = await newPage(server);
+  let extended = false;
+  const at = (minutes) => new Date(Date.now() + minutes * 60000).toISOString();
+  await countdownPage.route("**/session/schedule", (route) =>
+    route.fulfill({ json: { status: "running", expires: at(extended ? 60 : 3), expiring: !extended, extendable: true } }),
+  );
+  await countdownPage.route("**/session/extend", (route) => {
+    extended = true;
+    return route.fulfill({ json: { status: "running", expires: at(60), expiring: false, extendable: true } });
+  });
+  await openDashboard(countdownPage, server);
+  const countdown = countdownPage.locator("button.countdown");
+  await until("countdown shown", async () => /^0?[23]:\d\d$/.test((await countdown.textContent()) ?? ""));
+  if (!(await countdown.getAttribute("class")).includes("warning")) throw new Error("expiring session not marked");
+  await countdown.click();
+  await until("extended", async () => /^(59|1:00):\d\d/.test((await countdown.textContent()) ?? ""));
+  await countdownPage.context().close();
 });
 
 await test("shell exited — restart", async () => {

@@ -32,8 +32,17 @@ export class SessionControls {
     this.dialogs = { finish, terminate, expired, image };
   }
 
-  /** Updates the countdown every second while an expiry is known; shows the expired dialog once. */
+  /**
+   * Updates the countdown every second while an expiry is known and shows the expired dialog once. The
+   * expiry comes from the portal through `GET /session/schedule` (read at start and every 15 s; `{}`
+   * without a portal login, which keeps the button hidden).
+   */
   startCountdown(): void {
+    let expiring = false;
+    const refresh = async () => {
+      const schedule = await fetchJson("/session/schedule");
+      if (schedule) expiring = applySchedule(this.config.session, schedule);
+    };
     const tick = () => {
       const expires = this.config.session.expires;
       if (!expires) {
@@ -45,31 +54,29 @@ export class SessionControls {
       const m = Math.floor((left % 3600) / 60);
       const s = left % 60;
       const pad = (n: number) => String(n).padStart(2, "0");
+      const extendable = this.config.session.extendable;
       this.countdown.hidden = false;
       this.countdown.textContent = h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
-      this.countdown.classList.toggle("warning", left < 300);
-      this.countdown.disabled = !this.config.session.extendable;
-      this.countdown.title = this.config.session.extendable ? "Time left — click to extend" : "Time left";
+      this.countdown.classList.toggle("warning", (expiring || left < 300) && extendable);
+      this.countdown.classList.toggle("danger", (expiring || left < 300) && !extendable);
+      this.countdown.disabled = !extendable;
+      this.countdown.title = extendable ? "Time left — click to extend" : "Time left";
       this.countdown.setAttribute("aria-label", `Time left ${this.countdown.textContent}`);
       if (left === 0 && !this.expiredShown) {
         this.expiredShown = true;
         void ask(this.dialogs.expired.dialog);
       }
     };
-    tick();
+    void refresh().then(tick);
     window.setInterval(tick, 1000);
+    window.setInterval(() => void refresh(), 15000);
   }
 
-  /** Asks the server to extend the session, then re-reads the expiry. */
+  /** Asks the portal (through `GET /session/extend`) for more time and shows the new expiry. */
   async extend(): Promise<void> {
     if (!this.config.session.extendable) return;
-    await fetch("/session/extend", { method: "POST", credentials: "same-origin" }).catch(() => undefined);
-    try {
-      const response = await fetch("/api/dashboard", { credentials: "same-origin" });
-      if (response.ok) this.config.session = ((await response.json()) as DashboardConfig).session;
-    } catch {
-      /* keep the old expiry */
-    }
+    const schedule = await fetchJson("/session/extend");
+    if (schedule) applySchedule(this.config.session, schedule);
   }
 
   /** Finish dialog; on confirm ends the session. */
@@ -104,4 +111,33 @@ export class SessionControls {
     const restart = (window as unknown as { lecternRestartUrl?: string }).lecternRestartUrl;
     if (restart) window.setTimeout(() => (window.top!.location.href = restart), 1000);
   }
+}
+
+/** GET `url` as JSON; null on any failure. */
+async function fetchJson(url: string): Promise<Record<string, unknown> | null> {
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) return null;
+    const value: unknown = await response.json();
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes the portal's session schedule (`{status, started, expires, expiring, extendable?}`, `expires`
+ * an ISO time) into `session`; returns whether the portal says the session is expiring. Fields that are
+ * missing or unreadable leave `session` as it was (`{}` means there is no portal login).
+ */
+export function applySchedule(
+  session: DashboardConfig["session"],
+  schedule: Record<string, unknown>,
+): boolean {
+  const expires = schedule.expires;
+  const when =
+    typeof expires === "string" ? Date.parse(expires) / 1000 : typeof expires === "number" ? expires : NaN;
+  if (Number.isFinite(when)) session.expires = when;
+  if (typeof schedule.extendable === "boolean") session.extendable = schedule.extendable;
+  return schedule.expiring === true;
 }
