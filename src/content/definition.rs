@@ -129,6 +129,29 @@ struct RawSession {
 struct RawApp {
     enabled: Option<bool>,
     layout: Option<String>,
+    /// `workshop.url`: instructions from an external site (the original's `remote` renderer).
+    url: Option<serde_json::Value>,
+    /// `workshop.proxy`: instructions from another server (the original's `proxy` renderer).
+    proxy: Option<serde_json::Value>,
+}
+
+/// The original serves the instructions from elsewhere when `session.applications.workshop.url`
+/// (`remote`) or `.proxy` (`proxy`) is set; lectern always renders the workshop's own content, so
+/// such a definition gets a warning saying so.
+fn unsupported_renderer(text: &str) -> Option<String> {
+    let raw: RawDoc = serde_saphyr::from_str(text).ok()?;
+    let workshop = raw.spec.session.applications.get("workshop")?;
+    let field = if workshop.url.as_ref().is_some_and(|v| !v.is_null()) {
+        "url"
+    } else if workshop.proxy.as_ref().is_some_and(|v| !v.is_null()) {
+        "proxy"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "session.applications.workshop.{field} is set: the original then shows instructions from \
+         elsewhere, which lectern does not support; it renders this workshop's own content instead"
+    ))
 }
 
 impl WorkshopDefinition {
@@ -140,7 +163,13 @@ impl WorkshopDefinition {
         };
         let file = Path::new("resources/workshop.yaml");
         match Self::parse(&text) {
-            Ok(definition) => (definition, Vec::new()),
+            Ok(definition) => {
+                let diagnostics = unsupported_renderer(&text)
+                    .map(|message| Diagnostic::warning(file, 0, message))
+                    .into_iter()
+                    .collect();
+                (definition, diagnostics)
+            }
             Err(message) => (Self::default(), vec![Diagnostic::error(file, 0, message)]),
         }
     }

@@ -347,3 +347,48 @@ fn asciidoc_includes_bring_their_actions_and_are_not_forgotten_pages() {
     assert!(page.html.contains("kubectl get pods"), "{}", page.html);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
 }
+
+#[test]
+fn external_instructions_in_the_definition_are_warned_about() {
+    for (field, yaml) in [
+        ("url", "url: https://docs.example.com/$(session_name)/"),
+        ("proxy", "proxy:\n          host: localhost\n          port: 8080"),
+    ] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        write(
+            root,
+            "resources/workshop.yaml",
+            &format!(
+                "apiVersion: training.educates.dev/v1beta1\nkind: Workshop\nspec:\n  session:\n    \
+                 applications:\n      workshop:\n        {yaml}\n"
+            ),
+        );
+        write(
+            root,
+            "workshop/content/01-intro.md",
+            "---\ntitle: Intro\n---\nHi\n",
+        );
+        let (workshop, diagnostics) = load_workshop(root, &Variables::new());
+        assert_eq!(workshop.pages.len(), 1, "{diagnostics:?}");
+        let warning = diagnostics
+            .iter()
+            .find(|d| {
+                d.message
+                    .contains(&format!("session.applications.workshop.{field}"))
+            })
+            .unwrap_or_else(|| panic!("{field}: {diagnostics:?}"));
+        assert_eq!(warning.severity, Severity::Warning);
+        assert!(warning.file.ends_with("resources/workshop.yaml"), "{warning:?}");
+    }
+    // Enabled or laid out, but rendered here: no warning.
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "resources/workshop.yaml",
+        "spec:\n  session:\n    applications:\n      workshop:\n        enabled: true\n",
+    );
+    write(dir.path(), "workshop/content/01-intro.md", "Hi\n");
+    let (_, diagnostics) = load_workshop(dir.path(), &Variables::new());
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+}
