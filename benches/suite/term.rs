@@ -54,7 +54,14 @@ pub struct Term {
     flavor: Flavor,
     /// lectern: seq just past the last byte received.
     pub next_seq: u64,
+    /// lectern: seq last acknowledged.
+    acked: u64,
 }
+
+/// lectern: the acknowledgement window the bench asks for, the same as the dashboard's (an ack goes
+/// out every quarter window, on receipt: this client draws nothing). wetty's client likewise
+/// acknowledges what it received (`commit`); ttyd's has no acknowledgements.
+pub const ACK_WINDOW: u64 = 256 * 1024;
 
 impl Term {
     /// Connects to terminal `name` (lectern) or to the server's single command (ttyd, wetty).
@@ -88,6 +95,7 @@ impl Term {
             ws,
             flavor,
             next_seq: last_seq.unwrap_or(0),
+            acked: 0,
         };
         term.handshake(last_seq).await?;
         Ok(term)
@@ -96,8 +104,7 @@ impl Term {
     async fn handshake(&mut self, last_seq: Option<u64>) -> Result<()> {
         match self.flavor {
             Flavor::Lectern => {
-                let hello =
-                    serde_json::json!({"type":"hello","version":1,"last_seq":last_seq,"cols":80,"rows":24});
+                let hello = serde_json::json!({"type":"hello","version":1,"last_seq":last_seq,"cols":80,"rows":24,"window":ACK_WINDOW});
                 self.ws.send(Message::text(hello.to_string())).await?;
                 loop {
                     match self.ws.next().await {
@@ -198,6 +205,11 @@ impl Term {
                         bail!("output seq {seq}, expected {}", self.next_seq);
                     }
                     self.next_seq += (frame.len() - 8) as u64;
+                    if self.next_seq - self.acked >= ACK_WINDOW / 4 {
+                        self.acked = self.next_seq;
+                        let ack = serde_json::json!({"type":"ack","seq":self.next_seq});
+                        self.ws.send(Message::text(ack.to_string())).await?;
+                    }
                     return Ok(Event::Output(frame[8..].to_vec()));
                 }
                 (Flavor::Lectern, Message::Text(text)) => {

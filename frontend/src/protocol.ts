@@ -6,10 +6,24 @@
 export const VERSION = 1;
 /** Bytes of the seq prefix on output frames. */
 export const SEQ_PREFIX = 8;
+/**
+ * Acknowledgement window asked for in hello: the server keeps at most this much output sent but not yet
+ * parsed by xterm.js, so Ctrl-C shows its effect promptly and a flood cannot pile up in the browser.
+ */
+export const ACK_WINDOW = 256 * 1024;
+
+/**
+ * Decides when to acknowledge: after `processed` advanced by a quarter window since the last ack (the
+ * server never waits for a smaller remainder: it stops only when a whole window is unacknowledged).
+ */
+export function ackDue(processed: number, lastAcked: number, window = ACK_WINDOW): boolean {
+  return processed - lastAcked >= window / 4;
+}
 
 /** Client → server control messages. */
 export type ClientMsg =
-  | { type: "hello"; version: number; last_seq: number | null; cols: number; rows: number }
+  | { type: "hello"; version: number; last_seq: number | null; cols: number; rows: number; window?: number }
+  | { type: "ack"; seq: number }
   | { type: "resize"; cols: number; rows: number }
   | { type: "ping"; id: number }
   | { type: "restart" };

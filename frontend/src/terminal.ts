@@ -8,7 +8,7 @@ import { WebLinksAddon } from "@xterm/addon-web-links";
 import { SearchAddon } from "@xterm/addon-search";
 import { Unicode11Addon } from "@xterm/addon-unicode11";
 import "@xterm/xterm/css/xterm.css";
-import { VERSION, decodeOutput, parseServerMsg, unseen, type ClientMsg } from "./protocol";
+import { ACK_WINDOW, VERSION, ackDue, decodeOutput, parseServerMsg, unseen, type ClientMsg } from "./protocol";
 
 /** Connection state, mirrored on the view's data-state attribute. */
 export type TerminalState = "connecting" | "connected" | "reconnecting" | "exited" | "failed";
@@ -40,6 +40,8 @@ export class TerminalView {
   private readonly search = new SearchAddon();
   private socket: WebSocket | null = null;
   private have: number | null = null;
+  /** Seq the client acknowledged last on this connection (`ack`, protocol flow control). */
+  private acked = 0;
   private state: TerminalState = "connecting";
   private backoff = 500;
   private retryTimer: number | undefined;
@@ -241,7 +243,15 @@ export class TerminalView {
         /* hidden: keep xterm's size */
       }
       this.lastSize = `${this.term.cols}x${this.term.rows}`;
-      this.control({ type: "hello", version: VERSION, last_seq: this.have, cols: this.term.cols, rows: this.term.rows });
+      this.acked = 0;
+      this.control({
+        type: "hello",
+        version: VERSION,
+        last_seq: this.have,
+        cols: this.term.cols,
+        rows: this.term.rows,
+        window: ACK_WINDOW,
+      });
       window.clearInterval(this.pingTimer);
       let id = 0;
       this.pingTimer = window.setInterval(() => this.control({ type: "ping", id: ++id }), 15000);
@@ -249,7 +259,7 @@ export class TerminalView {
     socket.onmessage = (event) => {
       if (socket !== this.socket) return;
       if (typeof event.data === "string") this.onControl(event.data);
-      else this.onOutput(event.data as ArrayBuffer);
+      else this.onOutput(event.data as ArrayBuffer, socket);
     };
     socket.onclose = () => {
       if (socket !== this.socket) return;
@@ -262,12 +272,25 @@ export class TerminalView {
     };
   }
 
-  private onOutput(frame: ArrayBuffer): void {
+  private onOutput(frame: ArrayBuffer, socket: WebSocket): void {
     const decoded = decodeOutput(frame);
     if (!decoded) return;
     const fresh = this.have === null ? decoded.data : unseen(decoded.seq, decoded.data, this.have);
     this.have = Math.max(this.have ?? 0, decoded.seq + decoded.data.length);
-    if (fresh.length > 0) this.term.write(fresh);
+    const end = decoded.seq + decoded.data.length;
+    // Acknowledge once xterm.js has parsed the bytes; a hidden tab acknowledges on receipt (its timers
+    // are throttled, and holding the program back while nobody looks helps nobody).
+    if (fresh.length > 0 && !document.hidden) this.term.write(fresh, () => this.ack(socket, end));
+    else {
+      if (fresh.length > 0) this.term.write(fresh);
+      this.ack(socket, end);
+    }
+  }
+
+  private ack(socket: WebSocket, processed: number): void {
+    if (socket !== this.socket || !ackDue(processed, this.acked)) return;
+    this.acked = processed;
+    this.control({ type: "ack", seq: processed });
   }
 
   private onControl(text: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeOutput, parseServerMsg, unseen } from "../src/protocol";
+import { ACK_WINDOW, ackDue, decodeOutput, parseServerMsg, unseen } from "../src/protocol";
 
 describe("protocol v1 mirror", () => {
   it("decodes the 8-byte big-endian seq prefix", () => {
@@ -22,5 +22,15 @@ describe("protocol v1 mirror", () => {
     expect(parseServerMsg('{"type":"welcome","terminal":"1","seq":0,"readonly":false,"running":true}')?.type).toBe("welcome");
     expect(parseServerMsg("not json")).toBeNull();
     expect(parseServerMsg('{"no":"type"}')).toBeNull();
+  });
+});
+
+describe("acknowledgements", () => {
+  it("acknowledge every quarter window, never waiting for a whole one", () => {
+    expect(ackDue(ACK_WINDOW / 4 - 1, 0)).toBe(false);
+    expect(ackDue(ACK_WINDOW / 4, 0)).toBe(true);
+    expect(ackDue(10_000_000, 0)).toBe(true);
+    // A late callback for older bytes after a newer ack sends nothing.
+    expect(ackDue(100, 500_000)).toBe(false);
   });
 });

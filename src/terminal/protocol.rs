@@ -42,6 +42,16 @@ pub enum ClientMsg {
         /// one makes the connection read-only).
         #[serde(default)]
         readonly: Option<bool>,
+        /// Flow control by acknowledgement: the client promises `ack` messages and the server keeps
+        /// at most this many output bytes sent but not acknowledged (clamped to
+        /// [`MIN_WINDOW`]..=[`MAX_WINDOW`]). Absent: the socket alone limits what is in flight.
+        #[serde(default)]
+        window: Option<u64>,
+    },
+    /// The client has processed (drawn) every output byte before `seq`.
+    Ack {
+        /// Seq just past the last byte processed.
+        seq: Seq,
     },
     /// The client terminal changed size.
     Resize {
@@ -150,7 +160,12 @@ impl ParseError {
     }
 }
 
-const CLIENT_TYPES: &[&str] = &["hello", "resize", "ping", "restart"];
+const CLIENT_TYPES: &[&str] = &["hello", "resize", "ping", "restart", "ack"];
+
+/// Smallest acknowledgement window the server honours (a smaller hello `window` is raised to it).
+pub const MIN_WINDOW: u64 = 16 * 1024;
+/// Largest acknowledgement window (a larger hello `window` is lowered to it).
+pub const MAX_WINDOW: u64 = 64 * 1024 * 1024;
 
 /// Parses a client text message, telling an unknown `type` apart from a malformed message.
 pub fn parse_client(text: &str) -> Result<ClientMsg, ParseError> {

@@ -61,6 +61,8 @@ pub struct Viewer {
     changed: watch::Receiver<u64>,
     readonly: bool,
     size: Size,
+    /// Largest output payload the next frame may carry (an acknowledgement window's room).
+    max_payload: usize,
 }
 
 impl Viewer {
@@ -106,6 +108,7 @@ impl Viewer {
             changed,
             readonly,
             size,
+            max_payload: MAX_OUTPUT_PAYLOAD,
         };
         (viewer, attached)
     }
@@ -133,6 +136,11 @@ impl Viewer {
     /// The terminal viewed.
     pub fn terminal(&self) -> &Arc<Terminal> {
         &self.terminal
+    }
+
+    /// Caps the payload of the next output frames (1..=64 KiB).
+    pub fn set_max_payload(&mut self, bytes: usize) {
+        self.max_payload = bytes.clamp(1, MAX_OUTPUT_PAYLOAD);
     }
 
     /// Seq of the next byte this viewer will deliver.
@@ -178,7 +186,7 @@ impl Viewer {
         let marker = shared.markers.iter().find(|m| m.id >= self.next_marker).copied();
         let limit = marker.map_or(shared.ring.end(), |m| m.seq);
         if self.next < limit {
-            let want = ((limit - self.next) as usize).min(MAX_OUTPUT_PAYLOAD);
+            let want = ((limit - self.next) as usize).min(self.max_payload);
             let mut frame = output_frame_header(self.next, want);
             match shared.ring.read(self.next, want, &mut frame) {
                 RingRead::Lost { from, to } => {

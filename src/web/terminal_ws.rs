@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::{AppError, AppState};
 use crate::terminal::protocol::{
@@ -107,7 +107,13 @@ async fn reject(sink: &mut Sink, code: &str, message: String, close_code: u16) {
 /// (viewer events and control messages) running side by side.
 async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, readonly: bool) {
     let (mut sink, mut stream) = socket.split();
-    let Some((last_seq, size, hello_readonly)) = read_hello(&mut sink, &mut stream).await else {
+    let Some(Hello {
+        last_seq,
+        size,
+        readonly: hello_readonly,
+        window,
+    }) = read_hello(&mut sink, &mut stream).await
+    else {
         return;
     };
     let readonly = readonly || hello_readonly;
@@ -135,8 +141,9 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, rea
     }
     tracing::debug!(terminal = %name, readonly, ?last_seq, "viewer attached");
     let (control, control_rx) = mpsc::channel(CONTROL_QUEUE);
-    let reader = read_loop(stream, viewer.id(), size, readonly, terminal, control);
-    let writer = write_loop(sink, viewer, control_rx);
+    let (acks, acked) = watch::channel(0u64);
+    let reader = read_loop(stream, viewer.id(), size, readonly, terminal, control, acks);
+    let writer = write_loop(sink, viewer, control_rx, window, acked);
     tokio::pin!(reader, writer);
     tokio::select! {
         () = &mut writer => {}
@@ -146,11 +153,49 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, rea
     }
 }
 
+/// What a valid hello asked for.
+struct Hello {
+    last_seq: Option<u64>,
+    size: Size,
+    readonly: bool,
+    /// Acknowledgement window, clamped.
+    window: Option<u64>,
+}
+
+/// Output frames sent on a connection and not yet acknowledged (only with a hello `window`).
+#[derive(Default)]
+struct InFlight {
+    /// `[start, end)` seq ranges of sent frames, oldest first.
+    frames: std::collections::VecDeque<(u64, u64)>,
+    /// Bytes in `frames`.
+    bytes: u64,
+}
+
+impl InFlight {
+    fn sent(&mut self, seq: u64, len: u64) {
+        self.frames.push_back((seq, seq + len));
+        self.bytes += len;
+    }
+
+    /// Everything before `seq` was processed by the client.
+    fn acked(&mut self, seq: u64) {
+        while let Some(front) = self.frames.front_mut() {
+            if front.1 <= seq {
+                self.bytes -= front.1 - front.0;
+                self.frames.pop_front();
+            } else {
+                if front.0 < seq {
+                    self.bytes -= seq - front.0;
+                    front.0 = seq;
+                }
+                break;
+            }
+        }
+    }
+}
+
 /// Waits for a valid `hello`; anything else is answered with an error and a close.
-async fn read_hello(
-    sink: &mut Sink,
-    stream: &mut SplitStream<WebSocket>,
-) -> Option<(Option<u64>, Size, bool)> {
+async fn read_hello(sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> Option<Hello> {
     let deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
     loop {
         let message = match tokio::time::timeout_at(deadline, stream.next()).await {
@@ -189,6 +234,7 @@ async fn read_hello(
             cols,
             rows,
             readonly,
+            window,
         } = hello
         else {
             let text = "the first message must be a hello".to_string();
@@ -204,7 +250,12 @@ async fn read_hello(
             return None;
         }
         return match Size::new(cols, rows) {
-            Ok(size) => Some((last_seq, size, readonly.unwrap_or(false))),
+            Ok(size) => Some(Hello {
+                last_seq,
+                size,
+                readonly: readonly.unwrap_or(false),
+                window: window.map(|w| w.clamp(protocol::MIN_WINDOW, protocol::MAX_WINDOW)),
+            }),
             Err(error) => {
                 reject(sink, error.code(), error.to_string(), CLOSE_POLICY).await;
                 None
@@ -231,6 +282,7 @@ async fn read_loop(
     readonly: bool,
     terminal: std::sync::Arc<crate::terminal::Terminal>,
     control: mpsc::Sender<Control>,
+    acks: watch::Sender<u64>,
 ) {
     let error = |error: &TerminalError| Control::Message(ServerMsg::error(error.code(), error.to_string()));
     let readonly_error = || Control::Message(ServerMsg::error("readonly", "this connection is read-only"));
@@ -279,6 +331,16 @@ async fn read_loop(
                         }
                     }
                 },
+                Ok(ClientMsg::Ack { seq }) => {
+                    acks.send_if_modified(|acked| {
+                        let newer = seq > *acked;
+                        if newer {
+                            *acked = seq;
+                        }
+                        newer
+                    });
+                    None
+                }
                 Ok(ClientMsg::Restart) if readonly => Some(readonly_error()),
                 Ok(ClientMsg::Restart) => terminal.restart().err().map(|e| error(&e)),
             },
@@ -292,9 +354,25 @@ async fn read_loop(
 }
 
 /// Sends viewer events and control messages until the client goes away. Memory per connection is
-/// bounded: one output frame (≤ 64 KiB) in flight, the rest stays in the shared ring.
-async fn write_loop(mut sink: Sink, mut viewer: Viewer, mut control: mpsc::Receiver<Control>) {
+/// bounded: one output frame (≤ 64 KiB) in flight, the rest stays in the shared ring. With an
+/// acknowledgement `window`, output waits while that many bytes are sent and not yet acknowledged.
+async fn write_loop(
+    mut sink: Sink,
+    mut viewer: Viewer,
+    mut control: mpsc::Receiver<Control>,
+    window: Option<u64>,
+    mut acked: watch::Receiver<u64>,
+) {
+    let mut in_flight = InFlight::default();
     loop {
+        let room = match window {
+            Some(window) => {
+                in_flight.acked(*acked.borrow_and_update());
+                window.saturating_sub(in_flight.bytes)
+            }
+            None => u64::MAX,
+        };
+        viewer.set_max_payload(usize::try_from(room).unwrap_or(usize::MAX));
         let sent = tokio::select! {
             biased;
             message = control.recv() => match message {
@@ -305,8 +383,14 @@ async fn write_loop(mut sink: Sink, mut viewer: Viewer, mut control: mpsc::Recei
                     break;
                 }
             },
-            event = viewer.next_event() => match event {
-                ViewerEvent::Output { frame, .. } => {
+            // Only waits for acknowledgements (an error means the reader ended: the connection
+            // is closing, and the select in `connection` ends this loop).
+            changed = acked.changed(), if room == 0 => changed.is_ok(),
+            event = viewer.next_event(), if room > 0 => match event {
+                ViewerEvent::Output { seq, frame } => {
+                    if window.is_some() {
+                        in_flight.sent(seq, (frame.len() - protocol::SEQ_PREFIX) as u64);
+                    }
                     sink.send(Message::Binary(frame.into())).await.is_ok()
                 }
                 ViewerEvent::Lost { from, to } => {

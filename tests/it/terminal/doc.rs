@@ -73,7 +73,7 @@ fn json_examples_parse_and_cover_every_message() {
         }
     }
     let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
-    assert_eq!(client_types, set(&["hello", "ping", "resize", "restart"]));
+    assert_eq!(client_types, set(&["ack", "hello", "ping", "resize", "restart"]));
     assert_eq!(
         server_types,
         set(&["error", "exit", "lost", "pong", "restarted", "welcome"])

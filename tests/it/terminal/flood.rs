@@ -262,3 +262,60 @@ fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
 }
+
+/// With a hello `window`, no more than that many output bytes are sent unacknowledged: control
+/// messages still flow (a ping is answered) while output waits, each `ack` lets more through, and
+/// the stream stays byte-exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledgement_window_bounds_output_in_flight() {
+    const WINDOW: u64 = 16 * 1024;
+    const LEN: usize = 1_000_000;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = generate(LEN, 5);
+    std::fs::write(dir.path().join("data"), &data).expect("write data");
+    let server = server_with_script(dir.path(), CAT_SCRIPT, 4 * 1024 * 1024).await;
+    let mut client = Client::connect(&server, "/terminal/ws/acks")
+        .await
+        .expect("connect");
+    client
+        .json(serde_json::json!({"type":"hello","version":1,"last_seq":null,"cols":80,"rows":24,"window":WINDOW}))
+        .await;
+    assert!(matches!(client.msg().await, ServerMsg::Welcome { .. }));
+    wait_ready(&mut client, 0).await;
+    // The ready mark is acknowledged like everything else.
+    client.json(serde_json::json!({"type":"ack","seq":1})).await;
+    client.input(b"go\n").await;
+    let mut received = Vec::new();
+    let mut next = 1u64;
+    let mut ping = 0u64;
+    while received.len() < LEN {
+        // Take what the window allows, then prove the server has nothing more to send before an ack:
+        // the pong (sent on the same connection) comes after at most WINDOW unacknowledged bytes.
+        ping += 1;
+        client.json(serde_json::json!({"type":"ping","id":ping})).await;
+        let mut unacked = 0u64;
+        loop {
+            match client.next().await {
+                Incoming::Output(seq, bytes) => {
+                    assert_eq!(seq, next, "contiguous");
+                    next += bytes.len() as u64;
+                    unacked += bytes.len() as u64;
+                    received.extend_from_slice(&bytes);
+                    assert!(unacked <= WINDOW, "{unacked} bytes sent without an ack");
+                }
+                Incoming::Msg(ServerMsg::Pong { id }) if id == ping => break,
+                Incoming::Msg(ServerMsg::Pong { .. }) => {}
+                Incoming::Msg(ServerMsg::Exit { seq, .. }) => {
+                    assert_eq!(seq, next, "exit after the last byte");
+                    break;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        client.json(serde_json::json!({"type":"ack","seq":next})).await;
+    }
+    assert_eq!(received.len(), LEN);
+    assert_eq!(sha256(&received), sha256(&data), "byte-exact");
+    client.close().await;
+    server.stop().await;
+}
