@@ -393,9 +393,7 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&Inc
             read: read.clone(),
         }));
     }
-    let included = |read: &std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>>| {
-        std::mem::take(&mut *read.lock().unwrap_or_else(|p| p.into_inner()))
-    };
+    let included = || std::mem::take(&mut *read.lock().unwrap_or_else(|p| p.into_inner()));
 
     let mut diagnostics = Vec::new();
     let mut result = match parser.parse() {
@@ -414,7 +412,7 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&Inc
                 html: source_as_text(source),
                 actions: Vec::new(),
                 diagnostics,
-                included: included(&read),
+                included: included(),
             };
         }
     };
@@ -455,7 +453,7 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&Inc
         html,
         actions,
         diagnostics,
-        included: included(&read),
+        included: included(),
     }
 }
 

@@ -138,8 +138,7 @@ struct RawApp {
 /// The original serves the instructions from elsewhere when `session.applications.workshop.url`
 /// (`remote`) or `.proxy` (`proxy`) is set; lectern always renders the workshop's own content, so
 /// such a definition gets a warning saying so.
-fn unsupported_renderer(text: &str) -> Option<String> {
-    let raw: RawDoc = serde_saphyr::from_str(text).ok()?;
+fn unsupported_renderer(raw: &RawDoc) -> Option<String> {
     let workshop = raw.spec.session.applications.get("workshop")?;
     let field = if workshop.url.as_ref().is_some_and(|v| !v.is_null()) {
         "url"
@@ -162,13 +161,13 @@ impl WorkshopDefinition {
             return (Self::default(), Vec::new());
         };
         let file = Path::new("resources/workshop.yaml");
-        match Self::parse(&text) {
-            Ok(definition) => {
-                let diagnostics = unsupported_renderer(&text)
+        match Self::parse_raw(&text) {
+            Ok(raw) => {
+                let diagnostics = unsupported_renderer(&raw)
                     .map(|message| Diagnostic::warning(file, 0, message))
                     .into_iter()
                     .collect();
-                (definition, diagnostics)
+                (Self::from_raw(raw), diagnostics)
             }
             Err(message) => (Self::default(), vec![Diagnostic::error(file, 0, message)]),
         }
@@ -176,8 +175,14 @@ impl WorkshopDefinition {
 
     /// Parses the YAML text of a Workshop resource.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let raw: RawDoc =
-            serde_saphyr::from_str(text).map_err(|error| format!("invalid workshop definition: {error}"))?;
+        Self::parse_raw(text).map(Self::from_raw)
+    }
+
+    fn parse_raw(text: &str) -> Result<RawDoc, String> {
+        serde_saphyr::from_str(text).map_err(|error| format!("invalid workshop definition: {error}"))
+    }
+
+    fn from_raw(raw: RawDoc) -> Self {
         let apps = &raw.spec.session.applications;
         let enabled = |name: &str| apps.get(name).and_then(|app| app.enabled);
         let applications = Applications {
@@ -191,12 +196,12 @@ impl WorkshopDefinition {
             uploads: enabled("uploads"),
             workshop_layout: apps.get("workshop").and_then(|app| app.layout.clone()),
         };
-        Ok(Self {
+        Self {
             title: raw.spec.title,
             description: raw.spec.description,
             dashboards: raw.spec.session.dashboards,
             ingresses: raw.spec.session.ingresses,
             applications,
-        })
+        }
     }
 }
