@@ -4,6 +4,7 @@
 mod auth;
 mod dashboard;
 mod proxy;
+mod secrets;
 mod services;
 mod session;
 mod terminal;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret};
 pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
+pub use secrets::{SECRET_ENV, is_secret_env};
 pub use services::ServicesConfig;
 pub use session::SessionConfig;
 pub use terminal::TerminalConfig;

@@ -7,7 +7,7 @@ use tokio::sync::watch;
 
 use super::session::SpawnSpec;
 use super::{Terminal, TerminalError, TerminalName};
-use crate::config::TerminalConfig;
+use crate::config::{TerminalConfig, is_secret_env};
 
 /// All terminals of this session, by name. Cheap to clone; when the last clone is dropped every
 /// shell is killed.
@@ -27,11 +27,13 @@ struct HubInner {
 }
 
 impl TerminalHub {
-    /// A hub with no terminals yet; `session_vars` are exported to shells upper-cased.
+    /// A hub with no terminals yet; `session_vars` are exported to shells upper-cased, except the names
+    /// of lectern's own secrets (`config::SECRET_ENV`).
     pub fn new(config: TerminalConfig, session_vars: &BTreeMap<String, String>) -> Self {
         let env = session_vars
             .iter()
             .filter_map(|(name, value)| env_name(name).map(|name| (name, value.clone())))
+            .filter(|(name, _)| !is_secret_env(name))
             .collect();
         let spec = Arc::new(SpawnSpec {
             argv: config.shell.clone(),

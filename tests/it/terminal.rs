@@ -5,9 +5,11 @@
 //! echoes input nor turns `\n` into `\r\n`: the received stream must equal the program's output.
 
 mod client;
+mod process;
 
 mod api;
 mod bad_input;
 mod doc;
 mod flood;
 mod interactive;
+mod secrets;

@@ -10,6 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
 
 use super::{ExitStatus, FLOW_STALL, MarkerKind, PtyCommand, PtyInput, Terminal, push_marker};
+use crate::config::SECRET_ENV;
 use crate::terminal::record::Recorder;
 use crate::terminal::{Seq, TerminalError};
 
@@ -80,6 +81,9 @@ impl Terminal {
             .env("TERMINAL_SESSION_ID", self.name.as_str())
             .envs(spec.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .kill_on_drop(true);
+        for secret in SECRET_ENV {
+            command = command.env_remove(secret);
+        }
         if let Some(home) = &spec.home {
             command = command.current_dir(home);
         }

@@ -148,6 +148,9 @@ async fn execute(name: &str, program: &FsPath, cwd: &FsPath, request: &TestReque
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+    for secret in crate::config::SECRET_ENV {
+        command.env_remove(secret);
+    }
     #[cfg(unix)]
     command.process_group(0);
     let mut child = match command.spawn() {

@@ -1,0 +1,45 @@
+//! The one list of lectern's own secrets in the environment: no child process (shells, examiner tests,
+//! anything lectern starts) inherits them, and no session variable of the same name is exported to one.
+//! With the cookie secret a learner in a terminal could mint staff logins; with the services password
+//! download anything the service routes serve (issue 11, finding 5).
+
+/// Environment variables that hold lectern's own credentials. Every flag declared with
+/// `hide_env_values = true` in `cli` must be listed here (a test checks it).
+pub const SECRET_ENV: &[&str] = &[
+    "AUTH_PASSWORD",
+    "LECTERN_LOGIN_TOKEN",
+    "PORTAL_CLIENT_SECRET",
+    "LECTERN_COOKIE_SECRET",
+    "SERVICES_PASSWORD",
+    "CONFIG_PASSWORD",
+];
+
+/// Whether `name` is one of lectern's secrets (compared as the environment does: exactly).
+pub fn is_secret_env(name: &str) -> bool {
+    SECRET_ENV.contains(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every hidden-value environment variable of every subcommand is in `SECRET_ENV`, and the list
+    /// holds nothing else (a new secret flag cannot be forgotten here).
+    #[test]
+    fn the_list_is_exactly_the_hidden_env_flags() {
+        let command = crate::cli::Cli::command();
+        let mut hidden: Vec<String> = command
+            .get_subcommands()
+            .flat_map(|sub| sub.get_arguments())
+            .filter(|arg| arg.is_hide_env_values_set())
+            .filter_map(|arg| arg.get_env().map(|env| env.to_string_lossy().into_owned()))
+            .collect();
+        hidden.sort();
+        hidden.dedup();
+        let mut listed: Vec<String> = SECRET_ENV.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(hidden, listed);
+    }
+}

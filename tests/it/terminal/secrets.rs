@@ -1,0 +1,92 @@
+//! Issue 11, finding 5: no child lectern starts (shells, examiner tests) inherits lectern's own
+//! secrets, neither from lectern's environment nor as exported session variables.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use super::process::{Lectern, wait_for_file};
+use crate::support::http_client;
+
+const SECRETS: [(&str, &str); 6] = [
+    ("AUTH_PASSWORD", "auth-password-5f1c"),
+    (
+        "LECTERN_COOKIE_SECRET",
+        "cookie-secret-0123456789abcdef0123456789",
+    ),
+    ("PORTAL_CLIENT_SECRET", "portal-client-secret-77a2"),
+    ("SERVICES_PASSWORD", "services-password-9b3e"),
+    ("CONFIG_PASSWORD", "config-password-e41d"),
+    ("LECTERN_LOGIN_TOKEN", "login-token-4c8a"),
+];
+
+/// A script that writes its environment to `dump` (atomically), then runs `then`.
+fn env_script(path: &Path, dump: &Path, then: &str) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        path,
+        format!(
+            "#!/bin/sh\nenv > {0}.part; mv {0}.part {0}\n{then}\n",
+            dump.display()
+        ),
+    )
+    .expect("write script");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+fn assert_no_secrets(who: &str, seen: &str) {
+    assert!(
+        seen.lines().any(|line| line == "SESSION_NAMESPACE=ns-visible"),
+        "{who}: the ordinary environment is missing: {seen}"
+    );
+    for (name, value) in SECRETS {
+        assert!(
+            !seen.lines().any(|line| line.starts_with(&format!("{name}="))) && !seen.contains(value),
+            "{who} inherited {name}: {seen}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn children_do_not_inherit_lecterns_secrets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("workshop-root");
+    std::fs::create_dir_all(root.join("workshop/content")).expect("mkdir");
+    std::fs::write(root.join("workshop/content/01-one.md"), "# One\n").expect("page");
+    let shell_dump = dir.path().join("shell-env.txt");
+    let shell = dir.path().join("shell.sh");
+    env_script(&shell, &shell_dump, "exec sleep 600");
+    let test_dump = dir.path().join("test-env.txt");
+    env_script(
+        &root.join("workshop/examiner/tests/envdump"),
+        &test_dump,
+        "exit 0",
+    );
+
+    let mut env = vec![("AUTH_USERNAME", "learner"), ("SESSION_NAMESPACE", "ns-visible")];
+    env.extend(SECRETS);
+    let shell = shell.display().to_string();
+    let root = root.display().to_string();
+    let lectern = Lectern::start(&[&root, "--auth", "basic", "--terminal-shell", &shell], &env);
+    let client = http_client();
+    for (path, body) in [
+        ("/terminal/api/1/execute", r#"{"command":"true"}"#),
+        ("/examiner/test/envdump", "{}"),
+    ] {
+        let response = client
+            .post(lectern.url(path))
+            .basic_auth("learner", Some("auth-password-5f1c"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert!(response.status().is_success(), "{path}: {}", response.status());
+    }
+    let seen = wait_for_file(&shell_dump).await;
+    assert!(
+        seen.lines().any(|line| line == "TERMINAL_SESSION_ID=1"),
+        "not the shell's environment: {seen}"
+    );
+    assert_no_secrets("the shell", &seen);
+    assert_no_secrets("the examiner test", &wait_for_file(&test_dump).await);
+}
