@@ -11,6 +11,7 @@ pub mod definition;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod highlight;
+pub mod html;
 pub mod layout;
 pub mod links;
 pub mod liquid;
@@ -358,9 +359,8 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
 mod adoc {
     use std::path::{Path, PathBuf};
 
-    use super::action::{self, Classified};
-    use super::markdown::{Rendered, escape_html};
-    use super::{Diagnostic, Mapped, Variables, asciidoc};
+    use super::html::{Rendered, escape};
+    use super::{Mapped, Variables, action, asciidoc};
 
     /// Renders a templated AsciiDoc page; returns the result, the document title and the files it
     /// included.
@@ -392,39 +392,15 @@ mod adoc {
         let mut html = page.html;
         for (index, found) in page.actions.iter().enumerate() {
             let line = map_line(found.line);
-            let markup = match action::classify(&found.kind) {
-                Classified::Action(spec) => {
-                    let (parsed, warnings) = action::parse(spec, &found.body, line);
-                    for warning in warnings {
-                        out.diagnostics.push(Diagnostic::warning(file, line, warning));
-                    }
-                    match parsed {
-                        Ok(parsed) => {
-                            let markup = parsed.markup(out.actions.len());
-                            out.actions.push(parsed);
-                            markup
-                        }
-                        Err(error) => {
-                            let at = line + error.body_line;
-                            out.diagnostics.push(Diagnostic::error(
-                                file,
-                                at,
-                                format!("`{}`: {}", found.kind, error.message),
-                            ));
-                            action::error_markup(&found.kind, at, &error.message, &found.body)
-                        }
-                    }
-                }
-                Classified::UnknownAction => {
-                    let message = format!("unknown action type `{}`", found.kind);
-                    out.diagnostics
-                        .push(Diagnostic::error(file, line, message.clone()));
-                    action::error_markup(&found.kind, line, &message, &found.body)
-                }
-                Classified::ForeignAction | Classified::Code => {
-                    format!("<pre><code>{}</code></pre>\n", escape_html(&found.body))
-                }
-            };
+            let markup = action::render_block(
+                &found.kind,
+                &found.body,
+                line,
+                file,
+                &mut out.actions,
+                &mut out.diagnostics,
+            )
+            .unwrap_or_else(|| format!("<pre><code>{}</code></pre>\n", escape(&found.body)));
             html = html.replacen(&asciidoc::placeholder(index), &markup, 1);
         }
         out.html = html;

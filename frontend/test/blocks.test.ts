@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { initPage } from "../src/actions/blocks";
 import { fakeHost } from "./fake";
 
@@ -60,6 +60,26 @@ describe("blocks", () => {
     await page.trigger(blocks()[1]);
     await page.trigger(blocks()[1]);
     expect(f.calls.map((c) => (c.body as { command: string }).command)).toEqual(["a", "b"]);
+  });
+
+  it("cooldown counts from the end of a run, as the original's does", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      document.body.innerHTML = block("terminal:execute", 1, { command: "a" });
+      const f = fakeHost();
+      // Each run takes 5 s of (fake) clock time; the default cooldown is 1 s.
+      const host = { ...f.host, fetch: (url: string, init?: RequestInit) => (vi.setSystemTime(Date.now() + 5000), f.host.fetch(url, init)) };
+      const page = initPage(document, host, "p");
+      await page.trigger(blocks()[0]);
+      vi.setSystemTime(Date.now() + 500);
+      await page.trigger(blocks()[0]);
+      expect(f.calls).toHaveLength(1);
+      vi.setSystemTime(Date.now() + 600);
+      await page.trigger(blocks()[0]);
+      expect(f.calls).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("cascade runs the next block", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dispatch, downloadName, editorRequest, filesUrl } from "../src/actions/dispatch";
-import { cooldownOf, pauseOf, slug } from "../src/actions/catalogue";
+import { cooldownOf, knownTypes, pauseOf, slug } from "../src/actions/catalogue";
 import { fakeHost } from "./fake";
 
 describe("terminal actions", () => {
@@ -214,6 +214,25 @@ describe("catalogue", () => {
   it("slug follows the original's rule", () => {
     expect(slug("My  Docs!")).toBe("my-docs");
     expect(slug(" -Ed-itor- ")).toBe("ed-itor");
+  });
+
+  it("the dispatcher runs every type of the generated Rust catalogue", async () => {
+    expect(knownTypes()).toHaveLength(69);
+    for (const type of knownTypes()) {
+      const f = fakeHost({ responses: { "/examiner/test/t": [{ status: 200, body: { success: true } }] } });
+      const args = { text: "x", command: "x", name: "t", url: "/x", path: "p", file: "f", session: "1" };
+      const outcome = await dispatch(type, args, f.host).then(
+        () => "ok",
+        (error: Error) => error.message,
+      );
+      expect(outcome, type).not.toMatch(/Unknown action type/);
+    }
+  });
+
+  it("section actions toggle on every click (no cooldown); section:end cascades at once", () => {
+    expect(cooldownOf("section:begin", {})).toBe(0);
+    expect(pauseOf("section:end", {})).toBe(0);
+    expect(cooldownOf("mycorp:custom", {})).toBe(1);
   });
 
   it("unknown types fail", async () => {

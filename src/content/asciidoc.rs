@@ -34,7 +34,8 @@ use asciidork_parser::includes::{IncludeBuffer, IncludeResolver, IncludeTarget, 
 use asciidork_parser::prelude::{Bump, ParseResult, Parser, SourceFile};
 use bumpalo::collections::{String as BumpString, Vec as BumpVec};
 
-use crate::content::{Diagnostic, Variables};
+use crate::content::html::escape;
+use crate::content::{Diagnostic, Variables, action};
 
 /// A rendered AsciiDoc page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,101 +119,9 @@ pub struct AdocAction {
     pub body: String,
 }
 
-/// Every action name the Educates action engine registers (actions.md §4).
-const ACTION_NAMES: &[&str] = &[
-    // legacy (text body)
-    "execute",
-    "execute-1",
-    "execute-2",
-    "execute-3",
-    "execute-all",
-    "copy",
-    "copy-and-edit",
-    // terminal
-    "terminal:execute",
-    "terminal:execute-all",
-    "terminal:clear",
-    "terminal:clear-all",
-    "terminal:interrupt",
-    "terminal:interrupt-all",
-    "terminal:input",
-    "terminal:select",
-    // workshop
-    "workshop:copy",
-    "workshop:copy-and-edit",
-    // dashboard
-    "dashboard:open-dashboard",
-    "dashboard:create-dashboard",
-    "dashboard:delete-dashboard",
-    "dashboard:reload-dashboard",
-    "dashboard:expose-dashboard",
-    "dashboard:open-url",
-    // editor
-    "editor:open-file",
-    "editor:create-file",
-    "editor:create-directory",
-    "editor:copy-file",
-    "editor:rename-file",
-    "editor:delete-file",
-    "editor:close-file",
-    "editor:select-lines-in-range",
-    "editor:select-matching-text",
-    "editor:replace-lines-in-range",
-    "editor:replace-matching-text",
-    "editor:replace-text-selection",
-    "editor:delete-lines-in-range",
-    "editor:delete-matching-lines",
-    "editor:delete-text-selection",
-    "editor:append-lines-to-file",
-    "editor:prepend-lines-to-file",
-    "editor:append-lines-after-line",
-    "editor:append-lines-after-match",
-    "editor:append-lines-after-selection",
-    "editor:insert-lines-after-line",
-    "editor:insert-lines-before-line",
-    "editor:insert-lines-before-match",
-    "editor:insert-lines-before-selection",
-    "editor:select-yaml-path",
-    "editor:set-yaml-value",
-    "editor:merge-yaml-values",
-    "editor:delete-yaml-value",
-    "editor:add-yaml-item",
-    "editor:insert-yaml-item",
-    "editor:replace-yaml-item",
-    "editor:insert-value-into-yaml",
-    "editor:execute-command",
-    "editor:open-terminal",
-    "editor:close-terminal",
-    "editor:clear-terminal",
-    "editor:interrupt-terminal",
-    "editor:send-to-terminal",
-    // examiner
-    "examiner:execute-test",
-    // files
-    "files:download-file",
-    "files:copy-file",
-    "files:upload-file",
-    "files:upload-files",
-    // section
-    "section:begin",
-    "section:end",
-    "section:heading",
-];
-
-/// Namespaces of the namespaced actions, to spot misspelt action roles.
-const ACTION_NAMESPACES: &[&str] = &[
-    "terminal:",
-    "workshop:",
-    "dashboard:",
-    "editor:",
-    "examiner:",
-    "files:",
-    "section:",
-];
-
 /// Whether `name` is an action the Educates engine registers.
 fn is_action_name(name: &str) -> bool {
-    ACTION_NAMES.contains(&name)
+    action::lookup(name).is_some()
 }
 
 /// Whether `name` looks like an action role but is not one (`terminal:exec`, `execute-4`, `Execute`).
@@ -222,7 +131,9 @@ fn looks_like_action(name: &str) -> bool {
     }
     let lower = name.to_ascii_lowercase();
     is_action_name(&lower)
-        || ACTION_NAMESPACES.iter().any(|ns| lower.starts_with(ns))
+        || lower
+            .split_once(':')
+            .is_some_and(|(prefix, _)| action::PREFIXES.contains(&prefix))
         || lower
             .strip_prefix("execute-")
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -263,23 +174,8 @@ pub fn render(source: &str, file: &Path, vars: &Variables, jail: Option<&Include
 fn source_as_text(source: &str) -> String {
     format!(
         "<div class=\"listingblock\"><div class=\"content\"><pre>{}</pre></div></div>",
-        escape_html(source)
+        escape(source)
     )
-}
-
-/// Minimal HTML escaping for text content.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(ch),
-        }
-    }
-    out
 }
 
 /// Whether `name` is usable as an AsciiDoc attribute name.

@@ -7,7 +7,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use super::markdown::escape_html;
+use super::html::escape;
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
@@ -37,11 +37,11 @@ fn find(lang: &str) -> Option<&'static SyntaxReference> {
 /// `<pre><code class="language-X">…</code></pre>` with highlighting when the language is known.
 pub fn code_block(lang: Option<&str>, code: &str) -> String {
     let class = lang
-        .map(|l| format!(" class=\"language-{}\"", escape_html(l)))
+        .map(|l| format!(" class=\"language-{}\"", escape(l)))
         .unwrap_or_default();
     let syntax = lang.filter(|_| code.len() <= MAX_HIGHLIGHT).and_then(find);
     let Some(syntax) = syntax else {
-        return format!("<pre><code{class}>{}</code></pre>\n", escape_html(code));
+        return format!("<pre><code{class}>{}</code></pre>\n", escape(code));
     };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
     for line in LinesWithEndings::from(code) {
@@ -49,7 +49,7 @@ pub fn code_block(lang: Option<&str>, code: &str) -> String {
             .parse_html_for_line_which_includes_newline(line)
             .is_err()
         {
-            return format!("<pre><code{class}>{}</code></pre>\n", escape_html(code));
+            return format!("<pre><code{class}>{}</code></pre>\n", escape(code));
         }
     }
     format!(

@@ -601,7 +601,7 @@ impl Eval<'_, '_> {
             "replace_first" => Val::Str(text.replacen(&arg(0), &arg(1), 1)),
             "remove" => Val::Str(text.replace(&arg(0), "")),
             "size" => Val::Num(text.chars().count() as f64),
-            "escape" => Val::Str(super::markdown::escape_html(&text)),
+            "escape" => Val::Str(super::html::escape(&text)),
             "url_encode" => Val::Str(
                 text.bytes()
                     .map(|b| {

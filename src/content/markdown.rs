@@ -6,39 +6,10 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::action::{self, Action, Classified};
+use super::html::Rendered;
 use super::links::Resolver;
 use super::mapped::{LineIndex, Mapped};
-use super::{Diagnostic, highlight};
-
-/// The result of rendering one page body.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    /// HTML fragment.
-    pub html: String,
-    /// Clickable actions in document order.
-    pub actions: Vec<Action>,
-    /// Headings (level, id, text) in document order.
-    pub headings: Vec<(u8, String, String)>,
-    /// Problems found.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::{Diagnostic, action, highlight};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -235,41 +206,24 @@ fn code_block(
         return highlight::code_block(None, &state.text);
     };
     let file = resolver.file();
-    match action::classify(&word) {
-        Classified::Action(spec) => {
-            let (parsed, warnings) = action::parse(spec, &state.text, line);
-            for warning in warnings {
-                out.diagnostics.push(Diagnostic::warning(file, line, warning));
-            }
-            match parsed {
-                Ok(action) => {
-                    let html = action.markup(out.actions.len());
-                    out.actions.push(action);
-                    html
-                }
-                Err(error) => {
-                    let at = line + error.body_line;
-                    let mut diagnostic = Diagnostic::error(file, at, format!("`{word}`: {}", error.message));
-                    diagnostic.column = error.column;
-                    out.diagnostics.push(diagnostic);
-                    action::error_markup(&word, at, &error.message, &state.text)
-                }
-            }
-        }
-        Classified::UnknownAction => {
-            let message = format!("unknown action type `{word}`");
-            out.diagnostics
-                .push(Diagnostic::error(file, line, message.clone()));
-            action::error_markup(&word, line, &message, &state.text)
-        }
-        Classified::ForeignAction => {
-            out.diagnostics.push(Diagnostic::warning(
-                file,
-                line,
-                format!("`{word}` is not a built-in action type; shown as code unless a workshop script registers it"),
-            ));
-            highlight::code_block(Some(&word), &state.text)
-        }
-        Classified::Code => highlight::code_block(Some(&word), &state.text),
+    if let Some(html) = action::render_block(
+        &word,
+        &state.text,
+        line,
+        file,
+        &mut out.actions,
+        &mut out.diagnostics,
+    ) {
+        return html;
     }
+    if action::classify(&word) == action::Classified::ForeignAction {
+        out.diagnostics.push(Diagnostic::warning(
+            file,
+            line,
+            format!(
+                "`{word}` is not a built-in action type; shown as code unless a workshop script registers it"
+            ),
+        ));
+    }
+    highlight::code_block(Some(&word), &state.text)
 }

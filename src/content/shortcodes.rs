@@ -2,8 +2,8 @@
 //! `baseurl`, and the escaped `{{</* name */>}}` form that renders literally. Expanded everywhere,
 //! code blocks included (that is how variables reach action bodies), with lines kept mapped.
 
+use super::html::escape;
 use super::liquid::Issue;
-use super::markdown::escape_html;
 use super::{Mapped, Variables, vars};
 
 /// Expands the shortcodes in `source` (front matter already removed; `first_line` is its first line).
@@ -92,7 +92,7 @@ pub fn expand(source: &str, vars: &Variables, first_line: u32) -> (Mapped, Vec<I
                 open.push((name.clone(), line));
                 format!(
                     "<div class=\"admonition {name}\">\n<p class=\"admonition-title\">{}</p>\n",
-                    escape_html(&title)
+                    escape(&title)
                 )
             }
             "/note" | "/warning" | "/danger" => {
@@ -132,7 +132,7 @@ pub fn expand(source: &str, vars: &Variables, first_line: u32) -> (Mapped, Vec<I
                 let alt = named("alt").or_else(|| named("caption")).unwrap_or_default();
                 let mut out = format!("![{}]({})", alt.replace(']', "\\]"), src.replace(' ', "%20"));
                 if let Some(caption) = named("caption") {
-                    out.push_str(&format!("<br><em>{}</em>", escape_html(&caption)));
+                    out.push_str(&format!("<br><em>{}</em>", escape(&caption)));
                 }
                 out
             }

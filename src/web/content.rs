@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use super::services::{contained_file, safe_relative, serve_file};
 use super::{AppError, AppState};
+use crate::content::html::escape;
 use crate::content::{Page, Workshop};
 
 /// Theme override files the shell links when the workshop has them.
@@ -239,22 +240,6 @@ fn nav(prev: Option<&Page>, next: Option<&Page>, index: usize, total: usize) -> 
         total,
         link(next, "next", "Next"),
     )
-}
-
-/// `&`, `<`, `>`, `"`, `'` as entities.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn neighbour_keys(workshop: &Workshop, index: usize) -> (Value, Value) {

@@ -82,11 +82,7 @@ fn upstream_failure(status: StatusCode, message: &str, html: bool) -> Response {
         let body = serde_json::json!({ "error": message, "status": status.as_u16() });
         return (status, axum::Json(body)).into_response();
     }
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;");
+    let escaped = crate::content::html::escape(message);
     let page = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">\
          <title>{code} application not ready</title></head><body><h1>Oops!</h1>\

@@ -14,7 +14,8 @@ interface Block {
   type: string;
   args: Args;
   running: boolean;
-  lastStart: number;
+  /** When the last run ended (ms since the epoch, 0 = never): the cooldown counts from here. */
+  lastEnd: number;
   form?: HTMLFormElement;
   /** Extra arguments collected at run time (examiner `inputs` forms). */
   inputs?: () => Args;
@@ -83,7 +84,7 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
     type: el.getAttribute("data-action-type") ?? "",
     args: parseArgs(el),
     running: false,
-    lastStart: 0,
+    lastEnd: 0,
   }));
   const byElement = new Map<HTMLElement, Block>(blocks.map((b) => [b.el, b]));
   const sections = pairSections(blocks);
@@ -129,11 +130,10 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
   }
 
   async function run(block: Block): Promise<void> {
+    // The original's rule: with a cooldown, a click is ignored while the block runs and until
+    // `cooldown` seconds after its run ended (successfully or not); 0 means no protection at all.
     const cooldown = cooldownOf(block.type, block.args) * 1000;
-    const now = Date.now();
-    if (block.running && cooldown !== 0) return;
-    if (block.lastStart && now - block.lastStart < cooldown) return;
-    block.lastStart = now;
+    if (cooldown !== 0 && (block.running || (block.lastEnd && Date.now() - block.lastEnd < cooldown))) return;
     block.running = true;
     setState(block, "running");
     if (block.args.event !== undefined)
@@ -149,9 +149,11 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
         await dispatch(block.type, args, host, { form: block.form ? new FormData(block.form) : undefined });
       }
       block.running = false;
+      block.lastEnd = Date.now();
       setState(block, "done");
     } catch (error) {
       block.running = false;
+      block.lastEnd = Date.now();
       setState(block, "failed", error instanceof Error ? error.message : String(error));
       return;
     }

@@ -197,73 +197,90 @@ async function editor(host: Host, type: string, args: Args): Promise<void> {
   }
 }
 
-/** Runs one action. `extra` carries per-block inputs (upload form data). */
-export async function dispatch(type: string, args: Args, host: Host, extra?: { form?: FormData }): Promise<void> {
-  const legacy = /^execute(-(\d+|all))?$/.exec(type);
-  if (legacy) {
-    const text = asString(args.text).trim();
-    const session = legacy[2] === undefined ? "1" : legacy[2] === "all" ? "*" : legacy[2];
-    return execute(host, session, text, false);
-  }
-  switch (type) {
-    case "copy":
-    case "copy-and-edit":
-      return host.copy(asString(args.text).trim());
-    case "workshop:copy":
-    case "workshop:copy-and-edit":
-      return host.copy(asString(args.text));
-    case "terminal:execute":
+type Extra = { form?: FormData };
+type FamilyRunner = (op: string, args: Args, host: Host, extra?: Extra) => Promise<void>;
+
+function unknown(family: string, op: string): ActionError {
+  return new ActionError(`Unknown action type ${family}:${op}`);
+}
+
+async function terminal(op: string, args: Args, host: Host): Promise<void> {
+  switch (op) {
+    case "execute":
       return execute(host, sessionOf(args), asString(args.command), asBool(args.clear));
-    case "terminal:execute-all":
+    case "execute-all":
       return execute(host, "*", asString(args.command), asBool(args.clear));
-    case "terminal:input": {
+    case "input": {
       const name = sessionOf(args);
       const text = asString(args.text) + (asBool(args.endl, true) ? "\n" : "");
       await terminalCall(host, name, "paste", { text });
       return expose(host, name);
     }
-    case "terminal:interrupt": {
+    case "interrupt": {
       const name = sessionOf(args);
       return interrupt(host, name === "*" ? allTerminals(host) : [name]);
     }
-    case "terminal:interrupt-all":
+    case "interrupt-all":
       return interrupt(host, allTerminals(host));
-    case "terminal:clear": {
+    case "clear": {
       const name = sessionOf(args);
       return clear(host, name === "*" ? allTerminals(host) : [name]);
     }
-    case "terminal:clear-all":
+    case "clear-all":
       return clear(host, allTerminals(host));
-    case "terminal:select": {
+    case "select": {
       const dashboard = needDashboard(host);
       if (!dashboard.exposeTerminal(sessionOf(args))) throw new ActionError("Terminal does not exist");
       return;
     }
-    case "dashboard:open-dashboard":
-    case "dashboard:expose-dashboard":
+    default:
+      throw unknown("terminal", op);
+  }
+}
+
+async function workshop(op: string, args: Args, host: Host): Promise<void> {
+  if (op === "copy" || op === "copy-and-edit") return host.copy(asString(args.text));
+  throw unknown("workshop", op);
+}
+
+async function dashboard(op: string, args: Args, host: Host): Promise<void> {
+  switch (op) {
+    case "open-dashboard":
+    case "expose-dashboard":
       return wrap(() => needDashboard(host).openDashboard(asString(args.name)));
-    case "dashboard:create-dashboard":
+    case "create-dashboard":
       return wrap(() =>
         needDashboard(host).createDashboard(asString(args.name), asString(args.url), asBool(args.focus, true)),
       );
-    case "dashboard:delete-dashboard":
+    case "delete-dashboard":
       return wrap(() => needDashboard(host).deleteDashboard(asString(args.name)));
-    case "dashboard:reload-dashboard":
+    case "reload-dashboard":
       return wrap(() =>
         needDashboard(host).reloadDashboard(asString(args.name), asString(args.url) || undefined, asBool(args.focus, true)),
       );
-    case "dashboard:open-url": {
+    case "open-url": {
       const url = asString(args.url);
       if (!url) throw new ActionError("No URL provided");
       return host.openWindow(url);
     }
-    case "dashboard:finished-workshop":
+    // Message-only operations (postMessage and broadcasts), not clickable blocks.
+    case "finished-workshop":
       return wrap(() => needDashboard(host).finishedWorkshop());
-    case "dashboard:terminate-session":
+    case "terminate-session":
       return wrap(() => needDashboard(host).terminateSession());
-    case "examiner:execute-test":
-      return examine(host, args);
-    case "files:download-file": {
+    default:
+      throw unknown("dashboard", op);
+  }
+}
+
+async function examiner(op: string, args: Args, host: Host): Promise<void> {
+  if (op === "execute-test") return examine(host, args);
+  throw unknown("examiner", op);
+}
+
+async function files(op: string, args: Args, host: Host, extra?: Extra): Promise<void> {
+  switch (op) {
+    case "download-file": {
       const url = asString(args.url);
       if (url) {
         const text = await fetchText(host, url);
@@ -274,22 +291,49 @@ export async function dispatch(type: string, args: Args, host: Host, extra?: { f
       if (!path) throw new ActionError("No file path provided");
       return host.download(filesUrl(path), asString(args.download) || basename(path));
     }
-    case "files:copy-file":
+    case "copy-file":
       return host.copy(await fetchText(host, fileSource(args)));
-    case "files:upload-file":
-    case "files:upload-files": {
+    case "upload-file":
+    case "upload-files": {
       const form = extra?.form;
       if (!form) throw new ActionError("Choose a file first");
       const response = await host.fetch("/upload/files", { method: "POST", body: form });
       if (!response.ok) throw new ActionError(`Upload failed (HTTP ${response.status})`);
       return;
     }
-    case "section:heading":
-    case "section:begin":
-    case "section:end":
-      return;
     default:
-      if (type.startsWith("editor:")) return editor(host, type, args);
-      throw new ActionError(`Unknown action type ${type}`);
+      throw unknown("files", op);
   }
+}
+
+/** Sections only toggle (blocks.ts does that); running one is a success. */
+async function section(op: string): Promise<void> {
+  if (op === "heading" || op === "begin" || op === "end") return;
+  throw unknown("section", op);
+}
+
+/** Who runs each action family (the part of the type before the colon). */
+const FAMILIES: Record<string, FamilyRunner> = {
+  terminal: (op, args, host) => terminal(op, args, host),
+  workshop: (op, args, host) => workshop(op, args, host),
+  dashboard: (op, args, host) => dashboard(op, args, host),
+  editor: (op, args, host) => editor(host, `editor:${op}`, args),
+  examiner: (op, args, host) => examiner(op, args, host),
+  files: (op, args, host, extra) => files(op, args, host, extra),
+  section: (op) => section(op),
+};
+
+/** Runs one action. `extra` carries per-block inputs (upload form data). */
+export async function dispatch(type: string, args: Args, host: Host, extra?: Extra): Promise<void> {
+  const legacy = /^execute(-(\d+|all))?$/.exec(type);
+  if (legacy) {
+    const text = asString(args.text).trim();
+    const session = legacy[2] === undefined ? "1" : legacy[2] === "all" ? "*" : legacy[2];
+    return execute(host, session, text, false);
+  }
+  if (type === "copy" || type === "copy-and-edit") return host.copy(asString(args.text).trim());
+  const colon = type.indexOf(":");
+  const runner = colon > 0 && Object.prototype.hasOwnProperty.call(FAMILIES, type.slice(0, colon)) ? FAMILIES[type.slice(0, colon)] : undefined;
+  if (!runner) throw new ActionError(`Unknown action type ${type}`);
+  return runner(type.slice(colon + 1), args, host, extra);
 }

@@ -1,0 +1,85 @@
+// generated from the Rust action catalogue (src/content/action/catalogue.rs) by the tidy test
+// `cargo test --test it tidy::` — do not edit: change the Rust table and run the test, which rewrites this file.
+
+/** Behaviour knobs of one action type (the server renders titles, bodies and `data-action-glyph`). */
+export interface ActionKind {
+  /** How the body is read: raw "text" (legacy types) or a "yaml" mapping. */
+  body: "text" | "yaml";
+  /** Default cooldown in seconds after a run ends (0 = none). */
+  cooldown: number;
+  /** Default pause before cascading to the next block, milliseconds. */
+  pause: number;
+}
+
+/** Every built-in action type, in the original's registration order. */
+export const CATALOGUE: Readonly<Record<string, ActionKind>> = {
+  "execute": { body: "text", cooldown: 1, pause: 750 },
+  "execute-1": { body: "text", cooldown: 1, pause: 750 },
+  "execute-2": { body: "text", cooldown: 1, pause: 750 },
+  "execute-3": { body: "text", cooldown: 1, pause: 750 },
+  "execute-all": { body: "text", cooldown: 1, pause: 750 },
+  "copy": { body: "text", cooldown: 0, pause: 750 },
+  "copy-and-edit": { body: "text", cooldown: 0, pause: 750 },
+  "terminal:execute": { body: "yaml", cooldown: 1, pause: 750 },
+  "terminal:execute-all": { body: "yaml", cooldown: 1, pause: 750 },
+  "terminal:clear": { body: "yaml", cooldown: 1, pause: 750 },
+  "terminal:clear-all": { body: "yaml", cooldown: 1, pause: 750 },
+  "terminal:interrupt": { body: "yaml", cooldown: 1, pause: 750 },
+  "terminal:interrupt-all": { body: "yaml", cooldown: 1, pause: 750 },
+  "terminal:input": { body: "yaml", cooldown: 1, pause: 750 },
+  "terminal:select": { body: "yaml", cooldown: 1, pause: 750 },
+  "workshop:copy": { body: "yaml", cooldown: 0, pause: 750 },
+  "workshop:copy-and-edit": { body: "yaml", cooldown: 0, pause: 750 },
+  "dashboard:open-dashboard": { body: "yaml", cooldown: 1, pause: 750 },
+  "dashboard:expose-dashboard": { body: "yaml", cooldown: 1, pause: 750 },
+  "dashboard:create-dashboard": { body: "yaml", cooldown: 1, pause: 750 },
+  "dashboard:delete-dashboard": { body: "yaml", cooldown: 1, pause: 750 },
+  "dashboard:reload-dashboard": { body: "yaml", cooldown: 1, pause: 750 },
+  "dashboard:open-url": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:open-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:create-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:create-directory": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:select-matching-text": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:replace-text-selection": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:delete-text-selection": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:insert-lines-before-selection": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:append-lines-after-selection": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:replace-matching-text": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:append-lines-to-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:prepend-lines-to-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:insert-lines-before-line": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:append-lines-after-line": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:insert-lines-after-line": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:append-lines-after-match": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:insert-lines-before-match": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:select-lines-in-range": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:delete-lines-in-range": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:delete-matching-lines": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:replace-lines-in-range": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:copy-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:rename-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:close-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:delete-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:insert-value-into-yaml": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:set-yaml-value": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:add-yaml-item": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:insert-yaml-item": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:replace-yaml-item": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:delete-yaml-value": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:merge-yaml-values": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:select-yaml-path": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:execute-command": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:open-terminal": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:close-terminal": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:send-to-terminal": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:interrupt-terminal": { body: "yaml", cooldown: 3, pause: 750 },
+  "editor:clear-terminal": { body: "yaml", cooldown: 3, pause: 750 },
+  "examiner:execute-test": { body: "yaml", cooldown: 1, pause: 750 },
+  "files:download-file": { body: "yaml", cooldown: 1, pause: 750 },
+  "files:copy-file": { body: "yaml", cooldown: 1, pause: 750 },
+  "files:upload-file": { body: "yaml", cooldown: 3, pause: 750 },
+  "files:upload-files": { body: "yaml", cooldown: 3, pause: 750 },
+  "section:heading": { body: "yaml", cooldown: 0, pause: 750 },
+  "section:begin": { body: "yaml", cooldown: 0, pause: 750 },
+  "section:end": { body: "yaml", cooldown: 0, pause: 0 },
+};
