@@ -24,12 +24,22 @@ pub fn code_server_bin() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-/// A running code-server; killed on drop.
+/// A running code-server; its whole process group is killed on drop (the `code-server` launcher forks
+/// the real server, which `kill_on_drop` alone would leave running as an orphan).
 pub struct CodeServer {
     /// Its port on 127.0.0.1.
     pub port: u16,
-    _child: tokio::process::Child,
+    child: tokio::process::Child,
     _dirs: tempfile::TempDir,
+}
+
+impl Drop for CodeServer {
+    fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let group = nix::unistd::Pid::from_raw(pid as i32);
+            let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
+        }
+    }
 }
 
 /// Starts code-server on a free loopback port and waits (at most 60 s) until it answers.
@@ -59,6 +69,7 @@ pub async fn start_code_server(bin: &PathBuf) -> CodeServer {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
+        .process_group(0)
         .spawn()
         .expect("spawn code-server");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -79,7 +90,7 @@ pub async fn start_code_server(bin: &PathBuf) -> CodeServer {
     }
     CodeServer {
         port,
-        _child: child,
+        child,
         _dirs: dirs,
     }
 }
