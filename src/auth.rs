@@ -6,24 +6,29 @@
 //! Denials are built here (`Denied`), the auth edge of the error map: 401, 403 or a redirect to login.
 
 pub mod cookie;
+mod credentials;
+pub mod host;
 pub mod oauth;
 pub mod origin;
+pub mod redact;
+pub mod spent;
+pub mod throttle;
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use base64::Engine;
 use http::header::{self, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
-use subtle::ConstantTimeEq;
+use http::{HeaderMap, StatusCode};
 
-use crate::config::{AuthConfig, AuthMode};
+use crate::config::{AuthConfig, AuthMode, CookieKeySource};
 use crate::proxy::Proxied;
 pub use cookie::LoginClaims;
 pub use oauth::Portal;
+use spent::Spent;
+use throttle::Throttle;
 
 /// Name of the short-lived cookie that binds an OAuth `state` to the browser.
 pub const OAUTH_STATE_COOKIE: &str = "lectern-oauth-state";
@@ -59,6 +64,12 @@ struct Inner {
     last_login: Mutex<Option<(Box<str>, LoginClaims)>>,
     /// `frame-ancestors 'self' …`, built once.
     frame_policy: HeaderValue,
+    /// Wrong credentials by client address.
+    throttle: Throttle,
+    /// Ids of logins ended by `/logout`.
+    logouts: Spent,
+    /// OAuth `state` values already used by a callback.
+    oauth_states: Spent,
 }
 
 /// When the portal's poll last saw the session (`/session/poll`, `/session/activity`).
@@ -87,6 +98,8 @@ pub enum Denied {
     Forbidden(&'static str),
     /// A ready response (the token exchange's redirect with its cookie).
     Respond(Box<Response>),
+    /// Too many wrong credentials from this client: 429, try again after the wait.
+    Throttled(Duration),
 }
 
 impl IntoResponse for Denied {
@@ -116,6 +129,15 @@ impl IntoResponse for Denied {
             }
             Denied::Forbidden(message) => message_response(StatusCode::FORBIDDEN, message, false),
             Denied::Respond(response) => *response,
+            Denied::Throttled(wait) => {
+                let seconds = wait.as_secs().max(1);
+                let message = format!("too many failed logins from this address: try again in {seconds} s");
+                let mut response = message_response(StatusCode::TOO_MANY_REQUESTS, &message, false);
+                if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+                response
+            }
         }
     }
 }
@@ -180,6 +202,15 @@ impl Auth {
             anyhow::anyhow!("FRAME_ANCESTORS has characters not allowed in a header: {policy:?}")
         })?;
         let now = Instant::now();
+        let logouts = match &config.cookie_key {
+            CookieKeySource::File(key) => {
+                let mut file = key.clone().into_os_string();
+                file.push(".logouts");
+                Spent::persisted(file.into())
+            }
+            CookieKeySource::Secret(_) => Spent::in_memory(),
+        };
+        let throttle = Throttle::new(&config.throttle);
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
@@ -192,6 +223,9 @@ impl Auth {
                 }),
                 last_login: Mutex::new(None),
                 frame_policy,
+                throttle,
+                logouts,
+                oauth_states: Spent::in_memory(),
             }),
         })
     }
@@ -228,8 +262,26 @@ impl Auth {
             staff,
             session: self.inner.config.session_name.clone(),
             exp: cookie::now_secs() + self.inner.config.lifetime_secs,
+            id: format!("{:032x}", rand::random::<u128>()),
             token,
         }
+    }
+
+    /// Ends the login the request carries (its cookie stops working here, even if a copy is kept).
+    pub fn logout(&self, headers: &HeaderMap) {
+        if let Some(claims) = self.login(headers)
+            && !claims.id.is_empty()
+        {
+            self.inner.logouts.insert(&claims.id, claims.exp);
+            *self.inner.last_login.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+    }
+
+    /// Marks an OAuth `state` used; false when a callback already used it (a replay).
+    pub fn spend_oauth_state(&self, state: &str, valid_secs: u64) -> bool {
+        self.inner
+            .oauth_states
+            .insert(state, cookie::now_secs() + valid_secs)
     }
 
     /// The valid login in the request's cookies, if any. The last cookie that verified is remembered
@@ -247,6 +299,9 @@ impl Auth {
                 }
             }
             let claims = cookie::login_from_value(raw, &self.inner.key, config)?;
+            if self.inner.logouts.contains(&claims.id) {
+                return None;
+            }
             *self.inner.last_login.lock().unwrap_or_else(|p| p.into_inner()) =
                 Some((raw.into(), claims.clone()));
             Some(claims)
@@ -276,147 +331,6 @@ impl Auth {
     /// The last polls.
     pub fn activity(&self) -> Activity {
         *self.inner.activity.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Decides a request: its `Principal`, or why not. Upgrades and unsafe methods must be same-origin.
-    pub fn authenticate(&self, request: &Request) -> Result<Principal, Denied> {
-        self.decide(request).map(|(principal, _)| principal)
-    }
-
-    /// [`Auth::authenticate`], also saying whether the login came from Basic credentials rather than
-    /// the login cookie (such a login is given the cookie).
-    fn decide(&self, request: &Request) -> Result<(Principal, bool), Denied> {
-        let headers = request.headers();
-        let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
-        let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
-            return Err(Denied::Forbidden("cross-origin request refused"));
-        }
-        let config = &self.inner.config;
-        if config.mode == AuthMode::None {
-            let anonymous = Principal {
-                user: "anonymous".to_string(),
-                staff: false,
-            };
-            return Ok((anonymous, false));
-        }
-        if let Some(claims) = self.login(headers) {
-            let principal = Principal {
-                user: claims.user,
-                staff: claims.staff,
-            };
-            return Ok((principal, false));
-        }
-        let next = request
-            .uri()
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_string();
-        let browser = request.method() == Method::GET
-            && !upgrade
-            && headers
-                .get(header::ACCEPT)
-                .and_then(|a| a.to_str().ok())
-                .is_some_and(|a| a.contains("text/html"));
-        match config.mode {
-            AuthMode::Basic => {
-                if let Some(user) = self.basic_user(headers) {
-                    return Ok((Principal { user, staff: false }, true));
-                }
-            }
-            AuthMode::Token => {
-                if let Some(outcome) = self.token_login(request, upgrade) {
-                    return outcome.map(|principal| (principal, false));
-                }
-            }
-            AuthMode::OAuth | AuthMode::None => {}
-        }
-        if let Some(principal) = self.service_token(request) {
-            return Ok((principal, false));
-        }
-        Err(Denied::LoginRequired {
-            mode: config.mode,
-            browser,
-            next,
-        })
-    }
-
-    /// `?token=<SERVICES_PASSWORD>` on the service routes, `?token=<CONFIG_PASSWORD>` on `/config/`
-    /// (the original's tokens for tools inside the pod). Unset passwords accept nothing.
-    fn service_token(&self, request: &Request) -> Option<Principal> {
-        let path = request.uri().path();
-        let config = &self.inner.config;
-        let (password, user) = if path.starts_with("/config/") {
-            (config.config_password.as_ref()?, "config")
-        } else if SERVICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
-            (config.services_password.as_ref()?, "services")
-        } else {
-            return None;
-        };
-        let query = request.uri().query()?;
-        oauth2::url::form_urlencoded::parse(query.as_bytes())
-            .any(|(name, value)| name == "token" && bool::from(value.as_bytes().ct_eq(password.0.as_bytes())))
-            .then(|| Principal {
-                user: user.to_string(),
-                staff: false,
-            })
-    }
-
-    fn basic_user(&self, headers: &HeaderMap) -> Option<String> {
-        let (user, password) = self.inner.config.basic.as_ref()?;
-        let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-        let encoded = value
-            .strip_prefix("Basic ")
-            .or_else(|| value.strip_prefix("basic "))?;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .ok()?;
-        let text = String::from_utf8(decoded).ok()?;
-        let (given_user, given_password) = text.split_once(':')?;
-        let user_ok = given_user.as_bytes().ct_eq(user.as_bytes());
-        let password_ok = given_password.as_bytes().ct_eq(password.0.as_bytes());
-        bool::from(user_ok & password_ok).then(|| user.clone())
-    }
-
-    /// `?token=` in token mode: a GET page is redirected to the same URL without the token, with the login
-    /// cookie; other requests (websockets, API calls) are simply let through.
-    fn token_login(&self, request: &Request, upgrade: bool) -> Option<Result<Principal, Denied>> {
-        let expected = self.inner.login_token.as_deref()?;
-        let query = request.uri().query()?;
-        let mut found = false;
-        let mut kept = oauth2::url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in oauth2::url::form_urlencoded::parse(query.as_bytes()) {
-            if name == "token" {
-                found |= bool::from(value.as_bytes().ct_eq(expected.as_bytes()));
-            } else {
-                kept.append_pair(&name, &value);
-            }
-        }
-        if !found {
-            return None;
-        }
-        let principal = Principal {
-            user: "learner".to_string(),
-            staff: false,
-        };
-        if request.method() != Method::GET || upgrade {
-            return Some(Ok(principal));
-        }
-        let kept = kept.finish();
-        let location = if kept.is_empty() {
-            request.uri().path().to_string()
-        } else {
-            format!("{}?{kept}", request.uri().path())
-        };
-        let mut response = redirect(&location);
-        let set_cookie = self.login_cookie(&self.new_claims(&principal.user, false, None));
-        if let Ok(value) = HeaderValue::from_str(&set_cookie) {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-        }
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        Some(Err(Denied::Respond(Box::new(response))))
     }
 }
 

@@ -68,6 +68,13 @@ pub struct ServeArgs {
     /// Disable watching the workshop folder for changes.
     #[arg(long, env = "LECTERN_NO_WATCH")]
     pub no_watch: bool,
+    /// Open client connections at most, websockets included (default 4096, lowered to fit the process's
+    /// file-descriptor limit); more are closed on arrival.
+    #[arg(long, env = "LECTERN_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client has to send a request's headers (default 10); slower connections are closed.
+    #[arg(long, env = "LECTERN_HEADER_TIMEOUT")]
+    pub header_timeout: Option<u64>,
     /// Session variables.
     #[command(flatten)]
     pub session: SessionArgs,

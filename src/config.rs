@@ -11,8 +11,9 @@ mod terminal;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
-pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret};
+pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret, ThrottleConfig};
 pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use secrets::{SECRET_ENV, is_secret_env};
@@ -44,6 +45,29 @@ pub enum WorkshopSource {
     Demo,
 }
 
+/// Default cap on open client connections (lowered to fit the descriptor limit).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Default time a client has to send a request's headers: 10 s.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Limits of the accept loop (issue 11, finding 3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// Open client connections at most (websockets included); more are closed on arrival.
+    pub max_connections: usize,
+    /// Time from a connection's start (or the end of its previous response) to a request's complete headers.
+    pub header_timeout: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+        }
+    }
+}
+
 /// The whole validated configuration of `lectern serve`.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -53,6 +77,8 @@ pub struct Config {
     pub workshop: WorkshopSource,
     /// Watch the workshop folder and push reloads.
     pub watch: bool,
+    /// Connection limits.
+    pub limits: ServerLimits,
     /// Session variables for the instructions.
     pub session: SessionConfig,
     /// Terminal settings.
@@ -80,10 +106,33 @@ impl Config {
             None => WorkshopSource::Demo,
         };
         let session = SessionConfig::from_args(&args.session)?;
+        let limits = ServerLimits {
+            max_connections: match args.max_connections {
+                Some(0) => {
+                    return Err(ConfigError::Invalid {
+                        name: "--max-connections (LECTERN_MAX_CONNECTIONS)",
+                        message: "must be at least 1".to_string(),
+                    });
+                }
+                Some(n) => n,
+                None => DEFAULT_MAX_CONNECTIONS,
+            },
+            header_timeout: match args.header_timeout {
+                Some(0) => {
+                    return Err(ConfigError::Invalid {
+                        name: "--header-timeout (LECTERN_HEADER_TIMEOUT)",
+                        message: "must be at least 1 second".to_string(),
+                    });
+                }
+                Some(seconds) => Duration::from_secs(seconds),
+                None => DEFAULT_HEADER_TIMEOUT,
+            },
+        };
         Ok(Self {
             listen,
             workshop,
             watch: !args.no_watch,
+            limits,
             terminal: TerminalConfig::from_args(&args.terminal)?,
             auth: AuthConfig::from_args(&args.auth, listen, &session)?,
             session,
@@ -100,6 +149,7 @@ impl Config {
             listen,
             workshop,
             watch: true,
+            limits: ServerLimits::default(),
             session: SessionConfig::default(),
             terminal: TerminalConfig::default(),
             auth: AuthConfig::default(),

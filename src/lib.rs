@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod events;
+pub mod jail;
 pub mod logging;
 pub mod proxy;
 pub mod server;

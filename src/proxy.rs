@@ -28,6 +28,9 @@ const POOL_MAX_IDLE_PER_HOST: usize = 64;
 pub struct Proxy {
     config: ProxyConfig,
     client: Client<HttpConnector, Body>,
+    /// `Via` value this process adds to what it forwards (`1.1 lectern-<random>`); a request that already
+    /// carries it has come back around a loop.
+    via: http::HeaderValue,
 }
 
 impl Proxy {
@@ -41,7 +44,10 @@ impl Proxy {
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST)
             .build(connector);
-        Self { config, client }
+        let nonce: u64 = rand::random();
+        let via = http::HeaderValue::from_str(&format!("1.1 lectern-{nonce:016x}"))
+            .unwrap_or_else(|_| http::HeaderValue::from_static("1.1 lectern"));
+        Self { config, client, via }
     }
 
     /// The configuration in force.

@@ -1,4 +1,7 @@
 //! Composition root: builds `AppState` and the long-lived tasks, serves until shutdown, drains gracefully.
+//! The accept loop and its connection limits are `server/listen.rs`.
+
+mod listen;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -27,10 +30,13 @@ pub async fn run_serve(config: Config) -> anyhow::Result<()> {
 
 /// Serves on `listener` until `shutdown` completes, then drains open requests.
 pub async fn serve(
-    config: Config,
+    mut config: Config,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // The port actually bound (tests bind port 0): `/port/` refuses to call this server itself.
+    config.listen = listener.local_addr().context("the listener has no address")?;
+    let limits = config.limits.clone();
     let state = build_state(config)?;
     // The demo is extracted from the binary and never edited, so only a folder is watched.
     let watcher = (state.config.watch && !state.content.is_demo()).then(|| {
@@ -47,24 +53,11 @@ pub async fn serve(
         events.close();
     };
     let app = web::router(state);
-    // No Nagle: a terminal's last small output frame after a flood (a prompt, Ctrl-C's effect)
-    // would otherwise wait for the client's delayed ACK, about 40 ms.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |stream: &mut tokio::net::TcpStream| {
-        if let Err(error) = stream.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("server failed");
+    listen::serve_connections(listener, app, limits, shutdown).await;
     if let Some(watcher) = watcher {
         watcher.abort();
     }
-    served
+    Ok(())
 }
 
 /// Builds the shared state from the configuration.

@@ -21,6 +21,9 @@ use tower_http::trace::TraceLayer;
 pub use error::AppError;
 pub use state::{AppState, Shared};
 
+/// Paths answered whatever the `Host` (probes use the pod's address or a service name).
+pub const HEALTH_PATHS: &[&str] = &["/healthz", "/readyz"];
+
 /// Paths reachable without logging in (the auth-matrix test walks everything else).
 pub const PUBLIC_PATHS: &[&str] = &[
     "/healthz",
@@ -60,7 +63,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), proxy::front))
         .layer(
             ServiceBuilder::new()
-                .layer(TraceLayer::new_for_http())
+                // The request line is logged without secrets in the query (`?token=`, OAuth codes: W8).
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
+                        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                        tracing::debug_span!(
+                            "request",
+                            method = %request.method(),
+                            uri = %crate::auth::redact::redacted(target),
+                            version = ?request.version(),
+                        )
+                    }),
+                )
                 .layer(CatchPanicLayer::new()),
         )
         .with_state(state)

@@ -25,6 +25,9 @@ pub struct LoginClaims {
     pub session: String,
     /// Expiry, unix seconds.
     pub exp: u64,
+    /// This login's id (random), so `/logout` can end it before it expires.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// The portal's access token (oauth mode; used for the session relays).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,

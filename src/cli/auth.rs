@@ -46,6 +46,11 @@ pub struct AuthArgs {
     /// Origins allowed to frame the dashboard (space separated), for `Content-Security-Policy: frame-ancestors`.
     #[arg(long, env = "FRAME_ANCESTORS")]
     pub frame_ancestors: Option<String>,
+    /// Host names answered besides localhost, IP addresses and the session's own `<session>.<domain>` and
+    /// ingress hosts (comma or space separated; `*.example.com` for a whole domain, `*` for any name — which
+    /// gives up the DNS-rebinding protection).
+    #[arg(long, env = "LECTERN_ALLOWED_HOSTS")]
+    pub allowed_hosts: Option<String>,
     /// Password accepted as `?token=` on `/files/`, `/upload/`, `/examiner/test/`, `/message/broadcast`
     /// (tools inside the pod); a wrong or missing token falls through to the normal login.
     #[arg(long, env = "SERVICES_PASSWORD", hide_env_values = true)]

@@ -22,6 +22,9 @@ pub struct ServicesArgs {
     /// Largest upload request in bytes; suffixes K, M, G (default 100M).
     #[arg(long, env = "LECTERN_UPLOAD_LIMIT", value_name = "BYTES")]
     pub upload_limit: Option<String>,
+    /// Largest total size of the uploads folder in bytes; suffixes K, M, G (default 1G).
+    #[arg(long, env = "LECTERN_UPLOAD_QUOTA", value_name = "BYTES")]
+    pub upload_quota: Option<String>,
     /// Run examiner tests at `POST /examiner/test/…` (`true`/`false`; default: on when the workshop has
     /// `examiner/tests/` or says `applications.examiner.enabled`).
     #[arg(long, env = "ENABLE_EXAMINER", value_name = "BOOL")]

@@ -16,6 +16,24 @@ pub const LOGIN_LIFETIME_SECS: u64 = 24 * 60 * 60;
 /// Shortest accepted `LECTERN_COOKIE_SECRET`, characters.
 pub const MIN_COOKIE_SECRET: usize = 32;
 
+/// Wrong logins a client may try at once, and how fast tries come back (`auth/throttle.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleConfig {
+    /// Wrong attempts in a burst.
+    pub burst: u32,
+    /// Time until one more attempt is allowed.
+    pub refill: std::time::Duration,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            burst: 30,
+            refill: std::time::Duration::from_secs(2),
+        }
+    }
+}
+
 /// How requests are authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthMode {
@@ -95,6 +113,11 @@ pub struct AuthConfig {
     pub secure: bool,
     /// Origins allowed to frame lectern's pages (`frame-ancestors`), besides `'self'`.
     pub frame_ancestors: Vec<String>,
+    /// `LECTERN_ALLOWED_HOSTS`: host names answered besides loopback, IP literals and the session's own
+    /// (`name`, `*.suffix`, or `*`).
+    pub allowed_hosts: Vec<String>,
+    /// Throttling of wrong credentials.
+    pub throttle: ThrottleConfig,
     /// The session this server belongs to (a login for another session is rejected).
     pub session_name: String,
     /// Login lifetime, seconds.
@@ -119,6 +142,8 @@ impl Default for AuthConfig {
             cookie_domain: None,
             secure: false,
             frame_ancestors: Vec::new(),
+            allowed_hosts: Vec::new(),
+            throttle: ThrottleConfig::default(),
             session_name: "workshop".to_string(),
             lifetime_secs: LOGIN_LIFETIME_SECS,
             insecure_none: false,
@@ -237,6 +262,14 @@ impl AuthConfig {
         }
         config.frame_ancestors = args
             .frame_ancestors
+            .as_deref()
+            .unwrap_or("")
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        config.allowed_hosts = args
+            .allowed_hosts
             .as_deref()
             .unwrap_or("")
             .split([' ', ','])

@@ -8,6 +8,8 @@ use crate::cli::ServicesArgs;
 
 /// Default upload limit per request: 100 MiB.
 pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 100 * 1024 * 1024;
+/// Default size the uploads folder may reach: 1 GiB.
+pub const DEFAULT_UPLOAD_QUOTA_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Validated service settings. `None` switches defer to the workshop definition (see `*_enabled`).
 #[derive(Debug, Clone)]
@@ -22,6 +24,8 @@ pub struct ServicesConfig {
     pub uploads_dir: Option<PathBuf>,
     /// Largest upload request, bytes.
     pub upload_limit_bytes: u64,
+    /// Largest size of the uploads folder (what is there plus what is arriving), bytes.
+    pub upload_quota_bytes: u64,
     /// `ENABLE_EXAMINER` as given.
     pub examiner: Option<bool>,
 }
@@ -34,6 +38,7 @@ impl Default for ServicesConfig {
             uploads: None,
             uploads_dir: None,
             upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
+            upload_quota_bytes: DEFAULT_UPLOAD_QUOTA_BYTES,
             examiner: None,
         }
     }
@@ -49,12 +54,20 @@ impl ServicesConfig {
             })?,
             None => DEFAULT_UPLOAD_LIMIT_BYTES,
         };
+        let upload_quota_bytes = match &args.upload_quota {
+            Some(text) => parse_bytes(text).ok_or_else(|| ConfigError::Invalid {
+                name: "--upload-quota (LECTERN_UPLOAD_QUOTA)",
+                message: format!("{text:?} is not a size such as 512M or 2G"),
+            })?,
+            None => DEFAULT_UPLOAD_QUOTA_BYTES,
+        };
         Ok(Self {
             files: args.enable_files,
             files_dir: args.files_dir.as_deref().map(under_home),
             uploads: args.enable_uploads,
             uploads_dir: args.uploads_dir.as_deref().map(under_home),
             upload_limit_bytes,
+            upload_quota_bytes,
             examiner: args.enable_examiner,
         })
     }

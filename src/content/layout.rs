@@ -1,6 +1,7 @@
 //! Finding a workshop's pages: which folder is which (workshop root, `workshop/` folder, bare content
 //! folder), classic `workshop.yaml`/`modules.yaml` navigation, Hugo page walking with front matter,
-//! bundles, weights and pathways from `workshop/config.yaml`, and workshop data variables.
+//! bundles, weights and pathways from `workshop/config.yaml`, and workshop data variables. (Over 500 lines:
+//! both layouts share the page walk and the YAML helpers here.)
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -353,18 +354,39 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     walk_pages(dir, out, &["md", "markdown"]);
 }
 
-/// Files under `dir` (hidden entries skipped) whose extension is one of `extensions`.
+/// Files under `dir` (hidden entries skipped) whose extension is one of `extensions`. Symlinks are followed,
+/// but each real folder is listed once, so a link back up the tree (`self -> .`, `up -> ..`) cannot make the
+/// walk loop (issue 11, finding 9).
 pub fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>, extensions: &[&str]) {
+    let mut seen = std::collections::HashSet::new();
+    walk_pages_once(dir, out, extensions, &mut seen);
+}
+
+fn walk_pages_once(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    extensions: &[&str],
+    seen: &mut std::collections::HashSet<PathBuf>,
+) {
+    let Ok(real) = dir.canonicalize() else {
+        return;
+    };
+    if !seen.insert(real) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    for entry in entries.flatten() {
+    let mut entries: Vec<_> = entries.flatten().collect();
+    // Sorted, so which of two links to one folder is walked does not depend on the directory's order.
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
         let path = entry.path();
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         if path.is_dir() {
-            walk_pages(&path, out, extensions);
+            walk_pages_once(&path, out, extensions, seen);
         } else if path
             .extension()
             .is_some_and(|e| extensions.iter().any(|x| e == *x))

@@ -89,7 +89,24 @@ impl ContentStore {
 
     /// Re-renders from disk, swaps in the result and says which pages changed.
     pub fn reload(&self) -> Reload {
-        let (workshop, diagnostics) = load_workshop(&self.inner.root, &self.inner.vars);
+        let (workshop, mut diagnostics) = load_workshop(&self.inner.root, &self.inner.vars);
+        // Pages that vanished because the folder could not be *read* (out of file descriptors: issue 11,
+        // finding 3) are not a change: keep serving the previous rendering.
+        if workshop.pages.is_empty()
+            && !self.current().pages.is_empty()
+            && let Err(error) = std::fs::read_dir(&workshop.content_dir)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            diagnostics.push(Diagnostic::error(
+                Path::new(""),
+                0,
+                format!("cannot read the content folder ({error}); still serving the previous pages"),
+            ));
+            return Reload {
+                changes: Changes::Nothing,
+                diagnostics,
+            };
+        }
         let workshop = Arc::new(workshop);
         let previous = match self.inner.current.write() {
             Ok(mut guard) => std::mem::replace(&mut *guard, workshop.clone()),

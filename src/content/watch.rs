@@ -28,7 +28,7 @@ pub const DEFAULT_DEBOUNCE_MS: u64 = 150;
 pub const DEFAULT_POLL_MS: u64 = 1000;
 /// The scan stops after this many entries (a workshop folder is far smaller).
 const MAX_SCAN_ENTRIES: usize = 20_000;
-/// The scan does not descend deeper than this (also bounds symlink loops).
+/// The scan does not descend deeper than this (symlink loops are cut by the ancestor check before).
 const MAX_SCAN_DEPTH: usize = 16;
 
 /// Timings of the watcher.
@@ -67,29 +67,39 @@ async fn run(store: ContentStore, events: EventBus, options: WatchOptions) {
         None
     };
     let mut notify_alive = debouncer.is_some();
-    let mut snapshot = scan(&root).await;
+    let mut snapshot = scan(&root).await.unwrap_or_default();
+    let mut unreadable = false;
     let mut ticker = tokio::time::interval(options.poll_interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tracing::info!(root = %root.display(), notify = notify_alive, "watching the workshop for changes");
     loop {
         // The tree as it is before this reload: a change made while rendering differs from it, so the next
         // poll (or event) renders again and nothing is missed.
-        let now = tokio::select! {
+        let (scanned, event) = tokio::select! {
             message = notify_rx.recv(), if notify_alive => {
                 if message.is_none() {
                     notify_alive = false;
                     continue;
                 }
-                scan(&root).await
+                (scan(&root).await, true)
             }
-            _ = ticker.tick() => {
-                let now = scan(&root).await;
-                if now == snapshot {
-                    continue;
-                }
-                now
-            }
+            _ = ticker.tick() => (scan(&root).await, false),
         };
+        // An unreadable tree (out of file descriptors: issue 11, finding 3) keeps the pages being served;
+        // the old snapshot stays, so the next readable scan reloads whatever changed meanwhile.
+        let Some(now) = scanned else {
+            if !unreadable {
+                tracing::warn!(root = %root.display(), "cannot read the workshop folder; keeping the current pages");
+                unreadable = true;
+            }
+            continue;
+        };
+        unreadable = false;
+        // A file-system event reloads even when the scan looks the same (an edit within the clock's
+        // granularity that kept the size); the poll only when something differs.
+        if !event && now == snapshot {
+            continue;
+        }
         let files = changed_files(&snapshot, &now);
         snapshot = now;
         let reloading = store.clone();
@@ -173,22 +183,26 @@ fn start_notify(
     Some(debouncer)
 }
 
-/// A snapshot of the tree under `root` (on a blocking thread).
-async fn scan(root: &Path) -> Snapshot {
+/// A snapshot of the tree under `root` (on a blocking thread); `None` when the tree could not be read.
+async fn scan(root: &Path) -> Option<Snapshot> {
     let root = root.to_path_buf();
     tokio::task::spawn_blocking(move || snapshot(&root))
         .await
-        .unwrap_or_default()
+        .ok()
+        .flatten()
 }
 
 /// What the poll compares: relative path → (is a folder, size, mtime in ns, inode) of every non-hidden entry.
 pub type Snapshot = BTreeMap<PathBuf, (bool, u64, i128, u64)>;
 
-/// Takes a [`Snapshot`] of `root`, following symlinks.
-pub fn snapshot(root: &Path) -> Snapshot {
+/// Takes a [`Snapshot`] of `root`, following symlinks (a link to a folder that is already being scanned
+/// further up — `self -> .`, `up -> ..` — is recorded but not entered). `None` when a folder could not be
+/// listed for a reason other than its absence (e.g. out of file descriptors): such a scan says nothing
+/// about the workshop, and reloading from it would serve an empty one.
+pub fn snapshot(root: &Path) -> Option<Snapshot> {
     let mut out = Snapshot::new();
-    collect(root, Path::new(""), 0, &mut out);
-    out
+    let mut ancestors = Vec::new();
+    collect(root, Path::new(""), &mut ancestors, &mut out).then_some(out)
 }
 
 /// Files (not folders) added, removed or changed between two snapshots.
@@ -206,24 +220,42 @@ pub fn changed_files(before: &Snapshot, after: &Snapshot) -> Vec<PathBuf> {
     files
 }
 
-fn collect(dir: &Path, relative: &Path, depth: usize, out: &mut Snapshot) {
-    if depth > MAX_SCAN_DEPTH {
-        return;
+/// Scans `dir` into `out`; false when a listing failed for a reason other than the folder being gone.
+fn collect(dir: &Path, relative: &Path, ancestors: &mut Vec<(u64, u64)>, out: &mut Snapshot) -> bool {
+    if ancestors.len() > MAX_SCAN_DEPTH {
+        return true;
     }
-    let Ok(listing) = std::fs::read_dir(dir) else {
-        return;
+    let listing = match std::fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(error) => return is_gone(&error),
     };
-    for entry in listing.flatten() {
+    let Ok(here) = std::fs::metadata(dir) else {
+        return true;
+    };
+    ancestors.push(folder_id(&here));
+    let mut complete = true;
+    for entry in listing {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                complete &= is_gone(&error);
+                continue;
+            }
+        };
         if out.len() >= MAX_SCAN_ENTRIES {
-            return;
+            break;
         }
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
         let path = entry.path();
-        let Ok(metadata) = std::fs::metadata(&path) else {
-            continue;
+        let metadata = match std::fs::metadata(&path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                complete &= is_gone(&error);
+                continue;
+            }
         };
         let child = relative.join(&name);
         let is_dir = metadata.is_dir();
@@ -231,10 +263,31 @@ fn collect(dir: &Path, relative: &Path, depth: usize, out: &mut Snapshot) {
             child.clone(),
             (is_dir, metadata.len(), mtime_nanos(&metadata), inode(&metadata)),
         );
-        if is_dir {
-            collect(&path, &child, depth + 1, out);
+        if is_dir && !ancestors.contains(&folder_id(&metadata)) {
+            complete &= collect(&path, &child, ancestors, out);
         }
     }
+    ancestors.pop();
+    complete
+}
+
+/// Errors that mean "not there (any more)" rather than "could not look".
+fn is_gone(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    ) || error.raw_os_error() == Some(40) // ELOOP: a symlink cycle is simply not followed
+}
+
+#[cfg(unix)]
+fn folder_id(metadata: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (metadata.dev(), metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_id(_metadata: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
 }
 
 fn mtime_nanos(metadata: &std::fs::Metadata) -> i128 {

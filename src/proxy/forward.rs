@@ -74,6 +74,12 @@ pub enum ProxyError {
     /// The upstream URL cannot be used.
     #[error("{0}")]
     Unsupported(String),
+    /// The request already went through this process's proxy: forwarding it again would loop.
+    #[error("request loop: {upstream} leads back to this server")]
+    Loop {
+        /// The upstream authority.
+        upstream: String,
+    },
 }
 
 impl Proxy {
@@ -102,6 +108,16 @@ impl Proxy {
                     target.upstream
                 )));
             }
+        }
+        if request
+            .headers()
+            .get_all(header::VIA)
+            .iter()
+            .any(|via| memchr::memmem::find(via.as_bytes(), self.via.as_bytes()).is_some())
+        {
+            return Err(ProxyError::Loop {
+                upstream: upstream_name,
+            });
         }
         let upgrade = headers::requested_upgrade(request.headers());
         let client_upgrade = upgrade.as_ref().map(|_| hyper::upgrade::on(&mut request));
@@ -139,6 +155,7 @@ impl Proxy {
                 }
             }
         }
+        headers.append(header::VIA, self.via.clone());
         if let Some(protocol) = &upgrade {
             headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
             headers.insert(header::UPGRADE, protocol.clone());
@@ -199,6 +216,7 @@ impl Proxy {
             None
         };
         headers::remove_hop_by_hop(&mut parts.headers);
+        headers::strip_set_cookies(&mut parts.headers, client.own_cookies);
         if let Some(protocol) = upgrade_reply {
             parts
                 .headers

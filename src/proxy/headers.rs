@@ -87,7 +87,34 @@ pub fn strip_cookies(headers: &mut HeaderMap, ours: &[&str]) {
     }
 }
 
-/// Appends the client to `X-Forwarded-For` and sets `X-Forwarded-Proto`/`-Host` when a front proxy did not.
+/// Removes the upstream's `Set-Cookie` headers for the cookie names in `ours` (an application behind the
+/// proxy must not overwrite or delete lectern's login: issue 11, finding 10).
+pub fn strip_set_cookies(headers: &mut HeaderMap, ours: &[&str]) {
+    if !headers.contains_key(header::SET_COOKIE) {
+        return;
+    }
+    let kept: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter(|value| {
+            let name = value
+                .to_str()
+                .ok()
+                .and_then(|text| text.split_once('='))
+                .map(|(name, _)| name.trim());
+            !name.is_some_and(|name| ours.contains(&name))
+        })
+        .cloned()
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for value in kept {
+        headers.append(header::SET_COOKIE, value);
+    }
+}
+
+/// Appends the client to `X-Forwarded-For`; sets `X-Forwarded-Proto` and `X-Forwarded-Host` to what lectern
+/// saw, replacing what the client sent (a browser must not choose the host name an upstream builds links
+/// and redirects from: issue 11, finding 10).
 pub fn add_forwarded(
     headers: &mut HeaderMap,
     client_ip: Option<std::net::IpAddr>,
@@ -106,14 +133,12 @@ pub fn add_forwarded(
             headers.insert(XFF, value);
         }
     }
-    if !headers.contains_key(&XFP)
-        && let Ok(value) = HeaderValue::from_str(proto)
-    {
+    headers.remove(&XFP);
+    headers.remove(&XFH);
+    if let Ok(value) = HeaderValue::from_str(proto) {
         headers.insert(XFP, value);
     }
-    if !headers.contains_key(&XFH)
-        && let Some(value) = host.and_then(|h| HeaderValue::from_str(h).ok())
-    {
+    if let Some(value) = host.and_then(|h| HeaderValue::from_str(h).ok()) {
         headers.insert(XFH, value);
     }
 }
@@ -145,6 +170,36 @@ mod tests {
         let mut only = map(&[("cookie", "workshop-session-id=xyz")]);
         strip_cookies(&mut only, &["workshop-session-id"]);
         assert!(only.get("cookie").is_none());
+    }
+
+    #[test]
+    fn upstream_cookies_named_like_ours_are_dropped() {
+        let mut headers = map(&[
+            ("set-cookie", "workshop-session-id=forged; Path=/"),
+            ("set-cookie", "app=1; Path=/"),
+            ("set-cookie", "lectern-oauth-state=x"),
+        ]);
+        strip_set_cookies(&mut headers, &["workshop-session-id", "lectern-oauth-state"]);
+        let left: Vec<_> = headers.get_all("set-cookie").iter().collect();
+        assert_eq!(left, ["app=1; Path=/"]);
+    }
+
+    #[test]
+    fn forwarded_host_and_proto_are_ours() {
+        let mut headers = map(&[
+            ("x-forwarded-host", "evil.example"),
+            ("x-forwarded-proto", "https"),
+            ("x-forwarded-for", "10.0.0.1"),
+        ]);
+        add_forwarded(
+            &mut headers,
+            Some([127, 0, 0, 1].into()),
+            "http",
+            Some("s1.example.test"),
+        );
+        assert_eq!(headers["x-forwarded-host"], "s1.example.test");
+        assert_eq!(headers["x-forwarded-proto"], "http");
+        assert_eq!(headers["x-forwarded-for"], "10.0.0.1, 127.0.0.1");
     }
 
     #[test]

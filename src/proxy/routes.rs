@@ -104,6 +104,73 @@ pub fn path_matches(filter: &str, path: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// Why a request path is refused by [`normalize_path`].
+pub const HIDDEN_DOT_SEGMENT: &str = "an encoded slash or backslash hides a `.` or `..` segment";
+
+/// The path an upstream will act on, so rules are matched on it and it is what gets forwarded (issue 11,
+/// finding 1): dot segments removed as RFC 3986 §5.2.4 does, counting percent-encoded dots (`%2e%2e`) and a
+/// segment's `;parameters` (`..;`) as the servers that decode them do; `..` never climbs above `/`. A segment
+/// whose encoded `/` or `\` (`..%2f`) would make a dot segment once an upstream decodes it is refused. Other
+/// segments are kept exactly as sent (their encoding is the upstream's business).
+pub fn normalize_path(path: &str) -> Result<String, &'static str> {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut trailing_slash = false;
+    for segment in path.split('/').skip(1) {
+        let decoded = percent_decode(segment);
+        let is_dot = |part: &[u8]| {
+            let plain = part.split(|&b| b == b';').next().unwrap_or_default();
+            plain == b"." || plain == b".."
+        };
+        if (decoded.contains(&b'/') || decoded.contains(&b'\\'))
+            && decoded.split(|&b| b == b'/' || b == b'\\').any(is_dot)
+        {
+            return Err(HIDDEN_DOT_SEGMENT);
+        }
+        let plain = decoded.split(|&b| b == b';').next().unwrap_or_default();
+        trailing_slash = false;
+        match plain {
+            b"." => trailing_slash = true,
+            b".." => {
+                kept.pop();
+                trailing_slash = true;
+            }
+            _ => kept.push(segment),
+        }
+    }
+    let mut out = String::with_capacity(path.len() + 1);
+    for segment in &kept {
+        out.push('/');
+        out.push_str(segment);
+    }
+    if out.is_empty() || trailing_slash {
+        out.push('/');
+    }
+    Ok(out)
+}
+
+/// `%XX` escapes decoded (invalid ones kept as written), for looking at a segment, not for forwarding.
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[index] == b'%'
+            && let (Some(high), Some(low)) = (
+                bytes.get(index + 1).copied().and_then(hex),
+                bytes.get(index + 2).copied().and_then(hex),
+            )
+        {
+            out.push((high * 16 + low) as u8);
+            index += 3;
+        } else {
+            out.push(bytes[index]);
+            index += 1;
+        }
+    }
+    out
+}
+
 /// `localhost`, `127.0.0.1`, `::1` (upstreams inside the pod).
 pub fn is_local(host: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]")
@@ -231,6 +298,45 @@ mod tests {
         for (filter, path, expected) in cases {
             assert_eq!(path_matches(filter, path), expected, "{filter} {path}");
         }
+    }
+
+    #[test]
+    fn dot_segments_are_resolved_as_upstreams_would() {
+        let cases = [
+            ("/", Ok("/")),
+            ("", Ok("/")),
+            ("/public/ok.txt", Ok("/public/ok.txt")),
+            ("/public/../private/x", Ok("/private/x")),
+            ("/public/%2e%2e/private/x", Ok("/private/x")),
+            ("/public/%2E%2e/private/x", Ok("/private/x")),
+            ("/public/.%2e/private/x", Ok("/private/x")),
+            ("/public/..;/private/x", Ok("/private/x")),
+            ("/public/./x", Ok("/public/x")),
+            ("/a/b/..", Ok("/a/")),
+            ("/a/b/.", Ok("/a/b/")),
+            ("/a/b/", Ok("/a/b/")),
+            ("/../../etc/passwd", Ok("/etc/passwd")),
+            ("/a//b", Ok("/a//b")),
+            ("/a%2Fb/c", Ok("/a%2Fb/c")),
+            ("/space%20here/..x/x..", Ok("/space%20here/..x/x..")),
+            ("/public/..%2fprivate/x", Err(HIDDEN_DOT_SEGMENT)),
+            ("/public/%2e%2e%2fprivate/x", Err(HIDDEN_DOT_SEGMENT)),
+            ("/public/..%5cprivate/x", Err(HIDDEN_DOT_SEGMENT)),
+            ("/public/..\\private/x", Err(HIDDEN_DOT_SEGMENT)),
+            ("/public/x%2f..", Err(HIDDEN_DOT_SEGMENT)),
+            ("/bad%zz/../ok", Ok("/ok")),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(
+                normalize_path(path).as_deref().map_err(|e| *e),
+                expected,
+                "{path}"
+            );
+        }
+        assert!(!path_matches(
+            "/public/",
+            &normalize_path("/public/../private/x").unwrap()
+        ));
     }
 
     #[test]

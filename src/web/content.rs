@@ -4,8 +4,8 @@
 //! A page is served at `/workshop/content/{key}/` (Hugo's URL form; links use it) and also at `{key}`,
 //! `{key}.html` and `{key}/index.html`. Any other path is a file looked up, in order, in the content folder,
 //! the Hugo static folders, and beside the source of the page whose key prefixes the path (so `image.png` in a
-//! page bundle works from `{key}/`). Files never leave the workshop folder (see `services::contained_file`),
-//! page sources (`.md`, `.adoc`) and dot-files are not served.
+//! page bundle works from `{key}/`). Files never leave the workshop folder (`crate::jail`); page sources
+//! (`.md`, `.adoc`) and dot-files are not served, here or under `/workshop/static/`.
 
 use std::path::{Path as FsPath, PathBuf};
 
@@ -17,10 +17,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::services::{contained_file, safe_relative, serve_file};
+use super::services::serve_file;
 use super::{AppError, AppState};
 use crate::content::html::escape;
 use crate::content::{Page, Workshop};
+use crate::jail::{DotFiles, Jail};
 
 /// Theme override files the shell links when the workshop has them.
 const OVERRIDE_CSS: &str = "workshop-instructions.css";
@@ -90,27 +91,27 @@ fn page_index(workshop: &Workshop, path: &str) -> Option<usize> {
         .find_map(|key| workshop.pages.iter().position(|page| page.key == key))
 }
 
-/// A file under the content folder, a static folder, or beside a page's source.
-fn content_file(workshop: &Workshop, path: &str) -> Option<PathBuf> {
-    let relative = safe_relative(path)?;
-    let hidden = relative
-        .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    if hidden {
-        return None;
-    }
+/// The jail of the workshop folder for files named by a request: no dot-names, no page sources.
+fn workshop_jail(workshop: &Workshop, path: &str) -> Option<(Jail, PathBuf)> {
+    let jail = Jail::new(&workshop.root).ok()?.dot_files(DotFiles::NotNamed);
+    let relative = jail.relative(path).ok()?;
     let extension = relative
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     if extension.is_some_and(|e| SOURCE_EXTENSIONS.contains(&e.as_str())) {
         return None;
     }
-    let jail = &workshop.root;
-    let mut bases: Vec<PathBuf> = vec![workshop.content_dir.clone()];
-    bases.extend(workshop.static_dirs.iter().cloned());
+    Some((jail, relative))
+}
+
+/// A file under the content folder, a static folder, or beside a page's source.
+fn content_file(workshop: &Workshop, path: &str) -> Option<PathBuf> {
+    let (jail, relative) = workshop_jail(workshop, path)?;
+    let mut bases: Vec<&FsPath> = vec![&workshop.content_dir];
+    bases.extend(workshop.static_dirs.iter().map(PathBuf::as_path));
     if let Some(found) = bases
         .iter()
-        .find_map(|base| contained_file(base, jail, &relative))
+        .find_map(|base| jail.resolve_file_in(base, path).ok())
     {
         return Some(found);
     }
@@ -123,11 +124,11 @@ fn content_file(workshop: &Workshop, path: &str) -> Option<PathBuf> {
         let Some(page) = workshop.pages.iter().find(|page| page.key == key) else {
             continue;
         };
-        let rest = components.as_path();
+        let rest = components.as_path().to_str()?;
         let source_dir = workshop.root.join(&page.source);
         if let Some(found) = source_dir
             .parent()
-            .and_then(|dir| contained_file(dir, jail, rest))
+            .and_then(|dir| jail.resolve_file_in(dir, rest).ok())
         {
             return Some(found);
         }
@@ -145,16 +146,17 @@ fn theme_dirs(workshop: &Workshop) -> Vec<PathBuf> {
     dirs
 }
 
-fn theme_lookup(workshop: &Workshop, relative: &FsPath) -> Option<PathBuf> {
+fn theme_lookup(workshop: &Workshop, path: &str) -> Option<PathBuf> {
+    let (jail, _) = workshop_jail(workshop, path)?;
     theme_dirs(workshop)
         .iter()
-        .find_map(|dir| contained_file(dir, &workshop.root, relative))
+        .find_map(|dir| jail.resolve_file_in(dir, path).ok())
 }
 
 async fn theme_file(State(state): State<AppState>, Path(path): Path<String>, request: Request) -> Response {
     let workshop = state.content.current();
     let relative = path.strip_prefix("theme/").unwrap_or(&path);
-    match safe_relative(relative).and_then(|relative| theme_lookup(&workshop, &relative)) {
+    match theme_lookup(&workshop, relative) {
         Some(file) => serve_file(file, request).await,
         None => AppError::NotFound(format!("/workshop/static/{path}")).into_response(),
     }
@@ -165,8 +167,8 @@ fn page_shell(workshop: &Workshop, index: usize) -> Response {
     let page = &workshop.pages[index];
     let prev = index.checked_sub(1).and_then(|i| workshop.pages.get(i));
     let next = workshop.pages.get(index + 1);
-    let has_css = theme_lookup(workshop, FsPath::new(OVERRIDE_CSS)).is_some();
-    let has_js = theme_lookup(workshop, FsPath::new(OVERRIDE_JS)).is_some();
+    let has_css = theme_lookup(workshop, OVERRIDE_CSS).is_some();
+    let has_js = theme_lookup(workshop, OVERRIDE_JS).is_some();
     let mut out = String::with_capacity(page.html.len() + 2048);
     out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");

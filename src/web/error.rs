@@ -43,6 +43,9 @@ pub enum AppError {
         /// Answer with an HTML page instead of JSON.
         html: bool,
     },
+    /// A proxied request came back to this server (508).
+    #[error("loop detected: {0}")]
+    LoopDetected(String),
     /// Something failed on our side.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -58,6 +61,7 @@ impl IntoResponse for AppError {
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::LoopDetected(_) => StatusCode::LOOP_DETECTED,
             AppError::BadGateway { message, html } | AppError::GatewayTimeout { message, html } => {
                 let status = match &self {
                     AppError::GatewayTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,

@@ -1,6 +1,8 @@
 //! Public login routes (owned by the auth area): the OAuth2 handshake and callback with the training
 //! portal, and logout. The OAuth `state` is bound to the browser by a signed 10-minute cookie (the
-//! original kept it in a process-global map), and `next` only ever redirects within this origin.
+//! original kept it in a process-global map) and works once; `next` only ever redirects within this origin;
+//! the callback URL is built from the request's `Host`, which the front middleware has already checked
+//! against the names lectern is known by; logout ends the login on the server, not only in the browser.
 
 use axum::Router;
 use axum::extract::{Query, Request, State};
@@ -105,6 +107,10 @@ async fn callback(
     if !bool::from(pending.state.as_bytes().ct_eq(given.as_bytes())) {
         return restart("the login does not match this browser");
     }
+    // A state works once (issue 11, finding 10): a replayed callback URL and cookie log nobody in again.
+    if !auth.spend_oauth_state(&pending.state, HANDSHAKE_SECS) {
+        return restart("this login was already completed");
+    }
     if let Some(error) = query.error {
         tracing::warn!(%error, "the portal refused the login");
         return message_response(StatusCode::FORBIDDEN, "access forbidden", true);
@@ -154,7 +160,9 @@ fn restart(reason: &str) -> Response {
     (StatusCode::BAD_REQUEST, axum::response::Html(page)).into_response()
 }
 
-async fn logout(State(state): State<AppState>) -> Response {
+/// Ends the login on the server too (issue 11, finding 10): a copy of the cookie no longer works.
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    state.auth.logout(&headers);
     let mut response = message_response(StatusCode::OK, "logged out", true);
     if let Ok(value) = HeaderValue::from_str(&crate::auth::cookie::logout_cookie(state.auth.config())) {
         response.headers_mut().append(header::SET_COOKIE, value);

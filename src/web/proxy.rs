@@ -11,9 +11,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::any;
 use http::header::{self, HeaderName, HeaderValue};
-use http::{HeaderMap, Uri};
+use http::{HeaderMap, StatusCode, Uri};
 
 use super::{AppError, AppState};
+use crate::auth::host::KnownHosts;
 use crate::config::BuiltinUpstream;
 use crate::proxy::routes::{self, IngressRule};
 use crate::proxy::{ClientInfo, HostHeader, ProxyError, Target};
@@ -37,16 +38,19 @@ pub async fn fallback(request: Request) -> AppError {
     AppError::NotFound(request.uri().path().to_string())
 }
 
-/// Outermost middleware: dispatches ingresses ([`ingress_dispatch`]), then adds lectern's security
-/// headers to what lectern answered itself. One layer for both: every layer costs a clone per request.
+/// Outermost middleware: refuses unknown `Host` names ([`unknown_host`]), dispatches ingresses
+/// ([`ingress_dispatch`]), then adds lectern's security headers to what lectern answered itself. One layer
+/// for all three: every layer costs a clone per request.
 pub async fn front(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let response = ingress_dispatch(&state, request, next).await;
+    let response = match unknown_host(&state, &request) {
+        None => ingress_dispatch(&state, request, next).await,
+        Some(refused) => refused,
+    };
     crate::auth::security_headers(&state.auth, response)
 }
 
-/// Requests for an ingress host (or `/ingress/{name}/…`) go to that ingress; the login flow's own
-/// paths stay with lectern on every host.
-async fn ingress_dispatch(state: &AppState, request: Request, next: Next) -> Response {
+/// The session name and ingress domain the session's host names are built from.
+fn session_names(state: &AppState) -> (&str, &str) {
     let vars = &state.config.session.vars;
     let session = vars
         .get("session_name")
@@ -54,10 +58,68 @@ async fn ingress_dispatch(state: &AppState, request: Request, next: Next) -> Res
     let domain = vars
         .get("ingress_domain")
         .map_or(routes::DEFAULT_INGRESS_DOMAIN, String::as_str);
-    let label = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
+    (session, domain)
+}
+
+/// The request's host: the `Host` header, else the URI's authority (HTTP/2).
+fn request_host(request: &Request) -> Option<&str> {
+    match request.headers().get(header::HOST) {
+        Some(host) => host.to_str().ok(),
+        None => request.uri().authority().map(|a| a.as_str()),
+    }
+}
+
+/// DNS rebinding (issue 11, finding 2): in every auth mode, only the names lectern is known by reach it
+/// (`auth/host.rs`); the health routes answer any name (probes use the pod's address or a service name). A
+/// request without any host cannot come from a browser and passes. `Some` is the refusal.
+fn unknown_host(state: &AppState, request: &Request) -> Option<Response> {
+    if super::HEALTH_PATHS.contains(&request.uri().path()) {
+        return None;
+    }
+    let host = match request.headers().get(header::HOST) {
+        Some(value) => match value.to_str() {
+            Ok(host) => host,
+            Err(_) => {
+                let message = "the Host header is not text";
+                return Some(crate::auth::message_response(
+                    StatusCode::BAD_REQUEST,
+                    message,
+                    false,
+                ));
+            }
+        },
+        None => request.uri().authority()?.as_str(),
+    };
+    let (session, domain) = session_names(state);
+    let known = KnownHosts {
+        session,
+        domain,
+        extra: &state.auth.config().allowed_hosts,
+    };
+    if known.allows(host) {
+        return None;
+    }
+    tracing::warn!(
+        host,
+        "refused a request for an unknown host name (possible DNS rebinding)"
+    );
+    let message = format!(
+        "unknown host name {:?}: this server answers to localhost, IP addresses, {session}.{domain}, its \
+         ingress hosts and LECTERN_ALLOWED_HOSTS",
+        routes::strip_port(host)
+    );
+    Some(crate::auth::message_response(
+        StatusCode::MISDIRECTED_REQUEST,
+        &message,
+        wants_html(request.headers()),
+    ))
+}
+
+/// Requests for an ingress host (or `/ingress/{name}/…`) go to that ingress; the login flow's own
+/// paths stay with lectern on every host.
+async fn ingress_dispatch(state: &AppState, request: Request, next: Next) -> Response {
+    let (session, domain) = session_names(state);
+    let label = request_host(&request)
         .and_then(|host| routes::ingress_label(host, session, domain))
         .map(str::to_ascii_lowercase);
     if let Some(label) = label {
@@ -78,25 +140,36 @@ async fn ingress_dispatch(state: &AppState, request: Request, next: Next) -> Res
     next.run(request).await
 }
 
-/// Serves one ingress: public rules first, then (after login) session rules; first path match wins.
+/// Serves one ingress: public rules first, then (after login) session rules; first path match wins. Rules
+/// see, and the upstream receives, the path with its dot segments resolved (`routes::normalize_path`), so
+/// `/public/../private/` is `/private/` for both.
 async fn ingress(state: &AppState, name: &str, request: Request, strip: usize) -> Response {
     let rules = ingress_rules(state);
-    let path = request.uri().path().get(strip..).unwrap_or("/");
-    let path = if path.is_empty() { "/" } else { path };
+    let raw = request.uri().path().get(strip..).unwrap_or("/");
+    let path = match routes::normalize_path(raw) {
+        Ok(path) => path,
+        Err(reason) => return AppError::BadRequest(format!("{raw:?}: {reason}")).into_response(),
+    };
     let candidates = |public: bool| {
         rules
             .iter()
-            .find(|rule| rule.public == public && rule.name == name && rule.matches_path(path))
+            .find(|rule| rule.public == public && rule.name == name && rule.matches_path(&path))
             .cloned()
     };
+    let path_and_query = match request.uri().query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.clone(),
+    };
     if let Some(rule) = candidates(true) {
-        return forward_ingress(state, &rule, request, strip, false).await;
+        // The learner's own Basic credentials are lectern's, not the public application's.
+        let ours = state.auth.is_own_authorization(request.headers());
+        return forward_ingress(state, &rule, request, path_and_query, ours).await;
     }
     if let Err(denied) = state.auth.authenticate(&request) {
         return denied.into_response();
     }
     match candidates(false) {
-        Some(rule) => forward_ingress(state, &rule, request, strip, true).await,
+        Some(rule) => forward_ingress(state, &rule, request, path_and_query, true).await,
         None => AppError::NotFound(format!("no ingress {name:?} for {path}")).into_response(),
     }
 }
@@ -143,7 +216,7 @@ async fn forward_ingress(
     state: &AppState,
     rule: &IngressRule,
     request: Request,
-    strip: usize,
+    path_and_query: String,
     strip_authorization: bool,
 ) -> Response {
     let host = if rule.host.contains(':') && !rule.host.starts_with('[') {
@@ -173,7 +246,7 @@ async fn forward_ingress(
     }
     let target = Target {
         upstream,
-        path_and_query: remainder(request.uri(), strip),
+        path_and_query,
         host_header: if rule.change_origin {
             HostHeader::Upstream
         } else {
@@ -182,7 +255,7 @@ async fn forward_ingress(
         extra_headers,
         strip_authorization,
     };
-    forward(state, request, &target).await
+    forward_or_error(state, request, &target).await
 }
 
 async fn editor(State(state): State<AppState>, request: Request) -> Response {
@@ -226,7 +299,7 @@ async fn builtin(
         extra_headers: Vec::new(),
         strip_authorization: true,
     };
-    forward(state, request, &target).await
+    forward_or_error(state, request, &target).await
 }
 
 async fn port_redirect(Path(port): Path<String>) -> Response {
@@ -253,6 +326,10 @@ async fn port(
     if !request.uri().path().starts_with(&prefix) {
         return AppError::BadRequest("write the port in plain digits".to_string()).into_response();
     }
+    // Issue 11, finding 8: `/port/<own port>/port/<own port>/…` made lectern call itself once per segment.
+    if port == state.config.listen.port() {
+        return AppError::Forbidden(format!("port {port} is this server itself")).into_response();
+    }
     let target = Target {
         upstream: crate::config::proxy_local_upstream(port),
         path_and_query: remainder(request.uri(), prefix.len()),
@@ -260,7 +337,21 @@ async fn port(
         extra_headers: Vec::new(),
         strip_authorization: true,
     };
-    forward(&state, request, &target).await
+    let html = wants_html(request.headers());
+    match forward(&state, request, &target).await {
+        Ok(response) => response,
+        // One answer whatever the reason (refused, reset, not HTTP), so the text does not tell which loopback
+        // ports are open; the reason is in the log. (A listener that never answers is still a 504.)
+        Err(ForwardError::Upstream(error @ ProxyError::Unreachable { .. })) => {
+            tracing::debug!(%error, port, "any-port route: no HTTP answer");
+            AppError::BadGateway {
+                message: format!("nothing on port {port} gave an HTTP answer"),
+                html,
+            }
+            .into_response()
+        }
+        Err(error) => error.into_response(html),
+    }
 }
 
 /// The request's path after its first `strip` bytes (at least `/`), plus its query.
@@ -285,8 +376,37 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains("text/html"))
 }
 
-async fn forward(state: &AppState, request: Request, target: &Target) -> Response {
-    let html = wants_html(request.headers());
+/// Why [`forward`] has no upstream response.
+enum ForwardError {
+    /// The upstream could not be reached or did not answer.
+    Upstream(ProxyError),
+    /// Anything else (a loop, an unusable upstream URL).
+    Other(ProxyError),
+}
+
+impl ForwardError {
+    fn into_response(self, html: bool) -> Response {
+        match self {
+            ForwardError::Upstream(ProxyError::Timeout { upstream, seconds }) => AppError::GatewayTimeout {
+                message: format!("{upstream} did not answer within {seconds} s"),
+                html,
+            }
+            .into_response(),
+            ForwardError::Other(error @ ProxyError::Loop { .. }) => {
+                AppError::LoopDetected(error.to_string()).into_response()
+            }
+            ForwardError::Upstream(error) | ForwardError::Other(error) => AppError::BadGateway {
+                message: error.to_string(),
+                html,
+            }
+            .into_response(),
+        }
+    }
+}
+
+/// Forwards through the proxy, without lectern's own secrets in the query (`?token=` of token mode or of the
+/// services password: a login is never handed on to an application, nor on to a second hop).
+async fn forward(state: &AppState, request: Request, target: &Target) -> Result<Response, ForwardError> {
     let addr = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let proto = match state
         .config
@@ -304,17 +424,45 @@ async fn forward(state: &AppState, request: Request, target: &Target) -> Respons
         proto,
         own_cookies: &own_cookies,
     };
-    match state.proxy.forward(request, target, client).await {
-        Ok(response) => response,
-        Err(ProxyError::Timeout { upstream, seconds }) => AppError::GatewayTimeout {
-            message: format!("{upstream} did not answer within {seconds} s"),
-            html,
-        }
-        .into_response(),
-        Err(error) => AppError::BadGateway {
-            message: error.to_string(),
-            html,
-        }
-        .into_response(),
+    let mut target = std::borrow::Cow::Borrowed(target);
+    if let Some(cleaned) = without_secret_tokens(&state.auth, &target.path_and_query) {
+        target.to_mut().path_and_query = cleaned;
     }
+    match state.proxy.forward(request, &target, client).await {
+        Ok(response) => Ok(response),
+        Err(error @ (ProxyError::Unreachable { .. } | ProxyError::Timeout { .. })) => {
+            Err(ForwardError::Upstream(error))
+        }
+        Err(error) => Err(ForwardError::Other(error)),
+    }
+}
+
+/// Forwards and turns a failure into lectern's error page (502, 504, 508).
+async fn forward_or_error(state: &AppState, request: Request, target: &Target) -> Response {
+    let html = wants_html(request.headers());
+    match forward(state, request, target).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(html),
+    }
+}
+
+/// `path?query` without the `token` parameters whose value is one of lectern's secrets; `None` when there
+/// are none.
+fn without_secret_tokens(auth: &crate::auth::Auth, path_and_query: &str) -> Option<String> {
+    let (path, query) = path_and_query.split_once('?')?;
+    let secret = |pair: &str| {
+        matches!(
+            oauth2::url::form_urlencoded::parse(pair.as_bytes()).next(),
+            Some((name, value)) if name == "token" && !value.is_empty() && auth.is_secret_token(&value)
+        )
+    };
+    if !query.split('&').any(secret) {
+        return None;
+    }
+    let kept: Vec<&str> = query.split('&').filter(|pair| !secret(pair)).collect();
+    Some(if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    })
 }

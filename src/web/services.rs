@@ -1,6 +1,6 @@
 //! Workshop services (site area): `GET /files/{path}` downloads, `POST /upload/file(s)` uploads,
-//! `POST /examiner/test/{name}` examiner runs and `POST /message/broadcast` relays to open dashboards; plus the
-//! contained-file helpers `/workshop/content/` shares.
+//! `POST /examiner/test/{name}` examiner runs and `POST /message/broadcast` relays to open dashboards; plus
+//! `serve_file`, which `/workshop/content/` shares. Every path a client names goes through `crate::jail`.
 //!
 //! Each service is switched like the original: `ENABLE_FILES`, `ENABLE_UPLOADS`, `ENABLE_EXAMINER` (else the
 //! workshop definition's `applications.*.enabled`); a switched-off service answers 404 as if absent.
@@ -8,7 +8,7 @@
 mod examiner;
 mod uploads;
 
-use std::path::{Component, Path as FsPath, PathBuf};
+use std::path::{Path as FsPath, PathBuf};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -21,6 +21,7 @@ use tower_http::services::ServeFile;
 
 use super::{AppError, AppState};
 use crate::events::Event;
+use crate::jail::{DotFiles, Jail};
 
 /// Workshop service routes.
 pub fn routes() -> Router<AppState> {
@@ -79,30 +80,6 @@ fn files_dir(state: &AppState) -> Option<PathBuf> {
     home_dir()
 }
 
-/// Splits a decoded URL path into plain segments. `None` for `..`, `.`, backslashes, NUL or nothing at all;
-/// empty segments (`a//b`, a trailing `/`) are skipped.
-pub fn safe_relative(path: &str) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for segment in path.split('/') {
-        if segment.is_empty() {
-            continue;
-        }
-        if segment == "." || segment == ".." || segment.contains(['\\', '\0']) {
-            return None;
-        }
-        out.push(segment);
-    }
-    let plain = out.components().all(|c| matches!(c, Component::Normal(_)));
-    (plain && !out.as_os_str().is_empty()).then_some(out)
-}
-
-/// `base/relative` if it is a regular file whose real path (symlinks resolved) lies inside `jail`.
-pub fn contained_file(base: &FsPath, jail: &FsPath, relative: &FsPath) -> Option<PathBuf> {
-    let real = base.join(relative).canonicalize().ok()?;
-    let jail = jail.canonicalize().ok()?;
-    (real.starts_with(&jail) && real.is_file()).then_some(real)
-}
-
 /// Serves `file` for `request` (content type, ranges, conditional GET, HEAD).
 pub async fn serve_file(file: PathBuf, request: Request) -> Response {
     let (parts, _) = request.into_parts();
@@ -124,19 +101,33 @@ async fn download(State(state): State<AppState>, Path(path): Path<String>, reque
     if !enabled(&state).files {
         return not_found();
     }
-    let Some(relative) = safe_relative(&path) else {
+    // Dot-files and dot-folders are never served (issue 11, finding 6): `$HOME/.kube`, `.ssh`, `.local`
+    // (where the cookie key lives by default) are the session's credentials, not workshop files.
+    let file = files_dir(&state)
+        .and_then(|dir| Jail::new(dir).ok())
+        .and_then(|jail| jail.dot_files(DotFiles::Hidden).resolve_file(&path).ok());
+    let Some(file) = file.filter(|file| !is_cookie_key(&state, file)) else {
         return not_found();
     };
-    // The original's rule: a final segment starting with `.` is hidden; dot-folders (`.kube/config`) are not.
-    let hidden = relative
-        .file_name()
-        .is_some_and(|name| name.to_string_lossy().starts_with('.'));
-    let Some(dir) = files_dir(&state) else {
-        return not_found();
-    };
-    match (hidden, contained_file(&dir, &dir, &relative)) {
-        (false, Some(file)) => serve_file(file, request).await,
-        _ => not_found(),
+    let mut response = serve_file(file, request).await;
+    // What the learner (or anything in the session) put in the folder is not trusted content: an uploaded
+    // `.html` or `.svg` must not run script on the dashboard's origin (issue 11, finding 4).
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(UNTRUSTED_FILE_POLICY),
+    );
+    response
+}
+
+/// The policy of files served from the learner's folders: a unique origin, no script, nothing loaded.
+pub const UNTRUSTED_FILE_POLICY: &str =
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'";
+
+/// True when `file` is the cookie-signing key file (wherever the operator put it).
+fn is_cookie_key(state: &AppState, file: &FsPath) -> bool {
+    match &state.auth.config().cookie_key {
+        crate::config::CookieKeySource::File(key) => key.canonicalize().is_ok_and(|key| key == file),
+        crate::config::CookieKeySource::Secret(_) => false,
     }
 }
 
@@ -152,28 +143,4 @@ async fn broadcast(State(state): State<AppState>, body: Bytes) -> Result<&'stati
         json: value.to_string(),
     });
     Ok("OK")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_relative;
-
-    #[test]
-    fn relative_paths_refuse_traversal() {
-        assert_eq!(
-            safe_relative("a/b.png").as_deref(),
-            Some(std::path::Path::new("a/b.png"))
-        );
-        assert_eq!(
-            safe_relative("a//b/").as_deref(),
-            Some(std::path::Path::new("a/b"))
-        );
-        assert!(safe_relative("../etc/passwd").is_none());
-        assert!(safe_relative("a/../../b").is_none());
-        assert!(safe_relative("./a").is_none());
-        assert!(safe_relative("a\\..\\b").is_none());
-        assert!(safe_relative("a\0b").is_none());
-        assert!(safe_relative("").is_none());
-        assert!(safe_relative("/").is_none());
-    }
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
 
+mod hardening;
 mod matrix;
 mod modes;
 mod oauth;

@@ -7,6 +7,7 @@
 mod browser;
 mod code_server;
 mod forwarding;
+mod hardening;
 mod ingress;
 pub mod upstream;
 

@@ -2,7 +2,9 @@
 //! `/readyz`, live reload over SSE (plain edits and ConfigMap symlink swaps), the workshop services and the
 //! embedded demo workshop. Shared helpers live here; the tests are in `site/*.rs`.
 
+mod availability;
 mod demo;
+mod hardening;
 mod services;
 mod shell;
 mod watch;

@@ -120,9 +120,8 @@ fn find_test(root: &FsPath, name: &str) -> Option<PathBuf> {
     if name.is_empty() || !name.chars().all(allowed) {
         return None;
     }
-    let relative = super::safe_relative(name)?;
     test_dirs(root).into_iter().find_map(|dir| {
-        let real = super::contained_file(&dir, &dir, &relative)?;
+        let real = crate::jail::Jail::new(&dir).ok()?.resolve_file(name).ok()?;
         is_executable(&real).then_some(real)
     })
 }

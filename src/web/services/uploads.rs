@@ -1,23 +1,34 @@
 //! `POST /upload/files` (field `files`, many, plus optional `directory`) and `POST /upload/file` (field `file`
 //! plus `path`): multipart uploads into `UPLOADS_DIR`, limited by `LECTERN_UPLOAD_LIMIT`.
 //!
-//! Fixes of the original (W25): names are refused, not trusted, when they contain `/`, `\`, NUL, control
-//! characters or are `.`/`..`; the target folder's real path must lie inside the uploads folder (a real
-//! ancestor check, not a string prefix); the request size is capped; files are written to a temporary file in
+//! Fixes of the original (W25) and of issue 11: names are refused, not trusted, when they contain `/`, `\`,
+//! NUL, control characters or are `.`/`..`; target folders are created through `crate::jail`, one name at a
+//! time, so a symlink cannot make them appear outside the uploads folder; the request size is capped
+//! (`LECTERN_UPLOAD_LIMIT`), text fields are read with a small bound instead of buffered whole, and the
+//! uploads folder as a whole has a quota (`LECTERN_UPLOAD_QUOTA`); files are written to a temporary file in
 //! the uploads folder and renamed into place only when the whole request succeeded, so a failed or too-large
 //! upload leaves nothing behind.
 
 use std::path::{Path as FsPath, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, header};
 use tokio::io::AsyncWriteExt;
 
-use super::{AppError, AppState, enabled, home_dir, safe_relative};
+use super::{AppError, AppState, enabled, home_dir};
+use crate::jail::{Jail, JailError};
 
 /// Longest accepted file name, bytes.
 const MAX_NAME_BYTES: usize = 255;
+/// Longest accepted text field (`directory`, `path`), bytes: a path, so Linux's `PATH_MAX`.
+const MAX_FIELD_BYTES: usize = 4096;
+/// The quota's measurement of the uploads folder stops after this many entries (and counts it as full).
+const MAX_QUOTA_ENTRIES: usize = 100_000;
+
+/// Bytes being received right now by all uploads together (the quota counts them before they land).
+static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
 
 /// A file received into a temporary file, waiting to be renamed into place.
 struct Received {
@@ -26,15 +37,59 @@ struct Received {
 }
 
 /// What one multipart request carried.
-#[derive(Default)]
 struct Form {
     files: Vec<Received>,
     directory: Option<String>,
     path: Option<String>,
+    /// Holds this request's share of the quota until the files are in place.
+    budget: Budget,
+}
+
+/// One request's bytes against the request limit and the uploads folder's quota.
+struct Budget {
+    limit: u64,
+    quota: u64,
+    /// Size of the uploads folder when the request started.
+    used: u64,
+    /// Bytes of this request so far (every field).
+    total: u64,
+    /// File bytes of this request counted in [`IN_FLIGHT`].
+    reserved: u64,
+}
+
+impl Budget {
+    /// Counts `n` more bytes of the request.
+    fn count(&mut self, n: usize) -> Result<(), AppError> {
+        self.total += n as u64;
+        if self.total > self.limit {
+            return Err(too_large(self.limit));
+        }
+        Ok(())
+    }
+
+    /// Counts `n` more bytes of a file, which will land in the uploads folder.
+    fn count_file(&mut self, n: usize) -> Result<(), AppError> {
+        self.count(n)?;
+        self.reserved += n as u64;
+        let in_flight = IN_FLIGHT.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if self.used.saturating_add(in_flight) > self.quota {
+            return Err(AppError::TooLarge(format!(
+                "the uploads folder is full: it may hold {} bytes (LECTERN_UPLOAD_QUOTA)",
+                self.quota
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Budget {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(self.reserved, Ordering::Relaxed);
+    }
 }
 
 /// `UPLOADS_DIR`, else the demo's `uploads/`, else `$HOME/uploads`; created when missing.
-fn uploads_dir(state: &AppState) -> Result<PathBuf, AppError> {
+fn uploads_dir(state: &AppState) -> Result<Jail, AppError> {
     let dir = match &state.config.services.uploads_dir {
         Some(dir) => dir.clone(),
         None if state.content.is_demo() => state.content.root().join("uploads"),
@@ -44,7 +99,7 @@ fn uploads_dir(state: &AppState) -> Result<PathBuf, AppError> {
     };
     std::fs::create_dir_all(&dir)
         .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot create {}: {error}", dir.display())))?;
-    dir.canonicalize()
+    Jail::new(&dir)
         .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot resolve {}: {error}", dir.display())))
 }
 
@@ -54,18 +109,15 @@ pub async fn upload_files(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<&'static str, AppError> {
-    let root = prepare(&state, &headers)?;
-    let form = receive(&state, &root, multipart, "files").await?;
-    let directory = match form.directory.as_deref().map(str::trim) {
-        None | Some("") => PathBuf::new(),
-        Some(directory) => relative_path(directory).ok_or_else(|| {
-            AppError::BadRequest(format!("directory {directory:?} must be a relative path"))
-        })?,
-    };
+    let jail = prepare(&state, &headers)?;
+    let form = receive(&state, &jail, multipart, "files").await?;
     if form.files.is_empty() {
         return Err(AppError::BadRequest("no files in field \"files\"".to_string()));
     }
-    let target = target_dir(&root, &directory)?;
+    let target = match form.directory.as_deref().map(str::trim) {
+        None | Some("") => jail.root().to_path_buf(),
+        Some(directory) => target_dir(&jail, directory, "directory")?,
+    };
     for file in form.files {
         persist(file.temp, &target.join(&file.name))?;
     }
@@ -78,11 +130,12 @@ pub async fn upload_file(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<&'static str, AppError> {
-    let root = prepare(&state, &headers)?;
-    let mut form = receive(&state, &root, multipart, "file").await?;
+    let jail = prepare(&state, &headers)?;
+    let mut form = receive(&state, &jail, multipart, "file").await?;
     let path = form.path.as_deref().map(str::trim).unwrap_or_default();
-    let relative = relative_path(path)
-        .ok_or_else(|| AppError::BadRequest(format!("path {path:?} must be a relative file path")))?;
+    let relative = jail
+        .relative(path)
+        .map_err(|_| AppError::BadRequest(format!("path {path:?} must be a relative file path")))?;
     let name = relative
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -93,14 +146,20 @@ pub async fn upload_file(
         0 => return Err(AppError::BadRequest("no file in field \"file\"".to_string())),
         _ => return Err(AppError::BadRequest("field \"file\" takes one file".to_string())),
     };
-    let parent = relative.parent().unwrap_or(FsPath::new(""));
-    let target = target_dir(&root, parent)?;
+    let target = match relative
+        .parent()
+        .and_then(FsPath::to_str)
+        .filter(|p| !p.is_empty())
+    {
+        Some(parent) => target_dir(&jail, parent, "path")?,
+        None => jail.root().to_path_buf(),
+    };
     persist(file.temp, &target.join(name))?;
     Ok("OK")
 }
 
 /// Checks the switch and the declared size; returns the uploads folder.
-fn prepare(state: &AppState, headers: &HeaderMap) -> Result<PathBuf, AppError> {
+fn prepare(state: &AppState, headers: &HeaderMap) -> Result<Jail, AppError> {
     if !enabled(state).uploads {
         return Err(AppError::NotFound("uploads are not enabled".to_string()));
     }
@@ -119,17 +178,33 @@ fn too_large(limit: u64) -> AppError {
     AppError::TooLarge(format!("uploads are limited to {limit} bytes per request"))
 }
 
-/// Reads every field; files (field `file_field`) go to temporary files in `root`.
+/// Reads every field; files (field `file_field`) go to temporary files in the uploads folder.
 async fn receive(
     state: &AppState,
-    root: &FsPath,
+    jail: &Jail,
     mut multipart: Multipart,
     file_field: &str,
 ) -> Result<Form, AppError> {
-    let limit = state.config.services.upload_limit_bytes;
-    let mut total: u64 = 0;
-    let mut form = Form::default();
-    while let Some(field) = multipart
+    let services = &state.config.services;
+    let limit = services.upload_limit_bytes;
+    let root = jail.root().to_path_buf();
+    let used = tokio::task::spawn_blocking(move || folder_size(&root))
+        .await
+        .unwrap_or(u64::MAX);
+    let mut form = Form {
+        files: Vec::new(),
+        directory: None,
+        path: None,
+        budget: Budget {
+            limit,
+            quota: services.upload_quota_bytes,
+            used,
+            total: 0,
+            reserved: 0,
+        },
+    };
+    let budget = &mut form.budget;
+    while let Some(mut field) = multipart
         .next_field()
         .await
         .map_err(|e| multipart_error(e, limit))?
@@ -140,11 +215,10 @@ async fn receive(
             if file_field == "files" {
                 check_name(&name)?;
             }
-            let temp = receive_file(field, root, limit, &mut total).await?;
+            let temp = receive_file(field, jail.root(), budget).await?;
             form.files.push(Received { temp, name });
         } else if field_name == "directory" || field_name == "path" {
-            let text = field.text().await.map_err(|e| multipart_error(e, limit))?;
-            total += text.len() as u64;
+            let text = read_text(field, &field_name, budget).await?;
             if field_name == "directory" {
                 form.directory = Some(text);
             } else {
@@ -152,26 +226,38 @@ async fn receive(
             }
         } else {
             // Unknown fields are drained (and counted) but ignored.
-            let mut field = field;
             while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, limit))? {
-                total += chunk.len() as u64;
-                if total > limit {
-                    return Err(too_large(limit));
-                }
+                budget.count(chunk.len())?;
             }
-        }
-        if total > limit {
-            return Err(too_large(limit));
         }
     }
     Ok(form)
 }
 
+/// A text field, read in chunks and refused once it is longer than a path can be (never buffered whole:
+/// issue 11, finding 7).
+async fn read_text(mut field: Field<'_>, name: &str, budget: &mut Budget) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| multipart_error(e, budget.limit))?
+    {
+        budget.count(chunk.len())?;
+        if bytes.len() + chunk.len() > MAX_FIELD_BYTES {
+            return Err(AppError::TooLarge(format!(
+                "field {name:?} is longer than {MAX_FIELD_BYTES} bytes"
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| AppError::BadRequest(format!("field {name:?} is not UTF-8")))
+}
+
 async fn receive_file(
     mut field: Field<'_>,
     root: &FsPath,
-    limit: u64,
-    total: &mut u64,
+    budget: &mut Budget,
 ) -> Result<tempfile::NamedTempFile, AppError> {
     let temp = tempfile::Builder::new()
         .prefix(".lectern-upload-")
@@ -182,11 +268,12 @@ async fn receive_file(
         .try_clone()
         .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot open the temporary file: {error}")))?;
     let mut out = tokio::fs::File::from_std(handle);
-    while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, limit))? {
-        *total += chunk.len() as u64;
-        if *total > limit {
-            return Err(too_large(limit));
-        }
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| multipart_error(e, budget.limit))?
+    {
+        budget.count_file(chunk.len())?;
         out.write_all(&chunk)
             .await
             .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot write the upload: {error}")))?;
@@ -197,20 +284,40 @@ async fn receive_file(
     Ok(temp)
 }
 
+/// Bytes of the regular files under `dir` (symlinks not followed); `u64::MAX` past
+/// [`MAX_QUOTA_ENTRIES`] entries, so an unmeasurable folder counts as full.
+fn folder_size(dir: &FsPath) -> u64 {
+    let mut total = 0u64;
+    let mut entries = 0usize;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(listing) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in listing.flatten() {
+            entries += 1;
+            if entries > MAX_QUOTA_ENTRIES {
+                return u64::MAX;
+            }
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else if meta.is_file() {
+                total = total.saturating_add(meta.len());
+            }
+        }
+    }
+    total
+}
+
 fn multipart_error(error: MultipartError, limit: u64) -> AppError {
     if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         too_large(limit)
     } else {
         AppError::BadRequest(format!("malformed upload: {}", error.body_text()))
     }
-}
-
-/// A client-supplied relative path: absolute paths are refused, like `..` (see `safe_relative`).
-fn relative_path(text: &str) -> Option<PathBuf> {
-    if text.starts_with('/') {
-        return None;
-    }
-    safe_relative(text)
 }
 
 /// Refuses names that are empty, `.`/`..`, too long, or contain separators, NUL or control characters.
@@ -226,22 +333,18 @@ fn check_name(name: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// `root/relative`, created, whose real path must stay inside `root` (no symlink escape).
-fn target_dir(root: &FsPath, relative: &FsPath) -> Result<PathBuf, AppError> {
-    let dir = root.join(relative);
-    std::fs::create_dir_all(&dir).map_err(|error| {
-        AppError::BadRequest(format!("cannot create folder {}: {error}", relative.display()))
-    })?;
-    let real = dir.canonicalize().map_err(|error| {
-        AppError::BadRequest(format!("cannot resolve folder {}: {error}", relative.display()))
-    })?;
-    if !real.starts_with(root) {
-        return Err(AppError::BadRequest(format!(
-            "folder {} leads outside the uploads folder",
-            relative.display()
-        )));
-    }
-    Ok(real)
+/// The folder `relative` inside the uploads folder, created through the jail (nothing is ever created
+/// outside, even through a symlink); `field` names the form field for the error.
+fn target_dir(jail: &Jail, relative: &str, field: &str) -> Result<PathBuf, AppError> {
+    jail.create_dir_all(relative).map_err(|error| match error {
+        JailError::Invalid { .. } | JailError::Hidden(_) => {
+            AppError::BadRequest(format!("{field} {relative:?} must be a relative path"))
+        }
+        JailError::Outside(_) => {
+            AppError::BadRequest(format!("folder {relative:?} leads outside the uploads folder"))
+        }
+        other => AppError::BadRequest(format!("cannot create folder {relative:?}: {other}")),
+    })
 }
 
 fn persist(temp: tempfile::NamedTempFile, target: &FsPath) -> Result<(), AppError> {

@@ -87,6 +87,14 @@ async fn handle(
     {
         return vec![b'x'; size].into_response();
     }
+    if path.ends_with("/set-cookie") {
+        return axum::response::Response::builder()
+            .header("set-cookie", "workshop-session-id=forged; Path=/")
+            .header("set-cookie", "lectern-oauth-state=forged; Path=/")
+            .header("set-cookie", "app-cookie=1; Path=/")
+            .body(Body::from("cookies"))
+            .unwrap_or_default();
+    }
     if path.ends_with("/set-headers") {
         return (
             [

@@ -52,7 +52,11 @@ async fn downloads_are_served_from_the_files_folder_only() {
         .send()
         .await
         .expect("kube");
-    assert_eq!(kube.status(), 200, "dot-folders are allowed, like the original");
+    assert_eq!(
+        kube.status(),
+        404,
+        "dot-folders are the session's credentials, not files (issue 11, finding 6)"
+    );
     let head = client
         .head(server.url("/files/a.txt"))
         .send()

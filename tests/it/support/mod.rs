@@ -22,6 +22,11 @@ impl TestServer {
     /// Starts `lectern` in-process on 127.0.0.1:0 with `config`.
     pub async fn start(config: Config) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::start_on(listener, config).await
+    }
+
+    /// Starts `lectern` in-process on `listener` (bound by the test, which needed the port first).
+    pub async fn start_on(listener: tokio::net::TcpListener, config: Config) -> Self {
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

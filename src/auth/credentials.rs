@@ -1,0 +1,206 @@
+//! How a request proves who it is (`Auth::authenticate`): the login cookie, then per mode Basic credentials
+//! or the login token, then a service route's password — with the same-origin rule for upgrades and unsafe
+//! methods first, and wrong credentials throttled per client (`throttle.rs`).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request};
+use base64::Engine;
+use http::header::{self, HeaderValue};
+use http::{HeaderMap, Method};
+use subtle::ConstantTimeEq;
+
+use super::{Auth, Denied, Principal, SERVICE_PREFIXES, origin, redirect};
+use crate::config::AuthMode;
+
+impl Auth {
+    /// Decides a request: its `Principal`, or why not. Upgrades and unsafe methods must be same-origin.
+    pub fn authenticate(&self, request: &Request) -> Result<Principal, Denied> {
+        self.decide(request).map(|(principal, _)| principal)
+    }
+
+    /// [`Auth::authenticate`], also saying whether the login came from Basic credentials rather than
+    /// the login cookie (such a login is given the cookie).
+    pub(super) fn decide(&self, request: &Request) -> Result<(Principal, bool), Denied> {
+        let headers = request.headers();
+        let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
+        let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
+            return Err(Denied::Forbidden("cross-origin request refused"));
+        }
+        let config = &self.inner.config;
+        if config.mode == AuthMode::None {
+            let anonymous = Principal {
+                user: "anonymous".to_string(),
+                staff: false,
+            };
+            return Ok((anonymous, false));
+        }
+        if let Some(claims) = self.login(headers) {
+            let principal = Principal {
+                user: claims.user,
+                staff: claims.staff,
+            };
+            return Ok((principal, false));
+        }
+        // Wrong credentials are counted per client; once too many, presented ones are not even checked.
+        let client = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let presented = self.presents_credentials(request);
+        if presented && let Err(wait) = self.inner.throttle.check(client) {
+            return Err(Denied::Throttled(wait));
+        }
+        let next = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string();
+        let browser = request.method() == Method::GET
+            && !upgrade
+            && headers
+                .get(header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"));
+        match config.mode {
+            AuthMode::Basic => {
+                if let Some(user) = self.basic_user(headers) {
+                    return Ok((Principal { user, staff: false }, true));
+                }
+            }
+            AuthMode::Token => {
+                if let Some(outcome) = self.token_login(request, upgrade) {
+                    return outcome.map(|principal| (principal, false));
+                }
+            }
+            AuthMode::OAuth | AuthMode::None => {}
+        }
+        if let Some(principal) = self.service_token(request) {
+            return Ok((principal, false));
+        }
+        if presented {
+            self.inner.throttle.failed(client);
+        }
+        Err(Denied::LoginRequired {
+            mode: config.mode,
+            browser,
+            next,
+        })
+    }
+
+    /// The request offers credentials of this mode: an `Authorization` header (basic), a `?token=` (token
+    /// mode, or a service route's password).
+    fn presents_credentials(&self, request: &Request) -> bool {
+        let config = &self.inner.config;
+        if config.mode == AuthMode::Basic && request.headers().contains_key(header::AUTHORIZATION) {
+            return true;
+        }
+        let path = request.uri().path();
+        let token_route = config.mode == AuthMode::Token
+            || path.starts_with("/config/")
+            || SERVICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix));
+        token_route
+            && request.uri().query().is_some_and(|query| {
+                oauth2::url::form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "token")
+            })
+    }
+
+    /// `?token=<SERVICES_PASSWORD>` on the service routes, `?token=<CONFIG_PASSWORD>` on `/config/`
+    /// (the original's tokens for tools inside the pod). Unset passwords accept nothing.
+    fn service_token(&self, request: &Request) -> Option<Principal> {
+        let path = request.uri().path();
+        let config = &self.inner.config;
+        let (password, user) = if path.starts_with("/config/") {
+            (config.config_password.as_ref()?, "config")
+        } else if SERVICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+            (config.services_password.as_ref()?, "services")
+        } else {
+            return None;
+        };
+        let query = request.uri().query()?;
+        oauth2::url::form_urlencoded::parse(query.as_bytes())
+            .any(|(name, value)| name == "token" && bool::from(value.as_bytes().ct_eq(password.0.as_bytes())))
+            .then(|| Principal {
+                user: user.to_string(),
+                staff: false,
+            })
+    }
+
+    /// True when `value` is one of lectern's `?token=` secrets (the login token, `SERVICES_PASSWORD`,
+    /// `CONFIG_PASSWORD`), compared in constant time.
+    pub fn is_secret_token(&self, value: &str) -> bool {
+        let config = &self.inner.config;
+        [
+            self.inner.login_token.as_deref(),
+            config.services_password.as_ref().map(|s| s.0.as_str()),
+            config.config_password.as_ref().map(|s| s.0.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|secret| bool::from(secret.as_bytes().ct_eq(value.as_bytes())))
+    }
+
+    /// True when the request's `Authorization` is the learner's Basic login to lectern (never passed on to
+    /// a public ingress: issue 11, finding 10).
+    pub fn is_own_authorization(&self, headers: &HeaderMap) -> bool {
+        self.basic_user(headers).is_some()
+    }
+
+    fn basic_user(&self, headers: &HeaderMap) -> Option<String> {
+        let (user, password) = self.inner.config.basic.as_ref()?;
+        let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let encoded = value
+            .strip_prefix("Basic ")
+            .or_else(|| value.strip_prefix("basic "))?;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let (given_user, given_password) = text.split_once(':')?;
+        let user_ok = given_user.as_bytes().ct_eq(user.as_bytes());
+        let password_ok = given_password.as_bytes().ct_eq(password.0.as_bytes());
+        bool::from(user_ok & password_ok).then(|| user.clone())
+    }
+
+    /// `?token=` in token mode: a GET page is redirected to the same URL without the token, with the login
+    /// cookie; other requests (websockets, API calls) are simply let through.
+    fn token_login(&self, request: &Request, upgrade: bool) -> Option<Result<Principal, Denied>> {
+        let expected = self.inner.login_token.as_deref()?;
+        let query = request.uri().query()?;
+        let mut found = false;
+        let mut kept = oauth2::url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in oauth2::url::form_urlencoded::parse(query.as_bytes()) {
+            if name == "token" {
+                found |= bool::from(value.as_bytes().ct_eq(expected.as_bytes()));
+            } else {
+                kept.append_pair(&name, &value);
+            }
+        }
+        if !found {
+            return None;
+        }
+        let principal = Principal {
+            user: "learner".to_string(),
+            staff: false,
+        };
+        if request.method() != Method::GET || upgrade {
+            return Some(Ok(principal));
+        }
+        let kept = kept.finish();
+        let location = if kept.is_empty() {
+            request.uri().path().to_string()
+        } else {
+            format!("{}?{kept}", request.uri().path())
+        };
+        let mut response = redirect(&location);
+        let set_cookie = self.login_cookie(&self.new_claims(&principal.user, false, None));
+        if let Ok(value) = HeaderValue::from_str(&set_cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        Some(Err(Denied::Respond(Box::new(response))))
+    }
+}
