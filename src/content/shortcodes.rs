@@ -8,156 +8,206 @@ use super::{Mapped, Variables, vars};
 
 /// Expands the shortcodes in `source` (front matter already removed; `first_line` is its first line).
 pub fn expand(source: &str, vars: &Variables, first_line: u32) -> (Mapped, Vec<Issue>) {
-    let mut out = Mapped::new(first_line);
-    let mut issues = Vec::new();
-    let mut rest = source;
-    // Depth of a `pathway` block being skipped, and open admonitions/pathways for closing checks.
-    let mut skip_depth = 0usize;
-    let mut open: Vec<(String, u32)> = Vec::new();
-    let emit = |out: &mut Mapped, skip: usize, text: &str| {
-        if skip > 0 {
-            out.skip(text)
-        } else {
-            out.verbatim(text)
-        }
+    let mut expander = Expander {
+        vars,
+        out: Mapped::new(first_line),
+        issues: Vec::new(),
+        skip_depth: 0,
+        open: Vec::new(),
     };
+    let mut rest = source;
     while let Some(start) = find_open(rest) {
         let delim = rest.as_bytes()[start + 2];
         let closer = if delim == b'<' { ">}}" } else { "%}}" };
         let Some(close_rel) = rest[start + 3..].find(closer) else {
             break;
         };
-        emit(&mut out, skip_depth, &rest[..start]);
+        expander.text(&rest[..start]);
         let whole = &rest[start..start + 3 + close_rel + 3];
         let inner = rest[start + 3..start + 3 + close_rel].trim();
         rest = &rest[start + whole.len()..];
-        let line = out.source_line();
-        if skip_depth > 0 {
-            out.skip(whole);
-            if inner.starts_with("/*") {
-                continue;
+        expander.shortcode(whole, inner, delim);
+    }
+    expander.text(rest);
+    expander.finish()
+}
+
+/// The state of one expansion.
+struct Expander<'v> {
+    vars: &'v Variables,
+    out: Mapped,
+    issues: Vec<Issue>,
+    /// Depth of a `pathway` block being skipped (0 = not skipping).
+    skip_depth: usize,
+    /// Open admonitions, with their lines, for the closing checks.
+    open: Vec<(String, u32)>,
+}
+
+/// A shortcode's name and arguments (`name "pos" key="value"`).
+struct Call {
+    name: String,
+    args: Vec<String>,
+}
+
+impl Call {
+    fn parse(inner: &str) -> Call {
+        let mut words = split_args(inner).into_iter();
+        Call {
+            name: words.next().unwrap_or_default(),
+            args: words.collect(),
+        }
+    }
+
+    /// The first positional argument, unquoted.
+    fn first(&self) -> Option<String> {
+        self.args
+            .iter()
+            .find(|w| !w.contains('='))
+            .map(|s| s.trim_matches('"').to_string())
+    }
+
+    /// The named argument `key=…`, unquoted.
+    fn named(&self, key: &str) -> Option<String> {
+        self.args.iter().find_map(|w| {
+            w.split_once('=')
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v.trim_matches('"').to_string())
+        })
+    }
+}
+
+impl Expander<'_> {
+    /// Text between shortcodes: kept, or skipped inside an unselected pathway.
+    fn text(&mut self, text: &str) {
+        if self.skip_depth > 0 {
+            self.out.skip(text)
+        } else {
+            self.out.verbatim(text)
+        }
+    }
+
+    fn issue(&mut self, line: u32, message: String) {
+        self.issues.push(Issue { line, message });
+    }
+
+    /// One shortcode `whole` (`inner` between its delimiters; `delim` is `<` or `%`).
+    fn shortcode(&mut self, whole: &str, inner: &str, delim: u8) {
+        let line = self.out.source_line();
+        if self.skip_depth > 0 {
+            self.out.skip(whole);
+            if !inner.starts_with("/*") {
+                match Call::parse(inner).name.as_str() {
+                    "pathway" => self.skip_depth += 1,
+                    "/pathway" => self.skip_depth -= 1,
+                    _ => {}
+                }
             }
-            let words = split_args(inner);
-            match words.first().map(String::as_str) {
-                Some("pathway") => skip_depth += 1,
-                Some("/pathway") => skip_depth -= 1,
-                _ => {}
-            }
-            continue;
+            return;
         }
         if let Some(escaped) = inner.strip_prefix("/*").and_then(|s| s.strip_suffix("*/")) {
-            let open_text = if delim == b'<' { "{{<" } else { "{{%" };
-            let close_text = if delim == b'<' { ">}}" } else { "%}}" };
-            out.generated(&format!("{open_text}{escaped}{close_text}"));
-            out.skip(whole);
-            continue;
+            let (open, close) = if delim == b'<' {
+                ("{{<", ">}}")
+            } else {
+                ("{{%", "%}}")
+            };
+            self.out.generated(&format!("{open}{escaped}{close}"));
+            self.out.skip(whole);
+            return;
         }
-        let words = split_args(inner);
-        let name = words.first().cloned().unwrap_or_default();
-        let positional: Vec<&String> = words[1..].iter().filter(|w| !w.contains('=')).collect();
-        let named = |key: &str| {
-            words[1..].iter().find_map(|w| {
-                w.split_once('=')
-                    .filter(|(k, _)| *k == key)
-                    .map(|(_, v)| v.trim_matches('"').to_string())
-            })
-        };
-        let replacement = match name.as_str() {
-            "param" => {
-                let key = positional
-                    .first()
-                    .map(|s| s.trim_matches('"').to_string())
-                    .or_else(|| named("name"))
-                    .unwrap_or_default();
-                match vars.get(&key).or_else(|| vars.get(&key.to_lowercase())) {
-                    Some(value) => value.clone(),
-                    None => {
-                        issues.push(Issue {
-                            line,
-                            message: format!("undefined variable `{key}`"),
-                        });
-                        String::new()
-                    }
-                }
-            }
-            "note" | "warning" | "danger" => {
-                let default_title = match name.as_str() {
-                    "note" => "Note",
-                    "warning" => "Warning",
-                    _ => "Danger",
-                };
-                let title = named("title")
-                    .or_else(|| positional.first().map(|s| s.trim_matches('"').to_string()))
-                    .unwrap_or_else(|| default_title.to_string());
-                open.push((name.clone(), line));
-                format!(
-                    "<div class=\"admonition {name}\">\n<p class=\"admonition-title\">{}</p>\n",
-                    escape(&title)
-                )
-            }
-            "/note" | "/warning" | "/danger" => {
-                match open.iter().rposition(|(n, _)| *n == name[1..]) {
-                    Some(index) => {
-                        open.truncate(index);
-                    }
-                    None => issues.push(Issue {
-                        line,
-                        message: format!("closing shortcode `{name}` without an opening one"),
-                    }),
-                }
-                "\n</div>".to_string()
-            }
-            "pathway" => {
-                let wanted = positional.first().map(|s| s.trim_matches('"').to_string());
-                if wanted.as_deref() != vars.get("pathway_name").map(String::as_str) {
-                    skip_depth = 1;
-                }
-                String::new()
-            }
+        let call = Call::parse(inner);
+        let replacement = match call.name.as_str() {
+            "param" => self.param(&call, line),
+            "note" | "warning" | "danger" => self.admonition(&call, line),
+            "/note" | "/warning" | "/danger" => self.admonition_end(&call.name[1..], line),
+            "pathway" => self.pathway(&call),
             "/pathway" => String::new(),
-            "ref" | "relref" => {
-                let target = positional
-                    .first()
-                    .map(|s| s.trim_matches('"').to_string())
-                    .unwrap_or_default();
-                page_url(&target)
-            }
-            "highlight" => {
-                let lang = positional.first().map(|s| s.trim_matches('"').to_string());
-                format!("```{}", lang.unwrap_or_default())
-            }
+            "ref" | "relref" => page_url(&call.first().unwrap_or_default()),
+            "highlight" => format!("```{}", call.first().unwrap_or_default()),
             "/highlight" => "```".to_string(),
-            "figure" => {
-                let src = named("src").unwrap_or_default();
-                let alt = named("alt").or_else(|| named("caption")).unwrap_or_default();
-                let mut out = format!("![{}]({})", alt.replace(']', "\\]"), src.replace(' ', "%20"));
-                if let Some(caption) = named("caption") {
-                    out.push_str(&format!("<br><em>{}</em>", escape(&caption)));
-                }
-                out
-            }
+            "figure" => figure(&call),
             "copy" => vars::COPY_MARKER.to_string(),
             "baseurl" => "/workshop/content".to_string(),
-            _ => {
-                issues.push(Issue {
-                    line,
-                    message: format!("unknown shortcode `{name}`, left as written"),
-                });
-                out.verbatim(whole);
-                continue;
+            name => {
+                self.issue(line, format!("unknown shortcode `{name}`, left as written"));
+                self.out.verbatim(whole);
+                return;
             }
         };
-        out.generated(&replacement);
-        out.skip(whole);
+        self.out.generated(&replacement);
+        self.out.skip(whole);
     }
-    emit(&mut out, skip_depth, rest);
-    for (name, line) in open {
-        issues.push(Issue {
-            line,
-            message: format!("shortcode `{name}` is never closed"),
-        });
+
+    /// `{{< param name >}}`: a session variable's value.
+    fn param(&mut self, call: &Call, line: u32) -> String {
+        let key = call.first().or_else(|| call.named("name")).unwrap_or_default();
+        match self.vars.get(&key).or_else(|| self.vars.get(&key.to_lowercase())) {
+            Some(value) => value.clone(),
+            None => {
+                self.issue(line, format!("undefined variable `{key}`"));
+                String::new()
+            }
+        }
     }
-    (out, issues)
+
+    /// `{{% note %}}` (or `warning`, `danger`), optionally titled: opens an admonition box.
+    fn admonition(&mut self, call: &Call, line: u32) -> String {
+        let name = &call.name;
+        let default_title = match name.as_str() {
+            "note" => "Note",
+            "warning" => "Warning",
+            _ => "Danger",
+        };
+        let title = call
+            .named("title")
+            .or_else(|| call.first())
+            .unwrap_or_else(|| default_title.to_string());
+        self.open.push((name.clone(), line));
+        format!(
+            "<div class=\"admonition {name}\">\n<p class=\"admonition-title\">{}</p>\n",
+            escape(&title)
+        )
+    }
+
+    /// `{{% /note %}}`: closes the innermost open admonition of that kind.
+    fn admonition_end(&mut self, name: &str, line: u32) -> String {
+        match self.open.iter().rposition(|(n, _)| n == name) {
+            Some(index) => self.open.truncate(index),
+            None => self.issue(
+                line,
+                format!("closing shortcode `/{name}` without an opening one"),
+            ),
+        }
+        "\n</div>".to_string()
+    }
+
+    /// `{{< pathway name >}}`: its content shows only on the selected pathway.
+    fn pathway(&mut self, call: &Call) -> String {
+        if call.first().as_deref() != self.vars.get("pathway_name").map(String::as_str) {
+            self.skip_depth = 1;
+        }
+        String::new()
+    }
+
+    fn finish(mut self) -> (Mapped, Vec<Issue>) {
+        for (name, line) in std::mem::take(&mut self.open) {
+            self.issue(line, format!("shortcode `{name}` is never closed"));
+        }
+        (self.out, self.issues)
+    }
+}
+
+/// `{{< figure src=… alt=… caption=… >}}` as a Markdown image (plus its caption).
+fn figure(call: &Call) -> String {
+    let src = call.named("src").unwrap_or_default();
+    let alt = call
+        .named("alt")
+        .or_else(|| call.named("caption"))
+        .unwrap_or_default();
+    let mut out = format!("![{}]({})", alt.replace(']', "\\]"), src.replace(' ', "%20"));
+    if let Some(caption) = call.named("caption") {
+        out.push_str(&format!("<br><em>{}</em>", escape(&caption)));
+    }
+    out
 }
 
 /// The URL of a page named like Hugo's `ref` shortcode does (`page.md`, `/dir/page`, `bundle/_index.md`).
