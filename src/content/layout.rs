@@ -1,16 +1,20 @@
 //! Finding a workshop's pages: which folder is which (workshop root, `workshop/` folder, bare content
 //! folder), classic `workshop.yaml`/`modules.yaml` navigation, Hugo page walking with front matter,
-//! bundles, weights and pathways from `workshop/config.yaml`, and workshop data variables. (Over 500 lines:
-//! both layouts share the page walk and the YAML helpers here.)
+//! bundles, weights and pathways from `workshop/config.yaml`, and workshop data variables.
+//!
+//! Files: `classic` (workshop.yaml/modules.yaml navigation), `hugo` (config.yaml and page walking).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+mod classic;
+mod hugo;
+
 use super::action::parse_yaml;
-use super::frontmatter::{self, FrontMatter};
 use super::{Diagnostic, Format, Variables, vars};
+use classic::classic_pages;
+use hugo::{hugo_config, hugo_pages};
 
 /// The source format of one page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,182 +182,6 @@ pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
     (layout, diagnostics)
 }
 
-fn classic_pages(
-    root: &Path,
-    wdir: &Path,
-    vars: &Variables,
-    layout: &mut Layout,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let workshop_yaml = read_yaml(root, &wdir.join("workshop.yaml"), diagnostics);
-    let modules_path = wdir.join("modules.yaml");
-    let modules_yaml = read_yaml(root, &modules_path, diagnostics);
-    let modules = modules_yaml.as_ref().and_then(|m| m.get("modules"));
-    layout.title = workshop_yaml.as_ref().and_then(|w| string(w.get("name")));
-    // Data variables: modules.yaml config.vars, overridden by workshop.yaml vars, then the environment.
-    let mut overrides = vars.clone();
-    let workshop_vars = workshop_yaml.as_ref().and_then(|w| w.get("vars"));
-    if let Some(Value::Object(map)) = workshop_vars {
-        for (name, value) in map {
-            if !vars.contains_key(name) {
-                overrides.insert(name.clone(), string(Some(value)).unwrap_or_default());
-            }
-        }
-    }
-    data_vars(
-        modules_yaml
-            .as_ref()
-            .and_then(|m| m.get("config"))
-            .and_then(|c| c.get("vars")),
-        &overrides,
-        &mut layout.data_vars,
-    );
-    if let Some(Value::Object(map)) = workshop_vars {
-        for name in map.keys() {
-            if !layout.data_vars.contains_key(name) {
-                let value = overrides.get(name).cloned().unwrap_or_default();
-                layout
-                    .data_vars
-                    .insert(name.clone(), vars::data_variable(name, &value, &[], vars));
-            }
-        }
-    }
-    let activate: Vec<String> = match workshop_yaml
-        .as_ref()
-        .and_then(|w| w.get("modules"))
-        .and_then(|m| m.get("activate"))
-    {
-        Some(Value::Array(list)) => list.iter().filter_map(|v| string(Some(v))).collect(),
-        _ => match modules {
-            Some(Value::Object(map)) => map.keys().cloned().collect(),
-            _ => Vec::new(),
-        },
-    };
-    let workshop_file = rel(root, &wdir.join("workshop.yaml"));
-    let workshop_text = std::fs::read_to_string(wdir.join("workshop.yaml")).unwrap_or_default();
-    // Line of an activated name in workshop.yaml (0 when not found).
-    let line_of = |name: &str| {
-        workshop_text
-            .lines()
-            .position(|l| {
-                l.trim_start()
-                    .trim_start_matches('-')
-                    .trim()
-                    .trim_matches(['"', '\''])
-                    == name
-            })
-            .map_or(0, |i| i as u32 + 1)
-    };
-    let mut any_md = false;
-    let mut any_adoc = false;
-    for name in activate {
-        let entry = modules.and_then(|m| m.get(&name));
-        if modules_yaml.is_some() && entry.is_none() {
-            diagnostics.push(Diagnostic::warning(
-                &workshop_file,
-                line_of(&name),
-                format!("activated module `{name}` has no entry in modules.yaml: skipped"),
-            ));
-            continue;
-        }
-        let md = layout.content_dir.join(format!("{name}.md"));
-        let adoc = layout.content_dir.join(format!("{name}.adoc"));
-        let (path, kind) = if md.is_file() {
-            any_md = true;
-            (md, PageKind::ClassicMarkdown)
-        } else if adoc.is_file() {
-            any_adoc = true;
-            (adoc, PageKind::ClassicAsciidoc)
-        } else {
-            diagnostics.push(Diagnostic::warning(
-                &workshop_file,
-                line_of(&name),
-                format!("module `{name}` has no content/{name}.md or .adoc: skipped"),
-            ));
-            continue;
-        };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) => {
-                diagnostics.push(Diagnostic::error(
-                    &rel(root, &path),
-                    0,
-                    format!("cannot read page: {error}"),
-                ));
-                continue;
-            }
-        };
-        let base = name.rsplit('/').next().unwrap_or(&name);
-        layout.entries.push(Entry {
-            key: name.clone(),
-            title: entry
-                .and_then(|e| string(e.get("name")))
-                .unwrap_or_else(|| titleize(base)),
-            exit_sign: entry.and_then(|e| string(e.get("exit_sign"))),
-            path,
-            kind,
-            text,
-        });
-    }
-    if wdir.join("config.js").is_file() {
-        diagnostics.push(Diagnostic::warning(
-            &rel(root, &wdir.join("config.js")),
-            0,
-            "config.js is not run by lectern; pass the variables it defines with --var NAME=VALUE",
-        ));
-    }
-    layout.format = if any_adoc && !any_md {
-        Format::Asciidoc
-    } else {
-        Format::Classic
-    };
-}
-
-fn hugo_config(
-    root: &Path,
-    wdir: &Path,
-    vars: &Variables,
-    layout: &mut Layout,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let Some(config) = read_yaml(root, &wdir.join("config.yaml"), diagnostics) else {
-        return;
-    };
-    data_vars(config.get("params"), vars, &mut layout.data_vars);
-    let pathways = config.get("pathways");
-    let selected = vars
-        .get("pathway_name")
-        .filter(|p| !p.is_empty())
-        .cloned()
-        .or_else(|| string(pathways.and_then(|p| p.get("default"))));
-    if let Some(name) = &selected {
-        match pathways.and_then(|p| p.get("paths")).and_then(|p| p.get(name)) {
-            Some(path) => {
-                layout.pathway = Some(name.clone());
-                layout.title = string(path.get("title"));
-                layout.description = string(path.get("description"));
-                data_vars(path.get("params"), vars, &mut layout.data_vars);
-            }
-            None => diagnostics.push(Diagnostic::warning(
-                &rel(root, &wdir.join("config.yaml")),
-                0,
-                format!("pathway `{name}` is not defined under pathways.paths"),
-            )),
-        }
-    }
-}
-
-struct Candidate {
-    key: String,
-    path: PathBuf,
-    front: FrontMatter,
-    text: String,
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    walk_pages(dir, out, &["md", "markdown"]);
-}
-
 /// Files under `dir` (hidden entries skipped) whose extension is one of `extensions`. Symlinks are followed,
 /// but each real folder is listed once, so a link back up the tree (`self -> .`, `up -> ..`) cannot make the
 /// walk loop (issue 11, finding 9).
@@ -396,128 +224,18 @@ fn walk_pages_once(
     }
 }
 
-fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec<Diagnostic>) {
-    let content = layout.content_dir.clone();
-    let mut files = Vec::new();
-    walk(&content, &mut files);
-    files.sort();
-    let is_index = |p: &Path| p.file_stem().is_some_and(|s| s == "index");
-    // Leaf bundles: folders (relative) holding an index.md.
-    let bundles: Vec<PathBuf> = files
-        .iter()
-        .filter(|p| is_index(p))
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .filter(|d| *d != content)
-        .collect();
-    let mut candidates = Vec::new();
-    for path in files {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if stem == "_index" {
-            continue;
+/// A page's source text; an unreadable page is an error diagnostic and `None`.
+fn read_page(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(
+                &rel(root, path),
+                0,
+                format!("cannot read page: {error}"),
+            ));
+            None
         }
-        if !is_index(&path) && bundles.iter().any(|b| path.starts_with(b)) {
-            continue; // a resource inside a leaf bundle
-        }
-        let relative = path.strip_prefix(&content).unwrap_or(&path);
-        let key = if is_index(&path) && path.parent() != Some(content.as_path()) {
-            relative
-                .parent()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_default()
-        } else {
-            relative.with_extension("").to_string_lossy().replace('\\', "/")
-        };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) => {
-                diagnostics.push(Diagnostic::error(
-                    &rel(root, &path),
-                    0,
-                    format!("cannot read page: {error}"),
-                ));
-                continue;
-            }
-        };
-        let (front, _, _, error) = frontmatter::split(&text);
-        if let Some((line, message)) = error {
-            diagnostics.push(Diagnostic::error(&rel(root, &path), line, message));
-        }
-        if front.draft || front.headless || front.not_rendered {
-            continue;
-        }
-        candidates.push(Candidate {
-            key,
-            path,
-            front,
-            text,
-        });
-    }
-    if candidates.iter().any(|c| c.front.weight != 0) {
-        candidates.sort_by(|a, b| {
-            let wa = (a.front.weight == 0, a.front.weight);
-            let wb = (b.front.weight == 0, b.front.weight);
-            let ta = a.front.link_title.as_ref().or(a.front.title.as_ref());
-            let tb = b.front.link_title.as_ref().or(b.front.title.as_ref());
-            wa.cmp(&wb).then(ta.cmp(&tb)).then(a.key.cmp(&b.key))
-        });
-    } else {
-        candidates.sort_by(|a, b| a.key.cmp(&b.key));
-    }
-    // Pathway: only the listed steps, in order.
-    let config = layout
-        .workshop_dir
-        .as_ref()
-        .and_then(|w| std::fs::read_to_string(w.join("config.yaml")).ok())
-        .and_then(|t| parse_yaml(&t).ok());
-    let pathways = config.as_ref().and_then(|c| c.get("pathways"));
-    let module_titles = pathways.and_then(|p| p.get("modules"));
-    if let Some(name) = &layout.pathway {
-        let steps: Vec<String> = match pathways
-            .and_then(|p| p.get("paths"))
-            .and_then(|p| p.get(name))
-            .and_then(|p| p.get("steps"))
-        {
-            Some(Value::Array(list)) => list.iter().filter_map(|v| string(Some(v))).collect(),
-            _ => Vec::new(),
-        };
-        let mut by_key: HashMap<String, Candidate> =
-            candidates.into_iter().map(|c| (c.key.clone(), c)).collect();
-        let config_file = layout
-            .workshop_dir
-            .as_ref()
-            .map(|w| rel(root, &w.join("config.yaml")))
-            .unwrap_or_default();
-        candidates = Vec::new();
-        for step in steps {
-            let key = step.trim_matches('/').to_string();
-            match by_key.remove(&key) {
-                Some(c) => candidates.push(c),
-                None => diagnostics.push(Diagnostic::warning(
-                    &config_file,
-                    0,
-                    format!("pathway `{name}` lists step `{step}`, which is not a page"),
-                )),
-            }
-        }
-    }
-    for c in candidates {
-        let base = c.key.rsplit('/').next().unwrap_or(&c.key).to_string();
-        let title = module_titles
-            .and_then(|m| m.get(&c.key))
-            .and_then(|m| string(m.get("title")))
-            .or(c.front.title.clone())
-            .unwrap_or_else(|| titleize(&base));
-        layout.entries.push(Entry {
-            key: c.key,
-            path: c.path,
-            title,
-            exit_sign: None,
-            kind: PageKind::HugoMarkdown,
-            text: c.text,
-        });
     }
 }
 
