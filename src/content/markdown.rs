@@ -48,7 +48,7 @@ struct CodeState {
 }
 
 /// Renders Markdown `source` (already templated; `mapped` maps its lines to the file).
-pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
+pub fn render<'a>(source: &'a Mapped, resolver: &Resolver<'_>) -> Rendered {
     let text = &source.text;
     let index = LineIndex::new(text);
     let line_at = |offset: usize| source.line_of(index.line(offset));
@@ -62,6 +62,17 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                 diagnostic.column = column;
             }
         }
+    };
+    // A link or image URL at `offset`, resolved against the page (problems get their column).
+    let resolve_url = |image: bool, url: CowStr<'a>, offset: usize, diagnostics: &mut Vec<Diagnostic>| {
+        let (from, line) = (diagnostics.len(), line_at(offset));
+        let resolved = if image {
+            resolver.image(&url, line, diagnostics)
+        } else {
+            resolver.link(&url, line, diagnostics)
+        };
+        set_column(diagnostics, from, offset);
+        resolved.map(CowStr::from).unwrap_or(url)
     };
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -150,13 +161,10 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let line = line_at(range.start);
-                let from = out.diagnostics.len();
-                let dest = resolver.image(&dest_url, line, &mut out.diagnostics);
-                set_column(&mut out.diagnostics, from, range.start);
+                let dest_url = resolve_url(true, dest_url, range.start, &mut out.diagnostics);
                 events.push(Event::Start(Tag::Image {
                     link_type,
-                    dest_url: dest.map(CowStr::from).unwrap_or(dest_url),
+                    dest_url,
                     title,
                     id,
                 }));
@@ -167,13 +175,10 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let line = line_at(range.start);
-                let from = out.diagnostics.len();
-                let dest = resolver.link(&dest_url, line, &mut out.diagnostics);
-                set_column(&mut out.diagnostics, from, range.start);
+                let dest_url = resolve_url(false, dest_url, range.start, &mut out.diagnostics);
                 events.push(Event::Start(Tag::Link {
                     link_type,
-                    dest_url: dest.map(CowStr::from).unwrap_or(dest_url),
+                    dest_url,
                     title,
                     id,
                 }));
