@@ -167,60 +167,49 @@ fn page_shell(workshop: &Workshop, index: usize) -> Response {
     let page = &workshop.pages[index];
     let prev = index.checked_sub(1).and_then(|i| workshop.pages.get(i));
     let next = workshop.pages.get(index + 1);
-    let has_css = theme_lookup(workshop, OVERRIDE_CSS).is_some();
-    let has_js = theme_lookup(workshop, OVERRIDE_JS).is_some();
-    let mut out = String::with_capacity(page.html.len() + 2048);
-    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<meta name=\"generator\" content=\"lectern\">\n");
-    out.push_str(&format!(
-        "<title>{} — {}</title>\n",
-        escape(&page.title),
-        escape(&workshop.title)
-    ));
-    out.push_str("<link rel=\"stylesheet\" href=\"/static/instructions.css\">\n");
-    out.push_str("<link rel=\"stylesheet\" href=\"/workshop/highlight.css\">\n");
-    if has_css {
-        out.push_str(&format!(
-            "<link rel=\"stylesheet\" href=\"/workshop/static/{OVERRIDE_CSS}\">\n"
-        ));
-    }
-    out.push_str("</head>\n");
-    out.push_str(&format!(
-        "<body class=\"lectern-instructions\" data-page-key=\"{}\" data-prev-page=\"{}\" data-next-page=\"{}\" \
-         data-page-number=\"{}\" data-pages-total=\"{}\" data-workshop-title=\"{}\">\n",
-        escape(&page.key),
-        prev.map(|p| escape(&p.key)).unwrap_or_default(),
-        next.map(|p| escape(&p.key)).unwrap_or_default(),
-        index + 1,
-        workshop.pages.len(),
-        escape(&workshop.title),
-    ));
-    out.push_str("<header class=\"lectern-page-header\">\n");
-    out.push_str(&nav(prev, next, index, workshop.pages.len()));
-    out.push_str("</header>\n<main class=\"lectern-page\" id=\"lectern-page\">\n");
-    out.push_str(&format!(
-        "<h1 class=\"lectern-page-title\">{}</h1>\n<section class=\"lectern-page-content page-content\">\n",
-        escape(&page.title)
-    ));
-    out.push_str(&page.html);
-    out.push_str("\n</section>\n</main>\n<footer class=\"lectern-page-footer\">\n");
-    if let Some(next) = next {
-        out.push_str(&format!(
+    let override_css = match theme_lookup(workshop, OVERRIDE_CSS) {
+        Some(_) => format!("<link rel=\"stylesheet\" href=\"/workshop/static/{OVERRIDE_CSS}\">\n"),
+        None => String::new(),
+    };
+    let override_js = match theme_lookup(workshop, OVERRIDE_JS) {
+        Some(_) => format!("<script src=\"/workshop/static/{OVERRIDE_JS}\" defer></script>\n"),
+        None => String::new(),
+    };
+    let footer = match next {
+        Some(next) => format!(
             "<a class=\"lectern-continue\" rel=\"next\" href=\"{}\">Continue: {}</a>\n",
             escape(&page_url(&next.key)),
             escape(&next.title)
-        ));
-    } else {
-        out.push_str("<p class=\"lectern-last-page\">This is the last page.</p>\n");
-    }
-    out.push_str("</footer>\n<script src=\"/static/instructions.js\" defer></script>\n");
-    if has_js {
-        out.push_str(&format!(
-            "<script src=\"/workshop/static/{OVERRIDE_JS}\" defer></script>\n"
-        ));
-    }
-    out.push_str("</body>\n</html>\n");
+        ),
+        None => "<p class=\"lectern-last-page\">This is the last page.</p>\n".to_string(),
+    };
+    let key_of = |page: Option<&Page>| page.map(|p| escape(&p.key)).unwrap_or_default();
+    let out = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"lectern\">\n\
+         <title>{title} — {workshop_title}</title>\n\
+         <link rel=\"stylesheet\" href=\"/static/instructions.css\">\n\
+         <link rel=\"stylesheet\" href=\"/workshop/highlight.css\">\n\
+         {override_css}</head>\n\
+         <body class=\"lectern-instructions\" data-page-key=\"{key}\" data-prev-page=\"{prev_key}\" \
+         data-next-page=\"{next_key}\" data-page-number=\"{number}\" data-pages-total=\"{total}\" \
+         data-workshop-title=\"{workshop_title}\">\n\
+         <header class=\"lectern-page-header\">\n{nav}</header>\n<main class=\"lectern-page\" id=\"lectern-page\">\n\
+         <h1 class=\"lectern-page-title\">{title}</h1>\n<section class=\"lectern-page-content page-content\">\n\
+         {body}\n</section>\n</main>\n<footer class=\"lectern-page-footer\">\n{footer}\
+         </footer>\n<script src=\"/static/instructions.js\" defer></script>\n\
+         {override_js}</body>\n</html>\n",
+        title = escape(&page.title),
+        workshop_title = escape(&workshop.title),
+        key = escape(&page.key),
+        prev_key = key_of(prev),
+        next_key = key_of(next),
+        number = index + 1,
+        total = workshop.pages.len(),
+        nav = nav(prev, next, index, workshop.pages.len()),
+        body = page.html,
+    );
     ([(header::CACHE_CONTROL, "no-cache")], Html(out)).into_response()
 }
 
