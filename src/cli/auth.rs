@@ -1,4 +1,4 @@
-//! Authentication flags (owned by the auth area). Names follow the original's environment where it has one.
+//! Authentication flags: the mode, basic and token credentials, the portal client, the cookie secret. Names follow the original's environment where it has one.
 
 use std::path::PathBuf;
 

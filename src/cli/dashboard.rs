@@ -1,4 +1,4 @@
-//! Dashboard flags (owned by the frontend area): instructions and terminal layouts.
+//! Dashboard flags: instructions and terminal layouts.
 
 use clap::Args;
 

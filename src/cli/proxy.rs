@@ -1,4 +1,4 @@
-//! Reverse-proxy flags (owned by the proxy area): `/editor/`, `/console/`, any-port route and timeouts.
+//! Reverse-proxy flags: `/editor/`, `/console/`, any-port route and timeouts.
 
 use clap::Args;
 

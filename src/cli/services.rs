@@ -1,4 +1,4 @@
-//! Workshop-service flags (owned by the site area): downloads, uploads, examiner. Names follow the original.
+//! Workshop-service flags: downloads, uploads, examiner. Names follow the original.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! Session-variable flags (owned by the content area): identity of the session and `--var NAME=VALUE`.
+//! Session-variable flags: identity of the session and `--var NAME=VALUE`.
 
 use clap::Args;
 

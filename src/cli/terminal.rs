@@ -1,4 +1,4 @@
-//! Terminal flags (owned by the terminal area).
+//! Terminal flags: on/off, shell, working directory, replay size, recording folder, how many terminals.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! Authentication settings (owned by the auth area): the mode, its credentials, and the login cookie.
+//! Authentication settings: the mode, its credentials, and the login cookie.
 //!
 //! Mode precedence when `--auth` is unset (the original's rules, failing closed): `PORTAL_CLIENT_ID` → oauth;
 //! `AUTH_USERNAME` non-empty and not `*` → basic; `AUTH_USERNAME=*` → none; nothing → none on a loopback

@@ -1,4 +1,4 @@
-//! Dashboard settings (owned by the frontend area): layouts chosen by flag or environment.
+//! Dashboard settings: layouts chosen by flag or environment.
 
 use super::ConfigError;
 use crate::cli::DashboardArgs;

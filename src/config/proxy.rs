@@ -1,4 +1,4 @@
-//! Reverse-proxy settings (owned by the proxy area): built-in upstreams, the any-port route, timeouts.
+//! Reverse-proxy settings: built-in upstreams, the any-port route, timeouts.
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Workshop-service settings (owned by the site area): download and upload folders, upload limit and the
+//! Workshop-service settings: download and upload folders, upload limit and the
 //! feature switches of `/files/`, `/upload/` and `/examiner/`.
 
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! Session variables (owned by the content area): the standard session variables of the original
+//! Session variables: the standard session variables of the original
 //! platform (from their environment variables, else defaults), the identity flags, then `--var` values.
 
 use std::collections::BTreeMap;

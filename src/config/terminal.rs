@@ -1,4 +1,4 @@
-//! Terminal settings (owned by the terminal area): shell, working directory, replay size, recording.
+//! Terminal settings: shell, working directory, replay size, recording.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! Instructions routes (site area): `/workshop/content/{key}` pages in an HTML shell, the files beside them
+//! Instructions routes: `/workshop/content/{key}` pages in an HTML shell, the files beside them
 //! (images, Hugo `static/`), `/workshop/static/` theme overrides, and the JSON API `/api/workshop[/pages/{key}]`.
 //!
 //! A page is served at `/workshop/content/{key}/` (Hugo's URL form; links use it) and also at `{key}`,

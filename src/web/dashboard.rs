@@ -1,4 +1,4 @@
-//! Dashboard shell `/dashboard/`, `/api/dashboard` config and the embedded bundle under `/static/` (owned by the frontend area).
+//! Dashboard shell `/dashboard/`, `/api/dashboard` config and the embedded bundle under `/static/`.
 
 mod api;
 

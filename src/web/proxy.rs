@@ -1,4 +1,4 @@
-//! Proxied routes (owned by the proxy area): `/editor/` (code-server), `/console/`, the any-port route
+//! Proxied routes: `/editor/` (code-server), `/console/`, the any-port route
 //! `/port/{port}/…` (services on localhost), and the workshop's session ingresses — by host
 //! `<name>-<session>.<domain>` (matched before any path routing, as the original) and by path
 //! `/ingress/{name}/…`. Ingresses with `authentication: none` are served before the login check.

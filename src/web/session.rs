@@ -1,4 +1,4 @@
-//! Session lifecycle relays to the training portal (owned by the auth area): public `/session/poll` and
+//! Session lifecycle relays to the training portal: public `/session/poll` and
 //! `/session/activity` (the portal's idle tracking; CORS only for the portal's origin, never `*`), and
 //! `/session/schedule|extend|event` relayed with the logged-in user's portal token (`{}` without one).
 

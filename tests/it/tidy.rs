@@ -1,4 +1,6 @@
-//! Tidy checks on the source tree: every Rust file opens with a `//!` line saying what it owns.
+//! Tidy checks on the source tree: every Rust file opens with a `//!` line saying what it owns; the
+//! transport-free cores import no HTTP types; a production file over 500 lines says why; the dashboard's
+//! action table is generated from the Rust catalogue and every glyph it may show is drawn.
 
 use std::path::Path;
 
@@ -31,6 +33,82 @@ fn every_rust_file_opens_with_a_module_doc() {
         })
         .collect();
     assert!(missing.is_empty(), "files without a //! header: {missing:?}");
+}
+
+/// The modules that stay transport-free (STYLE.md: only `web` knows HTTP).
+const CORES: &[&str] = &[
+    "src/content.rs",
+    "src/content",
+    "src/terminal.rs",
+    "src/terminal",
+    "src/events.rs",
+    "src/assets.rs",
+];
+
+/// Rust source lines with their 1-based numbers, comments dropped (a doc comment may name `axum`).
+fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(index, line)| (index + 1, line))
+        .filter(|(_, line)| !line.trim_start().starts_with("//"))
+}
+
+#[test]
+fn cores_import_no_axum_or_http_types() {
+    let mut files = Vec::new();
+    for core in CORES {
+        let path = repo_root().join(core);
+        if path.is_dir() {
+            rust_files(&path, &mut files);
+        } else {
+            files.push(path);
+        }
+    }
+    assert!(files.len() > 10, "the cores were found: {files:?}");
+    let forbidden = ["axum", "http::", "hyper", "tower", "reqwest"];
+    let mut offenders = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        for (number, line) in code_lines(&text) {
+            if forbidden.iter().any(|word| line.contains(word)) {
+                offenders.push(format!("{}:{number}: {}", file.display(), line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "HTTP types in a transport-free core: {offenders:#?}"
+    );
+}
+
+/// STYLE.md: files stay under ~400 lines; a production file over 500 says why in its `//!` header
+/// (a sentence naming its length: "long" or "lines"). Test files (`tests.rs`, `tests/`) are exempt.
+#[test]
+fn big_files_say_why_they_are_big() {
+    let mut files = Vec::new();
+    rust_files(&repo_root().join("src"), &mut files);
+    let offenders: Vec<_> = files
+        .iter()
+        .filter(|file| !file.ends_with("tests.rs") && !file.components().any(|c| c.as_os_str() == "tests"))
+        .filter_map(|file| {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            let lines = text.lines().count();
+            let header: String = text
+                .lines()
+                .take_while(|line| line.starts_with("//!"))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            let says_why = header
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| word == "long" || word == "lines");
+            (lines > 500 && !says_why).then(|| format!("{} ({lines} lines)", file.display()))
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "over 500 lines with no reason in the //! header (split it, or say why it is long): {offenders:?}"
+    );
 }
 
 /// The dashboard's action table, written from the Rust catalogue (rust-analyzer's sourcegen pattern).
