@@ -1,0 +1,149 @@
+// The instructions iframe and its navigation: the page list from /api/workshop, previous / next / page
+// select, the page shown (remembered for this browser session), reloads that keep the scroll position,
+// and content-change events from the server.
+
+import type { PageEntry, WorkshopIndex } from "../config";
+import { $, getJson } from "./dom";
+import type { Theme } from "./theme";
+
+/** What navigation needs from the rest of the dashboard. */
+export interface NavigationHooks {
+  /** The theme the instructions page should show. */
+  theme(): Theme;
+  /** Next on the last page: finish the workshop. */
+  finish(): void;
+  /** Make the instructions pane visible (before reloading it). */
+  reveal(): void;
+}
+
+/** The instructions iframe (null when the layout has none) and the page navigation in the header. */
+export class Navigation {
+  /** The `<nav>` element for the header. */
+  readonly element: HTMLElement;
+  private readonly prev: HTMLButtonElement;
+  private readonly next: HTMLButtonElement;
+  private readonly select: HTMLSelectElement;
+  private pages: PageEntry[] = [];
+  private currentKey: string | null = null;
+  private pendingScroll: number | null = null;
+
+  constructor(
+    readonly iframe: HTMLIFrameElement | null,
+    private readonly hooks: NavigationHooks,
+  ) {
+    const nav = $("nav", "page-nav");
+    nav.setAttribute("aria-label", "Pages");
+    this.prev = $<HTMLButtonElement>("button", "button", "‹ Previous");
+    this.prev.type = "button";
+    this.select = $<HTMLSelectElement>("select", "page-select");
+    this.select.setAttribute("aria-label", "Go to page");
+    this.next = $<HTMLButtonElement>("button", "button", "Next ›");
+    this.next.type = "button";
+    this.prev.addEventListener("click", () => this.step(-1));
+    this.next.addEventListener("click", () => this.step(1));
+    this.select.addEventListener("change", () => this.showPage(this.select.value));
+    nav.append(this.prev, this.select, this.next);
+    nav.hidden = iframe === null;
+    this.element = nav;
+    iframe?.addEventListener("load", () => this.onLoad());
+  }
+
+  /** Reads the page list and shows the remembered page (else the first). */
+  async load(): Promise<void> {
+    if (!this.iframe) return;
+    const index = await getJson<WorkshopIndex>("/api/workshop");
+    this.pages = index?.pages ?? [];
+    this.fillSelect();
+    const saved = sessionStorage.getItem("lectern:page");
+    const first = this.pages.find((p) => p.key === saved)?.key ?? index?.first ?? this.pages[0]?.key;
+    if (first) this.showPage(first);
+    else {
+      this.iframe.srcdoc =
+        '<p style="font:15px system-ui;padding:1rem">The instructions could not be loaded. Try reloading the page.</p>';
+    }
+  }
+
+  /** Navigates the instructions to page `key`. */
+  showPage(key: string): void {
+    if (!this.iframe) return;
+    this.iframe.removeAttribute("srcdoc");
+    this.iframe.src = `/workshop/content/${key.split("/").map(encodeURIComponent).join("/")}`;
+  }
+
+  /** Reloads the instructions iframe, keeping its scroll position when `keepScroll`. */
+  reload(keepScroll: boolean): void {
+    if (!this.iframe) return;
+    this.hooks.reveal();
+    try {
+      this.pendingScroll = keepScroll ? (this.iframe.contentWindow?.scrollY ?? 0) : null;
+      this.iframe.contentWindow?.location.reload();
+    } catch {
+      if (this.currentKey) this.showPage(this.currentKey);
+    }
+  }
+
+  /** The server changed `pages` (none listed: everything): refresh the list, reload the page if it changed. */
+  async contentChanged(pages: string[]): Promise<void> {
+    const index = await getJson<WorkshopIndex>("/api/workshop");
+    if (index) {
+      this.pages = index.pages;
+      this.fillSelect();
+    }
+    if (pages.length === 0 || (this.currentKey !== null && pages.includes(this.currentKey))) this.reload(true);
+  }
+
+  /** Shows the instructions in `theme` (called as the theme changes). */
+  applyTheme(theme: Theme): void {
+    try {
+      this.iframe?.contentDocument?.documentElement.setAttribute("data-theme", theme);
+    } catch {
+      /* cross-origin */
+    }
+  }
+
+  private fillSelect(): void {
+    this.select.replaceChildren();
+    this.pages.forEach((page, i) => {
+      const option = $<HTMLOptionElement>("option", "", `${i + 1}. ${page.title}`);
+      option.value = page.key;
+      this.select.append(option);
+    });
+    this.update();
+  }
+
+  private step(delta: number): void {
+    const page = this.pages.find((p) => p.key === this.currentKey);
+    const target = delta < 0 ? page?.prev : page?.next;
+    if (target) this.showPage(target);
+    else if (delta > 0 && page && !page.next) this.hooks.finish();
+  }
+
+  private update(): void {
+    const page = this.pages.find((p) => p.key === this.currentKey);
+    this.prev.disabled = !page?.prev;
+    this.next.disabled = !page;
+    this.next.textContent = page && !page.next ? "Finish" : "Next ›";
+    if (page) this.select.value = page.key;
+    this.select.disabled = this.pages.length === 0;
+  }
+
+  private onLoad(): void {
+    const frame = this.iframe;
+    if (!frame) return;
+    try {
+      const path = frame.contentWindow?.location.pathname ?? "";
+      const match = /^\/workshop\/content\/(.+?)\/?$/.exec(path);
+      if (match) {
+        this.currentKey = decodeURIComponent(match[1]);
+        sessionStorage.setItem("lectern:page", this.currentKey);
+      }
+      const doc = frame.contentDocument;
+      doc?.documentElement.setAttribute("data-theme", this.hooks.theme());
+      if (this.pendingScroll !== null) frame.contentWindow?.scrollTo(0, this.pendingScroll);
+    } catch {
+      /* cross-origin page: nothing to read */
+    }
+    this.pendingScroll = null;
+    this.update();
+  }
+}

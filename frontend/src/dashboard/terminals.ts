@@ -1,0 +1,57 @@
+// Every terminal view of the dashboard. One terminal may be shown in several tabs; each view is its own
+// viewer of the same PTY, so lookups by name pick the view that is on screen.
+
+import { TerminalView } from "../terminal";
+import type { ThemeState } from "./theme";
+
+/** The dashboard's terminal views. */
+export class TerminalViews {
+  private views: TerminalView[] = [];
+
+  constructor(private readonly theme: ThemeState) {
+    theme.follow((current) => this.views.forEach((view) => view.setTheme(current)));
+  }
+
+  /** A new view of terminal `name` in the current theme. */
+  make(name: string): TerminalView {
+    const view = new TerminalView(name, this.theme.current);
+    this.views.push(view);
+    return view;
+  }
+
+  /** The first on-screen view of terminal `name` (views of removed tabs are forgotten). */
+  find(name: string): TerminalView | undefined {
+    this.views = this.views.filter((v) => v.element.isConnected || !v.element.dataset.disposed);
+    return this.views.find((v) => v.name === name && v.element.isConnected);
+  }
+
+  /** Every view of terminal `name`. */
+  named(name: string): TerminalView[] {
+    return this.views.filter((v) => v.name === name);
+  }
+
+  /** The names of every terminal with a view. */
+  names(): string[] {
+    return [...new Set(this.views.map((v) => v.name))];
+  }
+
+  /** Refits every view to its box (after a layout change). */
+  fitAll(): void {
+    requestAnimationFrame(() => this.views.forEach((t) => t.resize()));
+  }
+
+  /** Reconnects every view (`force`: drop a live connection too, as a network blip would). */
+  reconnectAll(force = false): void {
+    this.views.forEach((v) => v.reconnect(force));
+  }
+
+  /** Text of terminal `name`'s buffer (for tests and accessibility tools). */
+  text(name: string): string {
+    const view = this.find(name);
+    if (!view) return "";
+    const buffer = view.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
+    return lines.join("\n");
+  }
+}
