@@ -31,6 +31,7 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use mapped::Mapped;
 pub use store::ContentStore;
 
+use crate::jail::Jail;
 use layout::{Entry, PageKind};
 
 /// Session variables by name.
@@ -176,6 +177,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
     }
     let keys: HashSet<String> = layout.entries.iter().map(|e| e.key.clone()).collect();
     let included = std::cell::RefCell::new(HashSet::new());
+    let jail = Jail::new(&layout.content_dir).ok();
     let count = layout.entries.len();
     let mut pages = Vec::with_capacity(count);
     for (index, entry) in layout.entries.iter().enumerate() {
@@ -185,6 +187,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             static_dirs: &layout.static_dirs,
             keys: &keys,
             vars: &variables,
+            jail: jail.as_ref(),
             included: &included,
         };
         let (mut page, page_diags) = render_entry(entry, &ctx);
@@ -242,6 +245,8 @@ struct PageContext<'a> {
     static_dirs: &'a [PathBuf],
     keys: &'a HashSet<String>,
     vars: &'a Variables,
+    /// The content folder as a jail (None when it cannot be read): includes stay inside it.
+    jail: Option<&'a Jail>,
     /// Files pulled in by `{% include %}` (not forgotten pages).
     included: &'a std::cell::RefCell<HashSet<PathBuf>>,
 }
@@ -285,24 +290,21 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
             markdown::render(&mapped, &resolver)
         }
         PageKind::ClassicMarkdown | PageKind::ClassicAsciidoc => {
-            let content_dir = ctx.content_dir.to_path_buf();
-            let included = ctx.included;
+            let (content_dir, jail, included) = (ctx.content_dir, ctx.jail, ctx.included);
             let include = move |name: &str| {
-                // Contained to the content folder: no absolute paths, no `..`.
-                let relative = Path::new(name);
-                if relative.is_absolute()
-                    || relative
-                        .components()
-                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
-                {
-                    return None;
-                }
-                let path = content_dir.join(relative);
-                let found = [path.clone(), path.with_extension("liquid")]
+                // `name`, else `name` with the extension `.liquid`, inside the content folder (a plain
+                // relative path; its real path, symlinks resolved, must stay inside).
+                let jail = jail?;
+                let relative = jail.relative(name).ok()?;
+                let found = [relative.clone(), relative.with_extension("liquid")]
                     .into_iter()
-                    .find_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)));
-                found.map(|(p, text)| {
-                    included.borrow_mut().insert(p);
+                    .find_map(|relative| {
+                        let real = jail.contain(&content_dir.join(&relative)).ok()?;
+                        let text = std::fs::read_to_string(real).ok()?;
+                        Some((content_dir.join(relative), text))
+                    });
+                found.map(|(path, text)| {
+                    included.borrow_mut().insert(path);
                     text
                 })
             };
@@ -312,11 +314,11 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
             if entry.kind == PageKind::ClassicMarkdown {
                 markdown::render(&mapped, &resolver)
             } else {
-                let jail = asciidoc::IncludeJail {
+                let jail = ctx.jail.map(|jail| asciidoc::IncludeJail {
                     base_dir: entry.path.parent().unwrap_or(ctx.content_dir).to_path_buf(),
-                    root: ctx.content_dir.to_path_buf(),
-                };
-                let (rendered, adoc_title, included) = adoc::render(&mapped, &file, ctx.vars, &jail);
+                    jail: jail.clone(),
+                });
+                let (rendered, adoc_title, included) = adoc::render(&mapped, &file, ctx.vars, jail.as_ref());
                 ctx.included.borrow_mut().extend(included);
                 if let Some(t) = adoc_title
                     && entry.title.is_empty()
@@ -368,9 +370,9 @@ mod adoc {
         source: &Mapped,
         file: &Path,
         vars: &Variables,
-        jail: &asciidoc::IncludeJail,
+        jail: Option<&asciidoc::IncludeJail>,
     ) -> (Rendered, Option<String>, Vec<PathBuf>) {
-        let page = asciidoc::render(&source.text, file, vars, Some(jail));
+        let page = asciidoc::render(&source.text, file, vars, jail);
         let map_line = |line: u32| {
             if line == 0 {
                 0

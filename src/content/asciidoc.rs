@@ -38,6 +38,7 @@ use asciidork_parser::prelude::{Bump, Parser, SourceFile};
 
 use crate::content::html::escape;
 use crate::content::{Diagnostic, Variables};
+use crate::jail::Jail;
 
 use delimiters::normalize_delimiters;
 use include::JailResolver;
@@ -59,14 +60,14 @@ pub struct AdocPage {
 }
 
 /// Where `include::` may read from: relative targets resolve against the including file's folder
-/// (the page's folder for the page itself), and nothing outside `root` (the workshop's content
-/// folder) is read — Asciidoctor's `server` safe mode jails includes the same way.
+/// (the page's folder for the page itself), and nothing outside the jail (the workshop's content
+/// folder, symlinks resolved) is read — Asciidoctor's `server` safe mode jails includes the same way.
 #[derive(Debug, Clone)]
 pub struct IncludeJail {
     /// The page's folder.
     pub base_dir: PathBuf,
     /// The folder includes must stay inside.
-    pub root: PathBuf,
+    pub jail: Jail,
 }
 
 /// One action block found on an AsciiDoc page.
@@ -157,12 +158,10 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&Inc
     let mut parser = Parser::from_str(&normalized, SourceFile::Path(path), &bump);
     parser.apply_job_settings(job_settings(vars));
     let read = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    if let Some(jail) = jail
-        && let Ok(root) = std::fs::canonicalize(&jail.root)
-    {
+    if let Some(jail) = jail {
         parser.set_resolver(Box::new(JailResolver {
             base_dir: jail.base_dir.to_string_lossy().into_owned(),
-            root,
+            jail: jail.jail.clone(),
             read: read.clone(),
         }));
     }

@@ -1,5 +1,5 @@
-//! Reads `include::` targets for the AsciiDoc parser inside an [`IncludeJail`] (never outside the
-//! workshop's content folder) and records which files it read.
+//! Reads `include::` targets for the AsciiDoc parser inside the workshop's content folder (the one
+//! containment check, [`crate::jail::Jail::contain`]: symlinks resolved) and records which files it read.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -8,12 +8,13 @@ use asciidork_core::SafeMode;
 use asciidork_parser::includes::{IncludeBuffer, IncludeResolver, IncludeTarget, ResolveError};
 
 use super::delimiters::normalize_delimiters;
+use crate::jail::{Jail, JailError};
 
 /// Reads include targets for the parser, inside an [`IncludeJail`]; records what it read.
 #[derive(Clone)]
 pub(super) struct JailResolver {
     pub(super) base_dir: String,
-    pub(super) root: PathBuf,
+    pub(super) jail: Jail,
     pub(super) read: Arc<Mutex<Vec<PathBuf>>>,
 }
 
@@ -27,13 +28,14 @@ impl IncludeResolver for JailResolver {
         let IncludeTarget::FilePath(path) = target else {
             return Err(ResolveError::UriReadNotSupported);
         };
-        let path = std::fs::canonicalize(&path).map_err(|error| match error.kind() {
-            std::io::ErrorKind::NotFound => ResolveError::NotFound,
-            _ => ResolveError::Io(error.to_string()),
-        })?;
-        if !path.starts_with(&self.root) {
-            return Err(ResolveError::RestrictedPath);
-        }
+        let path = self
+            .jail
+            .contain(std::path::Path::new(&path))
+            .map_err(|error| match error {
+                JailError::NotFound(_) => ResolveError::NotFound,
+                JailError::Io { source, .. } => ResolveError::Io(source.to_string()),
+                _ => ResolveError::RestrictedPath,
+            })?;
         let bytes = std::fs::read(&path)?;
         // The same delimiter normalisation as the page itself gets.
         let text = String::from_utf8_lossy(&bytes);

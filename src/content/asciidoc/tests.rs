@@ -330,7 +330,7 @@ fn includes_are_read_inside_the_jail_only() {
     std::fs::write(dir.path().join("secret.adoc"), "SECRET\n").expect("write");
     let jail = IncludeJail {
         base_dir: content.clone(),
-        root: content.clone(),
+        jail: crate::jail::Jail::new(&content).expect("jail"),
     };
     let source = "= Page\n\ninclude::parts/nested.adoc[]\n\ninclude::../secret.adoc[]\n\n\
                   include::parts/missing.adoc[]\n\nEnd.\n";

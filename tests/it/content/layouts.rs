@@ -325,6 +325,60 @@ fn includes_stay_inside_the_content_folder() {
     );
 }
 
+/// Issue 12: a symlink inside the content folder that leads out of it is not followed by `{% include %}`
+/// (which checked the spelling of the name only) nor by AsciiDoc's `include::`.
+#[test]
+fn includes_do_not_follow_a_symlink_out_of_the_content_folder() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "secret.md", "SECRET");
+    write(
+        root,
+        "workshop/workshop.yaml",
+        "modules:\n  activate: [page, doc]\n",
+    );
+    write(root, "workshop/content/inside.md", "INSIDE");
+    std::os::unix::fs::symlink(root.join("secret.md"), root.join("workshop/content/leak.md"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(root.join("secret.md"), root.join("workshop/content/leak.adoc"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("inside.md", root.join("workshop/content/alias.md")).expect("symlink");
+    write(
+        root,
+        "workshop/content/page.md",
+        "{% include 'leak.md' %}\n\n{% include 'alias.md' %}\n",
+    );
+    write(
+        root,
+        "workshop/content/doc.adoc",
+        "= Doc\n\ninclude::leak.adoc[]\n\nEnd.\n",
+    );
+    let (workshop, diagnostics) = load_workshop(root, &Variables::new());
+    let page = workshop.page("page").expect("page");
+    assert!(!page.html.contains("SECRET"), "{}", page.html);
+    assert!(
+        page.html.contains("INSIDE"),
+        "a link that stays inside is followed: {}",
+        page.html
+    );
+    let doc = workshop.page("doc").expect("doc");
+    assert!(!doc.html.contains("SECRET"), "{}", doc.html);
+    assert!(doc.html.contains("End."), "{}", doc.html);
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("included file \"leak.md\" not found")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("outside the workshop's content folder")),
+        "{messages:?}"
+    );
+}
+
 #[test]
 fn asciidoc_includes_bring_their_actions_and_are_not_forgotten_pages() {
     let dir = tempfile::tempdir().expect("tmp");
