@@ -21,9 +21,9 @@ pub use session::{ExitStatus, Terminal};
 pub use viewer::{Viewer, ViewerEvent};
 
 /// Largest accepted terminal width, in columns.
-pub const MAX_COLS: u32 = 1000;
+pub const MAX_COLS: u64 = 1000;
 /// Largest accepted terminal height, in rows.
-pub const MAX_ROWS: u32 = 500;
+pub const MAX_ROWS: u64 = 500;
 
 /// Something a terminal operation could not do; `code()` is the protocol's error code.
 #[derive(Debug, thiserror::Error)]
@@ -56,9 +56,9 @@ pub enum TerminalError {
     #[error("invalid terminal size {cols}x{rows}: columns must be 1..={MAX_COLS}, rows 1..={MAX_ROWS}")]
     BadSize {
         /// Requested columns.
-        cols: u32,
+        cols: u64,
         /// Requested rows.
-        rows: u32,
+        rows: u64,
     },
     /// The input queue stayed full (the program does not read its input).
     #[error("terminal {0} does not accept input right now")]
@@ -126,7 +126,7 @@ impl Size {
     pub const DEFAULT: Size = Size { cols: 80, rows: 24 };
 
     /// Validates a requested size.
-    pub fn new(cols: u32, rows: u32) -> Result<Self, TerminalError> {
+    pub fn new(cols: u64, rows: u64) -> Result<Self, TerminalError> {
         if (1..=MAX_COLS).contains(&cols) && (1..=MAX_ROWS).contains(&rows) {
             Ok(Self {
                 cols: cols as u16,

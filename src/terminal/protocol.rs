@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Seq;
 
-/// Protocol version spoken by this server.
-pub const VERSION: u32 = 1;
+/// Protocol version spoken by this server (the newest it supports).
+pub const VERSION: u64 = 1;
+/// Every protocol version a client may ask for in `hello`.
+pub const SUPPORTED_VERSIONS: &[u64] = &[1];
 /// Bytes of the big-endian `Seq` that prefixes every binary output frame.
 pub const SEQ_PREFIX: usize = 8;
 /// Most output bytes in one binary frame (64 KiB); clients must accept any size up to 1 MiB.
@@ -16,6 +18,8 @@ pub const MAX_CLIENT_MESSAGE: usize = 1024 * 1024;
 
 /// Close code: normal closure.
 pub const CLOSE_NORMAL: u16 = 1000;
+/// Close code: a text message that is not valid UTF-8.
+pub const CLOSE_BAD_DATA: u16 = 1007;
 /// Close code: the client broke the protocol (no hello, unsupported version).
 pub const CLOSE_POLICY: u16 = 1008;
 /// Close code: a message larger than `MAX_CLIENT_MESSAGE`.
@@ -29,17 +33,17 @@ pub const CLOSE_INTERNAL: u16 = 1011;
 pub enum ClientMsg {
     /// First message on every connection: attach, optionally resuming after `last_seq`.
     Hello {
-        /// Must be 1.
-        version: u32,
+        /// One of [`SUPPORTED_VERSIONS`].
+        version: u64,
         /// Seq just past the last output byte the client already has; `null` for a fresh client.
         #[serde(default)]
         last_seq: Option<Seq>,
         /// Client terminal width in columns.
-        cols: u32,
+        cols: u64,
         /// Client terminal height in rows.
-        rows: u32,
-        /// View only: no input, resize or restart (same as `?mode=readonly` on the URL; either
-        /// one makes the connection read-only).
+        rows: u64,
+        /// View only: no input, resize or restart. `?mode=readonly` on the URL makes the connection
+        /// read-only whatever this says (`false` does not lift it).
         #[serde(default)]
         readonly: Option<bool>,
         /// Flow control by acknowledgement: the client promises `ack` messages and the server keeps
@@ -56,9 +60,9 @@ pub enum ClientMsg {
     /// The client terminal changed size.
     Resize {
         /// Columns.
-        cols: u32,
+        cols: u64,
         /// Rows.
-        rows: u32,
+        rows: u64,
     },
     /// Liveness check; answered with `pong` carrying the same id.
     Ping {
@@ -181,6 +185,51 @@ pub fn parse_client(text: &str) -> Result<ClientMsg, ParseError> {
             }
         }
     }
+}
+
+/// Why a first message was not an acceptable hello: the error code and text, then close 1008.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelloError {
+    /// The protocol error code (`expected-hello`, `unsupported-version`, `bad-message`).
+    pub code: &'static str,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// Parses the first text message of a connection. Anything that is not a JSON object of type `hello`
+/// is `expected-hello`; a hello's `version` is checked before its other fields (so a newer client's
+/// hello is told `unsupported-version`, not `bad-message`); then the fields are checked strictly.
+pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
+    let expected = |what: &str| HelloError {
+        code: "expected-hello",
+        message: format!("the first message must be a hello, not {what}"),
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| expected("text that is not JSON"))?;
+    match value.get("type").and_then(|t| t.as_str()) {
+        Some("hello") => {}
+        Some(other) => return Err(expected(&format!("{other:?}"))),
+        None => return Err(expected("a JSON value without a type")),
+    }
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(version) if SUPPORTED_VERSIONS.contains(&version) => {}
+        Some(version) => {
+            return Err(HelloError {
+                code: "unsupported-version",
+                message: format!("protocol version {version} is not supported: use {VERSION}"),
+            });
+        }
+        None => {
+            return Err(HelloError {
+                code: "bad-message",
+                message: "malformed message: hello needs a version (a non-negative integer)".to_string(),
+            });
+        }
+    }
+    serde_json::from_value(value).map_err(|error| HelloError {
+        code: "bad-message",
+        message: format!("malformed message: {error}"),
+    })
 }
 
 /// Starts a binary output frame: the 8-byte big-endian seq, payload to be appended.

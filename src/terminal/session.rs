@@ -4,7 +4,7 @@
 mod process;
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -73,6 +73,9 @@ pub(crate) struct PtyInput {
     pub(crate) writer: Arc<tokio::sync::Mutex<pty_process::OwnedWritePty>>,
     /// Commands queued or being written by the writer task; the direct path needs zero.
     pub(crate) pending: Arc<AtomicUsize>,
+    /// Set when input waited `INPUT_TIMEOUT` for a full queue; while set and the queue is still
+    /// full, further input is refused at once instead of waiting again.
+    pub(crate) busy: Arc<AtomicBool>,
 }
 
 pub(crate) struct Shared {
@@ -290,11 +293,19 @@ impl Terminal {
         let Some(input) = input else {
             return Err(TerminalError::Exited(self.name.to_string()));
         };
+        if input.busy.load(Ordering::Acquire) && input.queue.capacity() == 0 {
+            // The program still reads nothing: do not make every further input wait again.
+            return Err(TerminalError::Busy(self.name.to_string()));
+        }
         input.pending.fetch_add(1, Ordering::AcqRel);
         let sent = input.queue.send_timeout(command, INPUT_TIMEOUT).await;
         if sent.is_err() {
             input.pending.fetch_sub(1, Ordering::AcqRel);
         }
+        input.busy.store(
+            matches!(sent, Err(mpsc::error::SendTimeoutError::Timeout(_))),
+            Ordering::Release,
+        );
         match sent {
             Ok(()) => Ok(()),
             Err(mpsc::error::SendTimeoutError::Timeout(_)) => Err(TerminalError::Busy(self.name.to_string())),

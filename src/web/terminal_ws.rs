@@ -1,8 +1,13 @@
-//! Terminal websocket endpoint `GET /terminal/ws/{name}` (protocol v1, docs/terminal-protocol.md)
-//! and, in `terminal_ws/api.rs`, the HTTP input API. Errors after the upgrade become
-//! `{"type":"error"}` messages and close codes here.
+//! Terminal websocket endpoint `GET /terminal/ws/{name}` (docs/terminal-protocol.md). A connection is
+//! a hello (`terminal_ws/hello.rs`), then a reader (`reader.rs`: input, resize, acks, pings; it never
+//! waits on the PTY) and a writer (`writer.rs`: viewer events and control messages) side by side;
+//! `api.rs` is the HTTP input API. Errors after the upgrade become `{"type":"error"}` messages and
+//! close codes here.
 
 mod api;
+mod hello;
+mod reader;
+mod writer;
 
 use std::time::Duration;
 
@@ -11,19 +16,17 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
+use futures_util::stream::{SplitSink, SplitStream, StreamExt};
 use serde::Deserialize;
 use tokio::sync::{mpsc, watch};
 
 use super::{AppError, AppState};
 use crate::terminal::protocol::{
-    self, CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_BIG, ClientMsg, MAX_CLIENT_MESSAGE, ServerMsg,
+    CLOSE_BAD_DATA, CLOSE_INTERNAL, CLOSE_TOO_BIG, MAX_CLIENT_MESSAGE, ServerMsg,
 };
-use crate::terminal::{Size, TerminalError, TerminalHub, TerminalName, Viewer, ViewerEvent};
+use crate::terminal::{TerminalHub, TerminalName, Viewer};
 
-/// How long a new connection may take to send `hello`.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// Control messages (pong, error) queued for one connection's writer.
 const CONTROL_QUEUE: usize = 16;
 /// How long the writer may take to flush final messages after the client stopped reading.
@@ -79,11 +82,16 @@ fn terminal_name(hub: &TerminalHub, name: &str) -> Result<TerminalName, AppError
 
 /// What the writer half sends besides viewer events.
 enum Control {
+    /// A JSON message.
     Message(ServerMsg),
+    /// A close frame with this code and reason; then the writer stops.
     Close(u16, String),
+    /// The client sent a Close frame: flush the answer the websocket layer queued, then stop.
+    ClientClosed,
 }
 
 type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
 
 async fn send_json(sink: &mut Sink, message: &ServerMsg) -> bool {
     sink.send(Message::text(message.to_json())).await.is_ok()
@@ -103,20 +111,37 @@ async fn reject(sink: &mut Sink, code: &str, message: String, close_code: u16) {
     close(sink, close_code, &message).await;
 }
 
-/// One websocket connection: hello, then a reader (input, resize, ping, restart) and a writer
-/// (viewer events and control messages) running side by side.
-async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, readonly: bool) {
+/// What a failed receive means: the error code and text to send and the close code, or `None` when
+/// the connection simply dropped. Classified by the websocket layer's error type.
+fn receive_failure(error: axum::Error) -> Option<(&'static str, String, u16)> {
+    let inner = error.into_inner();
+    let failure = match inner.downcast_ref::<tungstenite::Error>() {
+        Some(tungstenite::Error::Capacity(_)) => Some((
+            "too-big",
+            format!("message too big: at most {MAX_CLIENT_MESSAGE} bytes"),
+            CLOSE_TOO_BIG,
+        )),
+        Some(tungstenite::Error::Utf8(_)) => Some((
+            "bad-message",
+            "malformed message: a text message must be valid UTF-8".to_string(),
+            CLOSE_BAD_DATA,
+        )),
+        _ => None,
+    };
+    if failure.is_none() {
+        tracing::debug!(error = %inner, "terminal websocket receive failed");
+    }
+    failure
+}
+
+/// One websocket connection: hello, then the reader and the writer side by side.
+async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url_readonly: bool) {
     let (mut sink, mut stream) = socket.split();
-    let Some(Hello {
-        last_seq,
-        size,
-        readonly: hello_readonly,
-        window,
-    }) = read_hello(&mut sink, &mut stream).await
-    else {
+    let Some(hello) = hello::read(&mut sink, &mut stream).await else {
         return;
     };
-    let readonly = readonly || hello_readonly;
+    // `?mode=readonly` cannot be lifted by the hello: the URL may be all a viewer was given.
+    let readonly = url_readonly || hello.readonly;
     let terminal = match hub.get_or_start(&name) {
         Ok(terminal) => terminal,
         Err(error) => {
@@ -125,10 +150,10 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, rea
             return;
         }
     };
-    let (viewer, attached) = Viewer::attach(terminal.clone(), last_seq, readonly, size);
+    let (viewer, attached) = Viewer::attach(terminal.clone(), hello.last_seq, readonly, hello.size);
     if !readonly {
         // Attaching counts as activity: the PTY takes this client's size.
-        let _ = terminal.activity(viewer.id(), size).await;
+        let _ = terminal.activity(viewer.id(), hello.size).await;
     }
     let welcome = ServerMsg::Welcome {
         terminal: name.to_string(),
@@ -139,274 +164,26 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, rea
     if !send_json(&mut sink, &welcome).await {
         return;
     }
-    tracing::debug!(terminal = %name, readonly, ?last_seq, "viewer attached");
+    tracing::debug!(terminal = %name, readonly, last_seq = ?hello.last_seq, "viewer attached");
     let (control, control_rx) = mpsc::channel(CONTROL_QUEUE);
     let (acks, acked) = watch::channel(0u64);
-    let reader = read_loop(stream, viewer.id(), size, readonly, terminal, control, acks);
-    let writer = write_loop(sink, viewer, control_rx, window, acked);
+    let reader = reader::run(
+        stream,
+        reader::Context {
+            viewer: viewer.id(),
+            size: hello.size,
+            readonly,
+            terminal,
+            control,
+            acks,
+        },
+    );
+    let writer = writer::run(sink, viewer, control_rx, hello.window, acked);
     tokio::pin!(reader, writer);
     tokio::select! {
         () = &mut writer => {}
         () = &mut reader => {
             let _ = tokio::time::timeout(FLUSH_TIMEOUT, writer).await;
-        }
-    }
-}
-
-/// What a valid hello asked for.
-struct Hello {
-    last_seq: Option<u64>,
-    size: Size,
-    readonly: bool,
-    /// Acknowledgement window, clamped.
-    window: Option<u64>,
-}
-
-/// Output frames sent on a connection and not yet acknowledged (only with a hello `window`).
-#[derive(Default)]
-struct InFlight {
-    /// `[start, end)` seq ranges of sent frames, oldest first.
-    frames: std::collections::VecDeque<(u64, u64)>,
-    /// Bytes in `frames`.
-    bytes: u64,
-}
-
-impl InFlight {
-    fn sent(&mut self, seq: u64, len: u64) {
-        self.frames.push_back((seq, seq + len));
-        self.bytes += len;
-    }
-
-    /// Everything before `seq` was processed by the client.
-    fn acked(&mut self, seq: u64) {
-        while let Some(front) = self.frames.front_mut() {
-            if front.1 <= seq {
-                self.bytes -= front.1 - front.0;
-                self.frames.pop_front();
-            } else {
-                if front.0 < seq {
-                    self.bytes -= seq - front.0;
-                    front.0 = seq;
-                }
-                break;
-            }
-        }
-    }
-}
-
-/// Waits for a valid `hello`; anything else is answered with an error and a close.
-async fn read_hello(sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> Option<Hello> {
-    let deadline = tokio::time::Instant::now() + HELLO_TIMEOUT;
-    loop {
-        let message = match tokio::time::timeout_at(deadline, stream.next()).await {
-            Err(_) => {
-                let text = "no hello within 10 seconds".to_string();
-                reject(sink, "expected-hello", text, CLOSE_POLICY).await;
-                return None;
-            }
-            Ok(None) => return None,
-            Ok(Some(Err(error))) => {
-                receive_failed(sink, &error).await;
-                return None;
-            }
-            Ok(Some(Ok(message))) => message,
-        };
-        let text = match message {
-            Message::Text(text) => text,
-            Message::Ping(_) | Message::Pong(_) => continue,
-            Message::Close(_) => return None,
-            Message::Binary(_) => {
-                let text = "the first message must be a hello text message".to_string();
-                reject(sink, "expected-hello", text, CLOSE_POLICY).await;
-                return None;
-            }
-        };
-        let hello = match protocol::parse_client(text.as_str()) {
-            Ok(hello) => hello,
-            Err(error) => {
-                reject(sink, error.code(), error.to_string(), CLOSE_POLICY).await;
-                return None;
-            }
-        };
-        let ClientMsg::Hello {
-            version,
-            last_seq,
-            cols,
-            rows,
-            readonly,
-            window,
-        } = hello
-        else {
-            let text = "the first message must be a hello".to_string();
-            reject(sink, "expected-hello", text, CLOSE_POLICY).await;
-            return None;
-        };
-        if version != protocol::VERSION {
-            let text = format!(
-                "protocol version {version} is not supported: use {}",
-                protocol::VERSION
-            );
-            reject(sink, "unsupported-version", text, CLOSE_POLICY).await;
-            return None;
-        }
-        return match Size::new(cols, rows) {
-            Ok(size) => Some(Hello {
-                last_seq,
-                size,
-                readonly: readonly.unwrap_or(false),
-                window: window.map(|w| w.clamp(protocol::MIN_WINDOW, protocol::MAX_WINDOW)),
-            }),
-            Err(error) => {
-                reject(sink, error.code(), error.to_string(), CLOSE_POLICY).await;
-                None
-            }
-        };
-    }
-}
-
-/// Explains a failed receive (a too-big message gets close code 1009).
-async fn receive_failed(sink: &mut Sink, error: &axum::Error) {
-    let text = error.to_string();
-    tracing::debug!(error = %text, "terminal websocket receive failed");
-    if text.contains("too long") || text.contains("Space limit") {
-        let message = format!("message too big: at most {MAX_CLIENT_MESSAGE} bytes");
-        reject(sink, "too-big", message, CLOSE_TOO_BIG).await;
-    }
-}
-
-/// Handles client messages after hello until the client closes or breaks the protocol.
-async fn read_loop(
-    mut stream: SplitStream<WebSocket>,
-    viewer_id: u64,
-    mut size: Size,
-    readonly: bool,
-    terminal: std::sync::Arc<crate::terminal::Terminal>,
-    control: mpsc::Sender<Control>,
-    acks: watch::Sender<u64>,
-) {
-    let error = |error: &TerminalError| Control::Message(ServerMsg::error(error.code(), error.to_string()));
-    let readonly_error = || Control::Message(ServerMsg::error("readonly", "this connection is read-only"));
-    while let Some(message) = stream.next().await {
-        let reply = match message {
-            Err(failure) => {
-                let text = failure.to_string();
-                if text.contains("too long") || text.contains("Space limit") {
-                    let message = format!("message too big: at most {MAX_CLIENT_MESSAGE} bytes");
-                    let _ = control
-                        .send(Control::Message(ServerMsg::error("too-big", message.clone())))
-                        .await;
-                    let _ = control.send(Control::Close(CLOSE_TOO_BIG, message)).await;
-                }
-                break;
-            }
-            Ok(Message::Close(_)) => break,
-            Ok(Message::Ping(_) | Message::Pong(_)) => None,
-            Ok(Message::Binary(data)) if readonly => {
-                let _ = data;
-                Some(readonly_error())
-            }
-            Ok(Message::Binary(data)) => terminal
-                .input(Some((viewer_id, size)), data)
-                .await
-                .err()
-                .map(|e| error(&e)),
-            Ok(Message::Text(text)) => match protocol::parse_client(text.as_str()) {
-                Err(failure) => Some(Control::Message(ServerMsg::error(
-                    failure.code(),
-                    failure.to_string(),
-                ))),
-                Ok(ClientMsg::Ping { id }) => Some(Control::Message(ServerMsg::Pong { id })),
-                Ok(ClientMsg::Hello { .. }) => Some(Control::Message(ServerMsg::error(
-                    "duplicate-hello",
-                    "hello was already received on this connection",
-                ))),
-                Ok(ClientMsg::Resize { cols, rows }) => match Size::new(cols, rows) {
-                    Err(e) => Some(error(&e)),
-                    Ok(_) if readonly => Some(readonly_error()),
-                    Ok(new_size) => {
-                        size = new_size;
-                        match terminal.activity(viewer_id, size).await {
-                            Err(TerminalError::Exited(_)) | Ok(()) => None,
-                            Err(e) => Some(error(&e)),
-                        }
-                    }
-                },
-                Ok(ClientMsg::Ack { seq }) => {
-                    acks.send_if_modified(|acked| {
-                        let newer = seq > *acked;
-                        if newer {
-                            *acked = seq;
-                        }
-                        newer
-                    });
-                    None
-                }
-                Ok(ClientMsg::Restart) if readonly => Some(readonly_error()),
-                Ok(ClientMsg::Restart) => terminal.restart().err().map(|e| error(&e)),
-            },
-        };
-        if let Some(reply) = reply
-            && control.send(reply).await.is_err()
-        {
-            break;
-        }
-    }
-}
-
-/// Sends viewer events and control messages until the client goes away. Memory per connection is
-/// bounded: one output frame (≤ 64 KiB) in flight, the rest stays in the shared ring. With an
-/// acknowledgement `window`, output waits while that many bytes are sent and not yet acknowledged.
-async fn write_loop(
-    mut sink: Sink,
-    mut viewer: Viewer,
-    mut control: mpsc::Receiver<Control>,
-    window: Option<u64>,
-    mut acked: watch::Receiver<u64>,
-) {
-    let mut in_flight = InFlight::default();
-    loop {
-        let room = match window {
-            Some(window) => {
-                in_flight.acked(*acked.borrow_and_update());
-                window.saturating_sub(in_flight.bytes)
-            }
-            None => u64::MAX,
-        };
-        viewer.set_max_payload(usize::try_from(room).unwrap_or(usize::MAX));
-        let sent = tokio::select! {
-            biased;
-            message = control.recv() => match message {
-                None => break,
-                Some(Control::Message(message)) => send_json(&mut sink, &message).await,
-                Some(Control::Close(code, reason)) => {
-                    close(&mut sink, code, &reason).await;
-                    break;
-                }
-            },
-            // Only waits for acknowledgements (an error means the reader ended: the connection
-            // is closing, and the select in `connection` ends this loop).
-            changed = acked.changed(), if room == 0 => changed.is_ok(),
-            event = viewer.next_event(), if room > 0 => match event {
-                ViewerEvent::Output { seq, frame } => {
-                    if window.is_some() {
-                        in_flight.sent(seq, (frame.len() - protocol::SEQ_PREFIX) as u64);
-                    }
-                    sink.send(Message::Binary(frame.into())).await.is_ok()
-                }
-                ViewerEvent::Lost { from, to } => {
-                    send_json(&mut sink, &ServerMsg::Lost { from, to }).await
-                }
-                ViewerEvent::Exit { status, seq } => {
-                    let exit = ServerMsg::Exit { code: status.code, signal: status.signal, seq };
-                    send_json(&mut sink, &exit).await
-                }
-                ViewerEvent::Restarted { seq } => {
-                    send_json(&mut sink, &ServerMsg::Restarted { seq }).await
-                }
-            },
-        };
-        if !sent {
-            break;
         }
     }
 }

@@ -10,6 +10,7 @@ mod process;
 mod api;
 mod bad_input;
 mod doc;
+mod edges;
 mod flood;
 mod interactive;
 mod secrets;

@@ -99,6 +99,7 @@ impl Terminal {
             queue,
             writer: Arc::new(tokio::sync::Mutex::new(writer)),
             pending: Arc::default(),
+            busy: Arc::default(),
         };
         // The writer task holds the writer and the counter, not the queue's sender: dropping
         // `Shared::input` at exit closes the queue and ends it.

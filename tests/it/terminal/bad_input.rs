@@ -56,7 +56,9 @@ async fn malformed_and_unknown_messages_get_errors_and_the_connection_stays() {
         (r#"{"type":"resize","cols":0,"rows":0}"#, "bad-size"),
         (r#"{"type":"resize","cols":100000,"rows":24}"#, "bad-size"),
         (r#"{"type":"resize","cols":80,"rows":100000}"#, "bad-size"),
-        (r#"{"type":"resize","cols":4294967296,"rows":24}"#, "bad-message"),
+        (r#"{"type":"resize","cols":4294967296,"rows":24}"#, "bad-size"),
+        (r#"{"type":"resize","cols":1.5,"rows":24}"#, "bad-message"),
+        (r#"{"type":"ack","seq":-1}"#, "bad-message"),
         (r#"{"type":"restart"}"#, "running"),
         (
             r#"{"type":"hello","version":1,"cols":80,"rows":24}"#,
@@ -98,8 +100,23 @@ async fn bad_hellos_close_with_1008() {
         ),
         (r#"{"type":"hello","version":1}"#, "bad-message"),
         (r#"{"type":"resize","cols":80,"rows":24}"#, "expected-hello"),
-        (r#"{"type":"nope"}"#, "unknown-type"),
-        ("garbage", "bad-message"),
+        (r#"{"type":"nope"}"#, "expected-hello"),
+        (r#"{"type":"ping","id":1}"#, "expected-hello"),
+        ("garbage", "expected-hello"),
+        ("[1]", "expected-hello"),
+        (
+            r#"{"type":"hello","version":2,"colour":"red"}"#,
+            "unsupported-version",
+        ),
+        (r#"{"type":"hello","version":-1}"#, "bad-message"),
+        (
+            r#"{"type":"hello","version":1,"last_seq":-1,"cols":80,"rows":24}"#,
+            "bad-message",
+        ),
+        (
+            r#"{"type":"hello","version":1,"last_seq":null,"cols":80,"rows":24,"window":-5}"#,
+            "bad-message",
+        ),
     ];
     for (text, code) in cases {
         let mut client = Client::connect(&server, "/terminal/ws/victim")

@@ -140,6 +140,26 @@ impl Client {
             .expect("send input");
     }
 
+    /// Sends any websocket message (a Close, a ping, a raw frame).
+    pub async fn send_raw(&mut self, message: Message) {
+        self.ws.send(message).await.expect("send");
+    }
+
+    /// Waits for a websocket Pong (skipping output and messages); returns its payload.
+    pub async fn pong(&mut self) -> Vec<u8> {
+        loop {
+            let message = tokio::time::timeout(GUARD, self.ws.next())
+                .await
+                .expect("no pong within the guard time");
+            match message {
+                Some(Ok(Message::Pong(payload))) => return payload.to_vec(),
+                Some(Ok(Message::Close(frame))) => panic!("closed while waiting for a pong: {frame:?}"),
+                None | Some(Err(_)) => panic!("connection failed while waiting for a pong"),
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
     /// Sends raw binary, reporting failure instead of panicking.
     pub async fn try_binary(&mut self, data: Vec<u8>) -> bool {
         self.ws.send(Message::binary(data)).await.is_ok()

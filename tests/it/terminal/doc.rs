@@ -7,6 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use lectern::terminal::protocol::{self, ServerMsg, parse_client};
 use lectern::terminal::{MAX_COLS, MAX_ROWS};
 use serde_json::Value;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::{self, Message};
 
 use super::client::{Client, Incoming, server_with_script};
 use crate::support::{TestServer, http_client, repo_root};
@@ -94,6 +98,7 @@ fn error_codes_and_limits_are_documented() {
         "exited",
         "running",
         "busy",
+        "bad-ack",
         "too-big",
         "bad-name",
         "disabled",
@@ -108,6 +113,7 @@ fn error_codes_and_limits_are_documented() {
     }
     for close in [
         protocol::CLOSE_NORMAL,
+        protocol::CLOSE_BAD_DATA,
         protocol::CLOSE_POLICY,
         protocol::CLOSE_TOO_BIG,
         protocol::CLOSE_INTERNAL,
@@ -212,11 +218,20 @@ async fn run_transcript(script: &str, transcript: &str) {
     let server: TestServer = server_with_script(dir.path(), script, 64 * 1024).await;
     let http = http_client();
     let mut conns: HashMap<String, Conn> = HashMap::new();
-    let mut last_status: Option<u16> = None;
+    // Status and body of the last HTTP request or refused upgrade.
+    let mut last_response: Option<(u16, String)> = None;
     for line in transcript.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if let Some(rest) = line.strip_prefix("connect ") {
             let (label, path) = rest.split_once(' ').expect("connect LABEL PATH");
-            let client = Client::connect(&server, path).await.expect("connect");
+            let client = match Client::connect(&server, path).await {
+                Ok(client) => client,
+                Err(tungstenite::Error::Http(response)) => {
+                    let body = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default());
+                    last_response = Some((response.status().as_u16(), body.into_owned()));
+                    continue;
+                }
+                Err(other) => panic!("{line}: {other}"),
+            };
             conns.insert(
                 label.to_string(),
                 Conn {
@@ -236,17 +251,36 @@ async fn run_transcript(script: &str, transcript: &str) {
                     .header("content-type", "application/json")
                     .body(body.to_string());
             }
-            last_status = Some(request.send().await.expect("http").status().as_u16());
-        } else if let Some(status) = line.strip_prefix("= ") {
-            assert_eq!(
-                Some(status.parse::<u16>().expect("status")),
-                last_status,
-                "{line}"
-            );
+            let response = request.send().await.expect("http");
+            let status = response.status().as_u16();
+            last_response = Some((status, response.text().await.expect("body")));
+        } else if let Some(expected) = line.strip_prefix("= ") {
+            let (status, body) = expected.split_once(' ').unwrap_or((expected, ""));
+            let (got_status, got_body) = last_response.take().expect("a response to check");
+            assert_eq!(status.parse::<u16>().expect("status"), got_status, "{line}");
+            match body.strip_suffix("...") {
+                Some(prefix) => assert!(got_body.starts_with(prefix), "{line}: body {got_body:?}"),
+                None if body.is_empty() => {}
+                None => assert_eq!(body, got_body, "{line}"),
+            }
         } else if let Some((label, rest)) = line.split_once("> ") {
             let conn = conns.get_mut(label).expect("known connection");
             if let Some(text) = rest.strip_prefix("input ") {
                 conn.client.input(&string_literal(text, line)).await;
+            } else if let Some(code) = rest.strip_prefix("close ") {
+                let code: u16 = code.parse().expect("close CODE");
+                let frame = CloseFrame {
+                    code: code.into(),
+                    reason: "".into(),
+                };
+                conn.client.send_raw(Message::Close(Some(frame))).await;
+            } else if let Some(hex) = rest.strip_prefix("text-bytes ") {
+                let bytes: Vec<u8> = hex
+                    .split_whitespace()
+                    .map(|byte| u8::from_str_radix(byte, 16).expect("hex byte"))
+                    .collect();
+                let frame = Frame::message(bytes, OpCode::Data(Data::Text), true);
+                conn.client.send_raw(Message::Frame(frame)).await;
             } else {
                 conn.client.text(rest).await;
             }
@@ -306,7 +340,7 @@ async fn transcripts_replay_against_a_real_server() {
         .expect("the stand-in shell script")
         .text;
     let transcripts: Vec<_> = all.iter().filter(|b| b.info == "transcript").collect();
-    assert!(transcripts.len() >= 5, "expected the five worked transcripts");
+    assert!(transcripts.len() >= 6, "expected the six worked transcripts");
     for transcript in transcripts {
         run_transcript(script, &transcript.text).await;
     }
