@@ -309,3 +309,69 @@ async fn tokens_in_query_strings_never_reach_the_log() {
     );
     assert!(!log.contains("never-log-this"), "{log}");
 }
+
+#[tokio::test]
+async fn an_unreachable_portal_is_a_502_not_a_crash() {
+    // W26: the original dereferenced `error.response.status` when a relay failed without a response.
+    let portal = FakePortal::start("s1", "alice", &[]).await;
+    let dir = workshop("{}");
+    let mut config = oauth_config(dir.path(), &portal);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("free port");
+    if let Some(oauth) = config.auth.oauth.as_mut() {
+        oauth.portal_api_url = format!("http://{closed}");
+    }
+    let auth = lectern::auth::Auth::new(config.auth.clone()).expect("auth");
+    let cookie = auth.login_cookie(&auth.new_claims("alice", false, Some("portal-token".into())));
+    let cookie = cookie.split(';').next().expect("pair").to_string();
+    let server = TestServer::start(config).await;
+    for path in ["/session/schedule", "/session/extend"] {
+        let response = http_client()
+            .get(server.url(path))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("relay");
+        assert_eq!(response.status(), 502, "{path}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert!(
+            body["error"]
+                .as_str()
+                .expect("error")
+                .contains("cannot reach the portal"),
+            "{body}"
+        );
+    }
+    let health = http_client()
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(health.status(), 200, "still serving");
+    server.stop().await;
+}
+
+#[test]
+fn cookies_are_secure_when_the_session_is_served_over_https() {
+    // W11: the original's session cookie was never `Secure`, even on HTTPS.
+    let args = lectern::cli::AuthArgs {
+        auth: Some("token".into()),
+        cookie_secret: Some(COOKIE_SECRET.into()),
+        ..Default::default()
+    };
+    let mut session = lectern::config::SessionConfig::default();
+    session.vars.insert("ingress_protocol".into(), "https".into());
+    let listen = std::net::SocketAddr::from(([0, 0, 0, 0], 10080));
+    let config = lectern::config::AuthConfig::from_args(&args, listen, &session).expect("config");
+    assert!(config.secure);
+    let auth = lectern::auth::Auth::new(config).expect("auth");
+    let cookie = auth.login_cookie(&auth.new_claims("learner", false, None));
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    session.vars.insert("ingress_protocol".into(), "http".into());
+    let plain = lectern::config::AuthConfig::from_args(&args, listen, &session).expect("config");
+    assert!(!plain.secure, "http: a Secure cookie would never come back");
+}

@@ -177,6 +177,8 @@ async fn every_route_times_every_bad_credential_is_refused() {
     let ws_routes: Vec<(String, String, bool)> = vec![
         (own_host.clone(), "/terminal/ws/1".into(), false),
         (own_host.clone(), "/api/events".into(), false),
+        // W23: an upgrade to a path nothing serves is answered (401/403, or 404 after login), not left open.
+        (own_host.clone(), "/no-such-route".into(), false),
         (own_host.clone(), "/editor/ws".into(), true),
         (own_host.clone(), "/console/ws".into(), true),
         (own_host.clone(), format!("/port/{up_port}/ws"), true),

@@ -243,3 +243,34 @@ async fn websocket_through_an_ingress_host() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn ingresses_follow_the_definition_on_disk() {
+    // W34: the original read the workshop definition once; new ingresses needed a gateway restart.
+    let up = upstream::start().await;
+    let dir = workshop("{}");
+    let server = TestServer::start(config(dir.path())).await;
+    let client = http_client();
+    let status = || async {
+        client
+            .get(server.url("/ingress/late/x"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(status().await, 404);
+    super::write_workshop(
+        dir.path(),
+        &format!("ingresses:\n- name: late\n  port: {}\n", up.port()),
+    );
+    let deadline = tokio::time::Instant::now() + crate::site::WAIT;
+    while status().await != 200 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the new ingress never answered"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    server.stop().await;
+}
