@@ -260,22 +260,8 @@ impl AuthConfig {
             let environment = non_empty(&args.environment_name).unwrap_or_else(|| "workshop".to_string());
             config.cookie_name = format!("sessionid-{environment}");
         }
-        config.frame_ancestors = args
-            .frame_ancestors
-            .as_deref()
-            .unwrap_or("")
-            .split([' ', ','])
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        config.allowed_hosts = args
-            .allowed_hosts
-            .as_deref()
-            .unwrap_or("")
-            .split([' ', ','])
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
+        config.frame_ancestors = list(args.frame_ancestors.as_deref());
+        config.allowed_hosts = list(args.allowed_hosts.as_deref());
         config.secure = session.vars.get("ingress_protocol").is_some_and(|p| p == "https")
             || !config.frame_ancestors.is_empty();
         if let Some(name) = session.vars.get("session_name").filter(|n| !n.is_empty()) {
@@ -283,6 +269,15 @@ impl AuthConfig {
         }
         Ok(config)
     }
+}
+
+/// The entries of a space- or comma-separated list.
+fn list(text: Option<&str>) -> Vec<String> {
+    text.unwrap_or("")
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `$HOME/.local/share/workshop/lectern-cookie.key` (beside the original's workshop state), else the temp dir.

@@ -199,3 +199,17 @@ pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// Posts a `multipart/form-data` body of `parts`; (status, body text).
+pub async fn post_multipart(server: &TestServer, path: &str, parts: &[Part<'_>]) -> (u16, String) {
+    let (content_type, body) = multipart(parts);
+    let response = http_client()
+        .post(server.url(path))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 use lectern::config::{Config, CookieKeySource, WorkshopSource};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::{Part, WAIT, multipart, three_page_workshop, write};
+use super::{Part, WAIT, post_multipart, three_page_workshop, write};
 use crate::support::{TestServer, http_client};
 
 /// A workshop with `/files/` on `home` and uploads in `home/uploads`.
@@ -20,21 +20,6 @@ fn config(workshop: &Path, home: &Path) -> Config {
     config.services.uploads_dir = Some(home.join("uploads"));
     config.services.upload_limit_bytes = 1024 * 1024;
     config
-}
-
-async fn upload(server: &TestServer, path: &str, parts: &[Part<'_>]) -> (u16, String) {
-    let (content_type, body) = multipart(parts);
-    let response = http_client()
-        .post(server.url(path))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
-    (
-        response.status().as_u16(),
-        response.text().await.unwrap_or_default(),
-    )
 }
 
 /// Everything (files and folders) under `dir`.
@@ -68,7 +53,7 @@ async fn uploaded_html_cannot_run_script_on_the_dashboard_origin() {
     let server = TestServer::start(config(workshop.path(), home.path())).await;
     let page = b"<!doctype html><script>fetch('/terminal/api/1/execute',{method:'POST'})</script>";
     for name in ["page.html", "image.svg"] {
-        let (status, _) = upload(
+        let (status, _) = post_multipart(
             &server,
             "/upload/file",
             &[Part::Text("path", name), Part::File("file", name, page)],
@@ -203,7 +188,7 @@ async fn upload_folders_are_checked_before_anything_is_created() {
         "tab\tdir",
         "del\u{7f}",
     ] {
-        let (status, body) = upload(
+        let (status, body) = post_multipart(
             &server,
             "/upload/files",
             &[
@@ -214,7 +199,7 @@ async fn upload_folders_are_checked_before_anything_is_created() {
         .await;
         assert_eq!(status, 400, "{directory:?}: {body}");
     }
-    let (status, _) = upload(
+    let (status, _) = post_multipart(
         &server,
         "/upload/file",
         &[
@@ -243,9 +228,10 @@ async fn the_uploads_folder_has_a_quota() {
     config.services.upload_quota_bytes = 10 * 1024;
     let server = TestServer::start(config).await;
     let six = vec![b'6'; 6 * 1024];
-    let (status, _) = upload(&server, "/upload/files", &[Part::File("files", "a.bin", &six)]).await;
+    let (status, _) = post_multipart(&server, "/upload/files", &[Part::File("files", "a.bin", &six)]).await;
     assert_eq!(status, 200);
-    let (status, body) = upload(&server, "/upload/files", &[Part::File("files", "b.bin", &six)]).await;
+    let (status, body) =
+        post_multipart(&server, "/upload/files", &[Part::File("files", "b.bin", &six)]).await;
     assert_eq!(status, 413, "{body}");
     assert!(body.contains("LECTERN_UPLOAD_QUOTA"), "{body}");
     assert_eq!(
@@ -254,7 +240,7 @@ async fn the_uploads_folder_has_a_quota() {
         "the refused file left nothing"
     );
     std::fs::remove_file(home.path().join("uploads/a.bin")).expect("free space");
-    let (status, _) = upload(&server, "/upload/files", &[Part::File("files", "b.bin", &six)]).await;
+    let (status, _) = post_multipart(&server, "/upload/files", &[Part::File("files", "b.bin", &six)]).await;
     assert_eq!(status, 200, "space freed in the folder is usable again");
     server.stop().await;
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use lectern::config::{Config, WorkshopSource};
 use serde_json::{Value, json};
 
-use super::{Part, SseClient, WAIT, multipart, raw_get, three_page_workshop, write};
+use super::{Part, SseClient, WAIT, post_multipart, raw_get, three_page_workshop, write};
 use crate::support::{TestServer, http_client};
 
 fn config_for(root: &Path) -> Config {
@@ -98,19 +98,6 @@ async fn downloads_are_served_from_the_files_folder_only() {
         .expect("off");
     assert_eq!(response.status(), 404);
     server.stop().await;
-}
-
-async fn post_multipart(server: &TestServer, path: &str, parts: &[Part<'_>]) -> (u16, String) {
-    let (content_type, body) = multipart(parts);
-    let response = http_client()
-        .post(server.url(path))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default())
 }
 
 /// Every file under `dir`, relative, sorted.
