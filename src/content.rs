@@ -235,6 +235,41 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
     (workshop, diagnostics)
 }
 
+/// Renders one page from its source `text` through the same pipeline as [`load_workshop`] (templating,
+/// Markdown or AsciiDoc, actions), as if it were the file `name` in `content_dir`; includes resolve inside
+/// `content_dir`. For the fuzz targets (fuzz/): not part of lectern's API.
+#[doc(hidden)]
+pub fn render_source(
+    kind: layout::PageKind,
+    name: &str,
+    text: &str,
+    content_dir: &Path,
+    vars: &Variables,
+) -> (Page, Vec<Diagnostic>) {
+    let variables = vars::with_defaults(vars);
+    let path = content_dir.join(name);
+    let key = Path::new(name).with_extension("").to_string_lossy().into_owned();
+    let entry = Entry {
+        key: key.clone(),
+        path,
+        title: String::new(),
+        exit_sign: None,
+        kind,
+        text: text.to_string(),
+    };
+    let keys = HashSet::from([key]);
+    let included = std::cell::RefCell::new(HashSet::new());
+    let ctx = PageContext {
+        root: content_dir,
+        content_dir,
+        static_dirs: &[],
+        keys: &keys,
+        vars: &variables,
+        included: &included,
+    };
+    render_entry(&entry, &ctx)
+}
+
 fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }

@@ -186,24 +186,24 @@ pub fn ingress_label<'h>(host: &'h str, session: &str, domain: &str) -> Option<&
         .filter(|&cut| host.is_char_boundary(cut))
         .and_then(|cut| {
             let (label, rest) = host.split_at(cut);
-            (rest.len() == domain.len() + 1
-                && rest[1..].eq_ignore_ascii_case(domain)
-                && rest.starts_with('.'))
+            // `.` first: it makes `rest[1..]` a character boundary.
+            (rest.starts_with('.')
+                && rest.len() == domain.len() + 1
+                && rest[1..].eq_ignore_ascii_case(domain))
             .then_some(label)
         })?;
     if label.contains('.') || label.len() <= session.len() + 1 {
         return None;
     }
+    // Compared as bytes: a `-` is ASCII, so the slices cut next to it are on character boundaries
+    // whatever else the host holds (found by the `ingress` fuzz target).
+    let bytes = label.as_bytes();
     let cut = label.len() - session.len();
-    if label.is_char_boundary(cut - 1)
-        && label[cut..].eq_ignore_ascii_case(session)
-        && label.as_bytes()[cut - 1] == b'-'
-    {
+    if bytes[cut..].eq_ignore_ascii_case(session.as_bytes()) && bytes[cut - 1] == b'-' {
         return Some(&label[..cut - 1]);
     }
-    let starts = label.is_char_boundary(session.len() + 1)
-        && label[..session.len()].eq_ignore_ascii_case(session)
-        && label.as_bytes()[session.len()] == b'-';
+    let starts =
+        bytes[..session.len()].eq_ignore_ascii_case(session.as_bytes()) && bytes[session.len()] == b'-';
     starts.then(|| &label[session.len() + 1..])
 }
 
@@ -278,6 +278,11 @@ mod tests {
             ("a.b-s1.example.com", None),
             ("example.com", None),
             ("", None),
+            // Multi-byte characters next to where the session name would be (fuzz target `ingress`).
+            ("x\u{e9}y.example.com", None),
+            ("\u{e9}-s1.example.com", Some("\u{e9}")),
+            ("s1\u{e9}x.example.com", None),
+            ("\u{e9}xample.com", None),
         ];
         for (host, expected) in cases {
             assert_eq!(ingress_label(host, "s1", "example.com"), expected, "{host}");

@@ -64,7 +64,9 @@ impl ReplayRing {
             let skip = data.len() - self.capacity;
             self.end += skip as u64;
             data = &data[skip..];
-            // Everything retained is about to be overwritten: leave the growing phase.
+            // Everything retained is about to be overwritten: leave the growing phase (exactly: a
+            // plain `resize` may double the allocation past the capacity).
+            self.buf.reserve_exact(self.capacity - self.buf.len());
             self.buf.resize(self.capacity, 0);
         }
         while !data.is_empty() {
@@ -72,6 +74,13 @@ impl ReplayRing {
             if self.buf.len() < self.capacity {
                 // Growing phase: pos == buf.len().
                 let take = data.len().min(self.capacity - self.buf.len());
+                // Grow by doubling, but never past the capacity (plain `extend` could double a
+                // 1.1 MiB buffer to 2.2 MiB for a 2 MiB ring).
+                let needed = self.buf.len() + take;
+                if needed > self.buf.capacity() {
+                    let grown = needed.max(self.buf.capacity() * 2).min(self.capacity);
+                    self.buf.reserve_exact(grown - self.buf.len());
+                }
                 self.buf.extend_from_slice(&data[..take]);
                 data = &data[take..];
                 self.end += take as u64;

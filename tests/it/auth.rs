@@ -37,9 +37,15 @@ pub fn oauth_config(root: &std::path::Path, portal: &FakePortal) -> Config {
 /// Walks the browser side of the OAuth flow for whoever is logged in at the portal, starting at `path`.
 /// Returns the final response of the callback.
 pub async fn oauth_login(server: &TestServer, path: &str) -> reqwest::Response {
+    oauth_login_at(&server.url(""), path).await
+}
+
+/// [`oauth_login`] against the server at `base` (`http://host:port`).
+pub async fn oauth_login_at(base: &str, path: &str) -> reqwest::Response {
+    let url = |path: &str| format!("{base}{path}");
     let client = http_client();
     let first = client
-        .get(server.url(path))
+        .get(url(path))
         .header("accept", "text/html")
         .send()
         .await
@@ -47,7 +53,7 @@ pub async fn oauth_login(server: &TestServer, path: &str) -> reqwest::Response {
     assert_eq!(first.status(), 302, "unauthenticated page → login");
     let handshake = first.headers()["location"].to_str().unwrap().to_string();
     assert!(handshake.starts_with("/oauth_handshake?next="), "{handshake}");
-    let to_portal = client.get(server.url(&handshake)).send().await.unwrap();
+    let to_portal = client.get(url(&handshake)).send().await.unwrap();
     assert_eq!(to_portal.status(), 302);
     let state_cookie = to_portal.headers()["set-cookie"]
         .to_str()
@@ -60,10 +66,7 @@ pub async fn oauth_login(server: &TestServer, path: &str) -> reqwest::Response {
     let back = client.get(&authorize).send().await.unwrap();
     assert_eq!(back.status(), 303, "portal redirects back");
     let callback = back.headers()["location"].to_str().unwrap().to_string();
-    assert!(
-        callback.starts_with(&server.url("/oauth_callback?")),
-        "{callback}"
-    );
+    assert!(callback.starts_with(&url("/oauth_callback?")), "{callback}");
     client
         .get(&callback)
         .header("cookie", state_cookie)

@@ -4,7 +4,7 @@
 //! Byte-exact tests run their program after `stty -echo -opost`, so the PTY line discipline neither
 //! echoes input nor turns `\n` into `\r\n`: the received stream must equal the program's output.
 
-mod client;
+pub mod client;
 mod process;
 
 mod api;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod portal;
+pub mod spawned;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

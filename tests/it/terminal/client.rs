@@ -84,7 +84,15 @@ impl Client {
         server: &TestServer,
         path: &str,
     ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
-        let url = format!("ws://{}{path}", server.addr);
+        Self::connect_to(server.addr, path).await
+    }
+
+    /// Connects to `path` on a server at `addr` (a spawned `lectern`, say); no hello yet.
+    pub async fn connect_to(
+        addr: std::net::SocketAddr,
+        path: &str,
+    ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+        let url = format!("ws://{addr}{path}");
         let (ws, _) = tokio_tungstenite::connect_async(url).await?;
         Ok(Self { ws })
     }
