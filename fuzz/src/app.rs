@@ -190,25 +190,45 @@ impl RawRequest {
 /// The request holds one of `secrets` somewhere, or `basic_password` in Basic credentials (leniently:
 /// anywhere in the target or a header value, every base64 word decoded).
 pub fn carries_secret(raw: &RawRequest, secrets: &[&str], basic_password: &str) -> bool {
-    use base64::Engine;
     let plain = |text: &str| {
         secrets
             .iter()
             .any(|secret| !secret.is_empty() && text.contains(secret))
-    };
-    let decoded_basic = |text: &str| {
-        text.split_whitespace().any(|word| {
-            base64::engine::general_purpose::STANDARD
-                .decode(word)
-                .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(basic_password))
-        })
     };
     plain(&raw.target)
         || plain(&percent_decode(&raw.target))
         || raw
             .headers
             .iter()
-            .any(|(_, value)| plain(value) || decoded_basic(value))
+            .any(|(_, value)| plain(value) || basic_password_in(value, basic_password))
+}
+
+/// Some base64 word of `text` decodes to something containing `password`.
+pub fn basic_password_in(text: &str, password: &str) -> bool {
+    decoded_words(text).any(|decoded| decoded.contains(password))
+}
+
+/// `text` is `Basic <base64 of user:password>` with exactly this password (the scheme in any case, as
+/// HTTP allows): credentials that log in.
+pub fn basic_credentials_in(text: &str, password: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let scheme = words.next().unwrap_or_default();
+    scheme.eq_ignore_ascii_case("basic")
+        && decoded_words(words.next().unwrap_or_default()).any(|decoded| {
+            decoded
+                .split_once(':')
+                .is_some_and(|(_, given)| given == password)
+        })
+}
+
+fn decoded_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    use base64::Engine;
+    text.split_whitespace().filter_map(|word| {
+        base64::engine::general_purpose::STANDARD
+            .decode(word)
+            .ok()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    })
 }
 
 /// `%XX` sequences decoded once (invalid ones kept as written), as bytes, then read as UTF-8.

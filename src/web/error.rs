@@ -46,6 +46,9 @@ pub enum AppError {
     /// A proxied request came back to this server (508).
     #[error("loop detected: {0}")]
     LoopDetected(String),
+    /// The disk (or the user's quota) is full (507): the message says what could not be stored.
+    #[error("insufficient storage: {0}")]
+    InsufficientStorage(String),
     /// Something failed on our side.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -62,6 +65,7 @@ impl IntoResponse for AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::LoopDetected(_) => StatusCode::LOOP_DETECTED,
+            AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::BadGateway { message, html } | AppError::GatewayTimeout { message, html } => {
                 let status = match &self {
                     AppError::GatewayTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,

@@ -135,7 +135,11 @@ async fn callback(
         }
         Err(error) => {
             tracing::error!(%error, "login with the portal failed");
-            return message_response(StatusCode::BAD_GATEWAY, "authentication failed", true);
+            return message_response(
+                StatusCode::BAD_GATEWAY,
+                "cannot log in: the training portal did not complete the login (unreachable or refused); try again",
+                true,
+            );
         }
     };
     tracing::info!(user = %identity.user, staff = identity.staff, "logged in");

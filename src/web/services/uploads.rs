@@ -262,11 +262,11 @@ async fn receive_file(
     let temp = tempfile::Builder::new()
         .prefix(".lectern-upload-")
         .tempfile_in(root)
-        .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot create a temporary file: {error}")))?;
+        .map_err(|error| storage_error("cannot create a temporary file", error))?;
     let handle = temp
         .as_file()
         .try_clone()
-        .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot open the temporary file: {error}")))?;
+        .map_err(|error| storage_error("cannot open the temporary file", error))?;
     let mut out = tokio::fs::File::from_std(handle);
     while let Some(chunk) = field
         .chunk()
@@ -276,12 +276,23 @@ async fn receive_file(
         budget.count_file(chunk.len())?;
         out.write_all(&chunk)
             .await
-            .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot write the upload: {error}")))?;
+            .map_err(|error| storage_error("cannot write the upload", error))?;
     }
     out.flush()
         .await
-        .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot write the upload: {error}")))?;
+        .map_err(|error| storage_error("cannot write the upload", error))?;
     Ok(temp)
+}
+
+/// A full disk or quota is the learner's to know about (507, saying so); anything else is ours (500).
+fn storage_error(what: &str, error: std::io::Error) -> AppError {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge => {
+            AppError::InsufficientStorage(format!("{what}: no space left on the disk ({error})"))
+        }
+        _ => AppError::Internal(anyhow::anyhow!("{what}: {error}")),
+    }
 }
 
 /// Bytes of the regular files under `dir` (symlinks not followed); `u64::MAX` past
@@ -359,12 +370,7 @@ fn persist(temp: tempfile::NamedTempFile, target: &FsPath) -> Result<(), AppErro
             .as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    temp.persist(target).map_err(|error| {
-        AppError::Internal(anyhow::anyhow!(
-            "cannot save {}: {}",
-            target.display(),
-            error.error
-        ))
-    })?;
+    temp.persist(target)
+        .map_err(|error| storage_error(&format!("cannot save {}", target.display()), error.error))?;
     Ok(())
 }

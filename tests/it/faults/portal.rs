@@ -2,8 +2,7 @@
 //! already logged in keeps working, a new login gets a clear error instead of a hang or a crash, the
 //! session relays say the portal is down, and logging in works again once the portal is back.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::watch;
 
 use super::answers_ok;
 use crate::auth::{login_cookie, oauth_config, oauth_login};
@@ -11,33 +10,27 @@ use crate::proxy::workshop;
 use crate::support::portal::FakePortal;
 use crate::support::{TestServer, http_client};
 
-/// A TCP relay to `target` that, while cut, closes every new connection at once (and every open one
-/// on its next read or write) — to a client, the portal is unreachable.
-async fn relay(target: std::net::SocketAddr, cut: Arc<AtomicBool>) -> std::net::SocketAddr {
+/// A TCP relay to `target` that, once cut, closes every open connection and every new one at once —
+/// to a client, the portal is unreachable.
+async fn relay(target: std::net::SocketAddr, cut: watch::Receiver<bool>) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind relay");
     let addr = listener.local_addr().expect("relay addr");
     tokio::spawn(async move {
         while let Ok((mut inbound, _)) = listener.accept().await {
-            if cut.load(Ordering::SeqCst) {
+            if *cut.borrow() {
                 drop(inbound);
                 continue;
             }
-            let cut = cut.clone();
+            let mut cut = cut.clone();
             tokio::spawn(async move {
                 let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await else {
                     return;
                 };
-                let copy = tokio::io::copy_bidirectional(&mut inbound, &mut outbound);
-                let watch = async {
-                    while !cut.load(Ordering::SeqCst) {
-                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                    }
-                };
                 tokio::select! {
-                    _ = copy => {}
-                    () = watch => {}
+                    _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                    _ = cut.wait_for(|cut| *cut) => {}
                 }
             });
         }
@@ -48,8 +41,8 @@ async fn relay(target: std::net::SocketAddr, cut: Arc<AtomicBool>) -> std::net::
 #[tokio::test]
 async fn an_unreachable_portal_blocks_new_logins_only() {
     let portal = FakePortal::start(crate::proxy::SESSION, "alice", &[]).await;
-    let cut = Arc::new(AtomicBool::new(false));
-    let via = relay(portal.addr, cut.clone()).await;
+    let (cut, cut_rx) = watch::channel(false);
+    let via = relay(portal.addr, cut_rx).await;
     let dir = workshop("{}");
     let mut config = oauth_config(dir.path(), &portal);
     if let Some(oauth) = config.auth.oauth.as_mut() {
@@ -82,7 +75,7 @@ async fn an_unreachable_portal_blocks_new_logins_only() {
     let back = client.get(&authorize).send().await.expect("portal authorize");
     let callback_url = back.headers()["location"].to_str().expect("callback").to_string();
 
-    cut.store(true, Ordering::SeqCst);
+    cut.send_replace(true);
     // The learner already in keeps working.
     let page = client
         .get(server.url("/workshop/content/01-hello/"))
@@ -128,7 +121,7 @@ async fn an_unreachable_portal_blocks_new_logins_only() {
     );
     assert!(text.contains("portal"), "the error names the portal: {text}");
 
-    cut.store(false, Ordering::SeqCst);
+    cut.send_replace(false);
     let again = oauth_login(&server, "/").await;
     assert!(
         login_cookie(&again).is_some(),
