@@ -53,6 +53,11 @@ cargo test --locked --all-targets 2>&1 | tee /tmp/lectern-cargo-test.log
 [ "${PIPESTATUS[0]}" -eq 0 ] || fail "cargo test"
 count_cargo /tmp/lectern-cargo-test.log
 
+# ---- afl: a few seconds per fuzz target, when the instrumented binary was built here ----
+# (`cargo test` already replayed every target's corpus and 2,000 mutations; fuzz/README.md)
+log "fuzz targets under afl"
+bash fuzz/run.sh brief 5 || fail "fuzz brief"
+
 # ---- frontend: unit tests, bundle freshness, browser end-to-end ----
 if [ -f frontend/package.json ] && [ -x tests/frontend.sh ]; then
   log "frontend"
