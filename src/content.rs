@@ -259,12 +259,14 @@ pub fn render_source(
     };
     let keys = HashSet::from([key]);
     let included = std::cell::RefCell::new(HashSet::new());
+    let jail = Jail::new(content_dir).ok();
     let ctx = PageContext {
         root: content_dir,
         content_dir,
         static_dirs: &[],
         keys: &keys,
         vars: &variables,
+        jail: jail.as_ref(),
         included: &included,
     };
     render_entry(&entry, &ctx)
