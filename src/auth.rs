@@ -35,8 +35,14 @@ pub const OAUTH_STATE_COOKIE: &str = "lectern-oauth-state";
 /// Paths of the login flow (public; also reachable on ingress hosts).
 pub const LOGIN_PATHS: &[&str] = &["/oauth_handshake", "/oauth_callback", "/logout"];
 
-/// Routes that accept `?token=<SERVICES_PASSWORD>`.
-pub const SERVICE_PREFIXES: &[&str] = &["/files/", "/upload/", "/examiner/test/", "/message/broadcast"];
+/// Routes that accept `?token=<SERVICES_PASSWORD>` (or `Authorization: Bearer <SERVICES_PASSWORD>`).
+pub const SERVICE_PREFIXES: &[&str] = &[
+    "/files/",
+    "/upload/",
+    "/examiner/test/",
+    "/message/broadcast",
+    "/metrics",
+];
 
 /// Who is making a request.
 #[derive(Debug, Clone, PartialEq, Eq)]

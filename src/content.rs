@@ -190,7 +190,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             jail: jail.as_ref(),
             included: &included,
         };
-        let (mut page, page_diags) = render_entry(entry, &ctx);
+        let (mut page, page_diags) = crate::metrics::time_render(|| render_entry(entry, &ctx));
         diagnostics.extend(page_diags);
         page.step = index + 1;
         page.prev = index.checked_sub(1).map(|i| layout.entries[i].key.clone());

@@ -13,6 +13,7 @@ pub mod content;
 pub mod events;
 pub mod jail;
 pub mod logging;
+pub mod metrics;
 pub mod proxy;
 pub mod server;
 pub mod terminal;

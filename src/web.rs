@@ -6,6 +6,7 @@ mod error;
 mod events;
 mod health;
 mod login;
+mod metrics;
 mod proxy;
 mod services;
 mod session;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(content::routes())
         .merge(dashboard::routes())
         .merge(events::routes())
+        .merge(metrics::routes())
         .merge(services::routes())
         .merge(session::routes())
         .merge(terminal_ws::routes())

@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq;
 
 use super::{Auth, Denied, Principal, SERVICE_PREFIXES, origin, redirect};
 use crate::config::AuthMode;
+use crate::metrics::AuthFailure;
 
 impl Auth {
     /// Decides a request: its `Principal`, or why not. Upgrades and unsafe methods must be same-origin.
@@ -26,6 +27,7 @@ impl Auth {
         let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
         let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
+            crate::metrics::auth_failed(AuthFailure::CrossOrigin);
             return Err(Denied::Forbidden("cross-origin request refused"));
         }
         let config = &self.inner.config;
@@ -50,6 +52,7 @@ impl Auth {
             .map(|c| c.0.ip());
         let presented = self.presents_credentials(request);
         if presented && let Err(wait) = self.inner.throttle.check(client) {
+            crate::metrics::auth_failed(AuthFailure::Throttled);
             return Err(Denied::Throttled(wait));
         }
         let next = request
@@ -82,6 +85,16 @@ impl Auth {
         if presented {
             self.inner.throttle.failed(client);
         }
+        crate::metrics::auth_failed(if presented {
+            AuthFailure::BadCredentials
+        } else if super::cookie::values(headers, &config.cookie_name)
+            .next()
+            .is_some()
+        {
+            AuthFailure::InvalidCookie
+        } else {
+            AuthFailure::NoCredentials
+        });
         Err(Denied::LoginRequired {
             mode: config.mode,
             browser,
@@ -89,17 +102,18 @@ impl Auth {
         })
     }
 
-    /// The request offers credentials of this mode: an `Authorization` header (basic), a `?token=` (token
-    /// mode, or a service route's password).
+    /// The request offers credentials of this mode: an `Authorization` header (basic, or a service route's
+    /// bearer password), a `?token=` (token mode, or a service route's password).
     fn presents_credentials(&self, request: &Request) -> bool {
         let config = &self.inner.config;
-        if config.mode == AuthMode::Basic && request.headers().contains_key(header::AUTHORIZATION) {
+        let path = request.uri().path();
+        let service_route = SERVICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix));
+        if (config.mode == AuthMode::Basic || service_route)
+            && request.headers().contains_key(header::AUTHORIZATION)
+        {
             return true;
         }
-        let path = request.uri().path();
-        let token_route = config.mode == AuthMode::Token
-            || path.starts_with("/config/")
-            || SERVICE_PREFIXES.iter().any(|prefix| path.starts_with(prefix));
+        let token_route = config.mode == AuthMode::Token || path.starts_with("/config/") || service_route;
         token_route
             && request.uri().query().is_some_and(|query| {
                 oauth2::url::form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "token")
@@ -107,7 +121,8 @@ impl Auth {
     }
 
     /// `?token=<SERVICES_PASSWORD>` on the service routes, `?token=<CONFIG_PASSWORD>` on `/config/`
-    /// (the original's tokens for tools inside the pod). Unset passwords accept nothing.
+    /// (the original's tokens for tools inside the pod), or the same as `Authorization: Bearer …` (what
+    /// Prometheus sends; unlike a query it stays out of access logs). Unset passwords accept nothing.
     fn service_token(&self, request: &Request) -> Option<Principal> {
         let path = request.uri().path();
         let config = &self.inner.config;
@@ -118,13 +133,20 @@ impl Auth {
         } else {
             return None;
         };
-        let query = request.uri().query()?;
-        oauth2::url::form_urlencoded::parse(query.as_bytes())
-            .any(|(name, value)| name == "token" && bool::from(value.as_bytes().ct_eq(password.0.as_bytes())))
-            .then(|| Principal {
-                user: user.to_string(),
-                staff: false,
-            })
+        let matches = |given: &[u8]| bool::from(given.ct_eq(password.0.as_bytes()));
+        let bearer = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.as_bytes().strip_prefix(b"Bearer "))
+            .is_some_and(matches);
+        let query = request.uri().query().unwrap_or("");
+        (bearer
+            || oauth2::url::form_urlencoded::parse(query.as_bytes())
+                .any(|(name, value)| name == "token" && matches(value.as_bytes())))
+        .then(|| Principal {
+            user: user.to_string(),
+            staff: false,
+        })
     }
 
     /// True when `value` is one of lectern's `?token=` secrets (the login token, `SERVICES_PASSWORD`,

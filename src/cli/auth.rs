@@ -51,8 +51,9 @@ pub struct AuthArgs {
     /// gives up the DNS-rebinding protection).
     #[arg(long, env = "LECTERN_ALLOWED_HOSTS")]
     pub allowed_hosts: Option<String>,
-    /// Password accepted as `?token=` on `/files/`, `/upload/`, `/examiner/test/`, `/message/broadcast`
-    /// (tools inside the pod); a wrong or missing token falls through to the normal login.
+    /// Password accepted as `?token=` or bearer token on `/files/`, `/upload/`, `/examiner/test/`,
+    /// `/message/broadcast` and `/metrics` (tools inside the pod, Prometheus); a wrong or missing token
+    /// falls through to the normal login.
     #[arg(long, env = "SERVICES_PASSWORD", hide_env_values = true)]
     pub services_password: Option<String>,
     /// Password accepted as `?token=` on `/config/`.

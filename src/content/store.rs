@@ -89,6 +89,7 @@ impl ContentStore {
 
     /// Re-renders from disk, swaps in the result and says which pages changed.
     pub fn reload(&self) -> Reload {
+        crate::metrics::reloaded();
         let (workshop, mut diagnostics) = load_workshop(&self.inner.root, &self.inner.vars);
         // Pages that vanished because the folder could not be *read* (out of file descriptors: issue 11,
         // finding 3) are not a change: keep serving the previous rendering.

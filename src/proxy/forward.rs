@@ -195,6 +195,7 @@ impl Proxy {
                         return;
                     }
                 };
+                let _open = crate::metrics::websocket(crate::metrics::Websocket::Proxied);
                 let mut client_io = TokioIo::new(client_io);
                 let mut upstream_io = TokioIo::new(upstream_io);
                 if let Err(error) = tokio::io::copy_bidirectional_with_sizes(

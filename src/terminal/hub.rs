@@ -96,6 +96,21 @@ impl TerminalHub {
             .cloned()
     }
 
+    /// Running shells and attached viewers, for `/metrics`.
+    pub fn counts(&self) -> crate::metrics::TerminalCounts {
+        let terminals = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        terminals.values().fold(Default::default(), |counts, terminal| {
+            crate::metrics::TerminalCounts {
+                running: counts.running + usize::from(terminal.running()),
+                viewers: counts.viewers + terminal.viewers(),
+            }
+        })
+    }
+
     /// Names of the existing terminals, sorted.
     pub fn names(&self) -> Vec<TerminalName> {
         let mut names: Vec<_> = self

@@ -170,6 +170,11 @@ impl Terminal {
         self.lock().running
     }
 
+    /// Viewers attached now.
+    pub fn viewers(&self) -> usize {
+        self.lock().positions.len()
+    }
+
     /// Seq one past the last output byte so far.
     pub fn end(&self) -> Seq {
         self.lock().ring.end()
@@ -205,6 +210,7 @@ impl Terminal {
         if let Some((id, size)) = viewer {
             self.activity(id, size).await?;
         }
+        crate::metrics::terminal_input(data.len());
         match self.write_now(data) {
             None => Ok(()),
             Some(rest) => self.send(PtyCommand::Input(rest)).await,
@@ -317,6 +323,7 @@ impl Terminal {
 
     /// Appends PTY output to the ring and wakes the viewers. Never waits on them.
     pub(crate) fn publish(&self, data: &[u8]) {
+        crate::metrics::terminal_output(data.len());
         {
             let mut shared = self.lock();
             shared.ring.push(data);

@@ -17,6 +17,7 @@ use super::AppState;
 use crate::auth::oauth::PortalError;
 use crate::auth::{self, Auth, OAUTH_STATE_COOKIE, message_response, origin::safe_next};
 use crate::config::AuthMode;
+use crate::metrics::AuthFailure;
 
 /// How long a login round trip may take: 10 minutes.
 const HANDSHAKE_SECS: u64 = 600;
@@ -102,9 +103,11 @@ async fn callback(
         .read_transient(request.headers(), OAUTH_STATE_COOKIE)
         .and_then(|value| serde_json::from_str::<Pending>(&value).ok());
     let (Some(pending), Some(given)) = (pending, query.state.as_deref()) else {
+        crate::metrics::auth_failed(AuthFailure::OauthState);
         return restart("the login took too long or was started elsewhere");
     };
     if !bool::from(pending.state.as_bytes().ct_eq(given.as_bytes())) {
+        crate::metrics::auth_failed(AuthFailure::OauthState);
         return restart("the login does not match this browser");
     }
     // A state works once (issue 11, finding 10): a replayed callback URL and cookie log nobody in again.
@@ -113,6 +116,7 @@ async fn callback(
     }
     if let Some(error) = query.error {
         tracing::warn!(%error, "the portal refused the login");
+        crate::metrics::auth_failed(AuthFailure::OauthForbidden);
         return message_response(StatusCode::FORBIDDEN, "access forbidden", true);
     }
     let (Some(code), Some(redirect_uri)) = (query.code, redirect_uri(auth, request.headers())) else {
@@ -127,6 +131,7 @@ async fn callback(
     let (token, identity) = match login.await {
         Ok(found) => found,
         Err(PortalError::Forbidden) => {
+            crate::metrics::auth_failed(AuthFailure::OauthForbidden);
             return message_response(
                 StatusCode::FORBIDDEN,
                 "access forbidden: this session belongs to someone else",
@@ -135,6 +140,7 @@ async fn callback(
         }
         Err(error) => {
             tracing::error!(%error, "login with the portal failed");
+            crate::metrics::auth_failed(AuthFailure::OauthError);
             return message_response(
                 StatusCode::BAD_GATEWAY,
                 "cannot log in: the training portal did not complete the login (unreachable or refused); try again",

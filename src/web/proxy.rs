@@ -16,6 +16,7 @@ use http::{HeaderMap, StatusCode, Uri};
 use super::{AppError, AppState};
 use crate::auth::host::KnownHosts;
 use crate::config::BuiltinUpstream;
+use crate::metrics::Route;
 use crate::proxy::routes::{self, IngressRule};
 use crate::proxy::{ClientInfo, HostHeader, ProxyError, Target};
 
@@ -163,13 +164,23 @@ async fn ingress(state: &AppState, name: &str, request: Request, strip: usize) -
     if let Some(rule) = candidates(true) {
         // The learner's own Basic credentials are lectern's, not the public application's.
         let ours = state.auth.is_own_authorization(request.headers());
-        return forward_ingress(state, &rule, request, path_and_query, ours).await;
+        return measured(
+            Route::Ingress,
+            forward_ingress(state, &rule, request, path_and_query, ours),
+        )
+        .await;
     }
     if let Err(denied) = state.auth.authenticate(&request) {
         return denied.into_response();
     }
     match candidates(false) {
-        Some(rule) => forward_ingress(state, &rule, request, path_and_query, true).await,
+        Some(rule) => {
+            measured(
+                Route::Ingress,
+                forward_ingress(state, &rule, request, path_and_query, true),
+            )
+            .await
+        }
         None => AppError::NotFound(format!("no ingress {name:?} for {path}")).into_response(),
     }
 }
@@ -260,24 +271,20 @@ async fn forward_ingress(
 
 async fn editor(State(state): State<AppState>, request: Request) -> Response {
     let from_definition = state.content.current().definition.applications.editor;
-    builtin(
-        &state,
-        &state.config.proxy.editor,
-        from_definition,
-        "/editor",
-        request,
+    let editor = &state.config.proxy.editor;
+    measured(
+        Route::Editor,
+        builtin(&state, editor, from_definition, "/editor", request),
     )
     .await
 }
 
 async fn console(State(state): State<AppState>, request: Request) -> Response {
     let from_definition = state.content.current().definition.applications.console;
-    builtin(
-        &state,
-        &state.config.proxy.console,
-        from_definition,
-        "/console",
-        request,
+    let console = &state.config.proxy.console;
+    measured(
+        Route::Console,
+        builtin(&state, console, from_definition, "/console", request),
     )
     .await
 }
@@ -306,7 +313,11 @@ async fn port_redirect(Path(port): Path<String>) -> Response {
     Redirect::to(&format!("/port/{}/", port.trim_matches('/'))).into_response()
 }
 
-async fn port(
+async fn port(state: State<AppState>, params: Path<Vec<(String, String)>>, request: Request) -> Response {
+    measured(Route::Port, port_forward(state, params, request)).await
+}
+
+async fn port_forward(
     State(state): State<AppState>,
     Path(params): Path<Vec<(String, String)>>,
     request: Request,
@@ -352,6 +363,14 @@ async fn port(
         }
         Err(error) => error.into_response(html),
     }
+}
+
+/// Records a proxied route's answer for `/metrics`: route class, status, time to the response headers.
+async fn measured(route: Route, answer: impl Future<Output = Response>) -> Response {
+    let started = std::time::Instant::now();
+    let response = answer.await;
+    crate::metrics::proxied(route, response.status().as_u16(), started.elapsed());
+    response
 }
 
 /// The request's path after its first `strip` bytes (at least `/`), plus its query.

@@ -136,6 +136,7 @@ fn receive_failure(error: axum::Error) -> Option<(&'static str, String, u16)> {
 
 /// One websocket connection: hello, then the reader and the writer side by side.
 async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url_readonly: bool) {
+    let _open = crate::metrics::websocket(crate::metrics::Websocket::Terminal);
     let (mut sink, mut stream) = socket.split();
     let Some(hello) = hello::read(&mut sink, &mut stream).await else {
         return;
