@@ -4,12 +4,14 @@ mod support;
 
 mod auth;
 mod bench_smoke;
+mod config_doc;
 mod content;
 mod dashboard;
 mod faults;
 mod fuzz;
 mod health;
 mod load;
+mod metrics;
 mod props;
 mod proxy;
 mod site;
