@@ -98,12 +98,16 @@ impl TerminalHub {
 
     /// Running shells and attached viewers, for `/metrics`.
     pub fn counts(&self) -> crate::metrics::TerminalCounts {
-        let terminals = self
+        // Copied out first: no terminal's lock is taken while the hub's is held.
+        let terminals: Vec<Arc<Terminal>> = self
             .inner
             .terminals
             .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        terminals.values().fold(Default::default(), |counts, terminal| {
+            .unwrap_or_else(|poison| poison.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        terminals.iter().fold(Default::default(), |counts, terminal| {
             crate::metrics::TerminalCounts {
                 running: counts.running + usize::from(terminal.running()),
                 viewers: counts.viewers + terminal.viewers(),
