@@ -67,6 +67,33 @@ if [ -f frontend/package.json ] && [ -x tests/frontend.sh ]; then
   PASSED=$((PASSED + ${p:-0})); FAILED=$((FAILED + ${f:-0}))
 fi
 
+# count_line NAME FILE: add the "NAME: N passed, N failed" line of a script's log to the totals.
+count_line() {
+  local line
+  line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed" "$2" | tail -1)
+  [ -n "$line" ] || return 0
+  PASSED=$((PASSED + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
+  FAILED=$((FAILED + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+}
+
+# ---- Kubernetes manifests: schemas (kubernetes-validate --strict) and the workload's rules ----
+log "kubernetes manifests (image/k8s)"
+if tests/k8s.sh > >(tee /tmp/lectern-k8s.log) 2>&1; then :; else fail "kubernetes manifests"; fi
+count_line k8s /tmp/lectern-k8s.log
+
+# ---- the session image: release build, podman build (base cached under target/image), run as the pod ----
+if [ "${LECTERN_TEST_IMAGE:-1}" = 0 ]; then
+  echo "image: skipped (LECTERN_TEST_IMAGE=0)"
+else
+  log "session image (image/build.sh, tests/image.sh)"
+  if cargo build --release --locked; then
+    if tests/image.sh > >(tee /tmp/lectern-image.log) 2>&1; then :; else fail "session image"; fi
+    count_line image /tmp/lectern-image.log
+  else
+    fail "cargo build --release"
+  fi
+fi
+
 if [ "$STATUS" -ne 0 ] && [ "$FAILED" -eq 0 ]; then FAILED=1; fi
 echo
 echo "$PASSED passed, $FAILED failed"
