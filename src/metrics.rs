@@ -70,6 +70,9 @@ pub enum AuthFailure {
 macro_rules! label_values {
     ($($kind:ident { $($variant:ident => $text:literal),* $(,)? })*) => {$(
         impl $kind {
+            /// Every value (their series exist from the start, at zero).
+            pub const ALL: &[$kind] = &[$($kind::$variant),*];
+
             /// The label value.
             pub fn as_str(self) -> &'static str {
                 match self { $($kind::$variant => $text),* }
@@ -182,13 +185,13 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Viewers attached to terminals",
         viewers.clone(),
     );
-    let websockets_open = Family::default();
+    let websockets_open: Family<WebsocketLabels, Gauge> = Family::default();
     lectern.register(
         "websockets_open",
         "Open websocket connections",
         websockets_open.clone(),
     );
-    let websockets_opened = Family::default();
+    let websockets_opened: Family<WebsocketLabels, Counter> = Family::default();
     lectern.register(
         "websockets_opened",
         "Websocket connections accepted",
@@ -222,12 +225,23 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Workshop reloads after changes on disk",
         reloads.clone(),
     );
-    let auth_failures = Family::default();
+    let auth_failures: Family<ReasonLabels, Counter> = Family::default();
     lectern.register(
         "auth_failures",
         "Requests refused a login, by reason",
         auth_failures.clone(),
     );
+    // Series that exist from the start, at zero: dashboards and rate() need no special case.
+    for &route in Route::ALL {
+        let _ = proxy_seconds.get_or_create(&RouteLabels { route });
+    }
+    for &kind in Websocket::ALL {
+        let _ = websockets_open.get_or_create(&WebsocketLabels { kind });
+        let _ = websockets_opened.get_or_create(&WebsocketLabels { kind });
+    }
+    for &reason in AuthFailure::ALL {
+        let _ = auth_failures.get_or_create(&ReasonLabels { reason });
+    }
     Metrics {
         registry,
         terminal_in,
@@ -428,6 +442,10 @@ mod tests {
                 "lectern_page_render_duration_seconds_count",
                 "lectern_content_reloads_total",
                 "lectern_auth_failures_total{reason=\"cross_origin\"}",
+                // Label values that were never recorded still have their series, at zero.
+                "lectern_auth_failures_total{reason=\"oauth_error\"} 0",
+                "lectern_websockets_open{kind=\"proxied\"} 0",
+                "lectern_proxy_request_duration_seconds_count{route=\"ingress\"} 0",
                 "process_resident_memory_bytes ",
                 "process_open_fds ",
                 "process_cpu_seconds_total ",
