@@ -77,7 +77,15 @@ fi
 
 # ---- 3. the image ----
 log "podman build $TAG"
+previous=$(podman image inspect --format '{{.Id}}' "$TAG" 2>/dev/null || true)
 podman build --format docker --build-arg BASE=local --build-arg "LOCAL_BASE=$base_image" \
   -f image/Containerfile -t "$TAG" . >&2
 rm -rf "$STAGE"
+# The image this tag named before is now unnamed: remove it (and its layers no other image uses).
+current=$(podman image inspect --format '{{.Id}}' "$TAG")
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
+  podman rmi "$previous" >/dev/null 2>&1 || true
+fi
+# Earlier builds' binary stages (a new one per binary; the code-server stage stays cached).
+podman image prune -f --filter label=lectern.stage=binary >/dev/null 2>&1 || true
 echo "$TAG"
