@@ -417,6 +417,9 @@ await test(
       if (await block.count()) {
         await block.click();
         await waitState(block, "done");
+        // The README's screenshot (docs/dashboard.png is a copy): the command and its output.
+        await waitOutput(p, "Hello from the lectern demo", { count: 2 });
+        await shot(p, "readme-dashboard");
       }
       await p.context().close();
     } finally {
