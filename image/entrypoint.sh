@@ -9,7 +9,13 @@ if [[ "${ENABLE_EDITOR:-false}" == true && -z "${LECTERN_EDITOR_UPSTREAM:-}" ]];
   unset_secrets=()
   while read -r name; do unset_secrets+=(-u "$name"); done \
     < <(/usr/local/bin/lectern serve --help | sed -n 's/^ *\[env: \([A-Z0-9_]*\)\]$/\1/p')
-  mkdir -p "$HOME/.local/share/code-server"
+  # code-server writes its extensions manifest into the extensions folder, so it must be writable:
+  # the image's pre-installed extensions are copied into HOME (once; learners may add their own).
+  extensions="$HOME/.local/share/code-server/extensions"
+  mkdir -p "$extensions"
+  for extension in /opt/code-server/extensions/*/; do
+    [ -d "$extension" ] && [ ! -e "$extensions/$(basename "$extension")" ] && cp -r "$extension" "$extensions/"
+  done
   # In a subshell, so code-server is reparented to tini, which reaps it; tini -g signals it on stop.
   (env "${unset_secrets[@]}" code-server --auth none --bind-addr "127.0.0.1:${EDITOR_PORT:-10085}" \
      --disable-telemetry --disable-update-check "${EDITOR_HOME:-$HOME}" \

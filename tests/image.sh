@@ -138,8 +138,14 @@ for _ in \$(seq 900); do
   status=\$(curl -s -o /dev/null -w '%{http_code}' -b "\$jar" "\$base/editor/")
   case \$status in 200|302) break;; esac; sleep 0.2
 done
-case \$status in 200|302) say "ok: code-server answers behind /editor/ (\$status)";;
-  *) say "FAILED: code-server behind /editor/ (\$status; \$(tail -3 "\$mnt/home/eduk8s/.local/share/code-server/log" 2>&1 | tr '\n' ' '))";; esac
+# code-server sends the browser on to ./?folder=<home>, resolved under /editor/ as a browser does (curl's
+# own resolution of ./?query drops the slash).
+location=\$(curl -s -o /dev/null -D - -b "\$jar" "\$base/editor/" | tr -d '\r' | sed -n 's/^location: //ip')
+case \$location in ./*) next=/editor/\${location#./};; /*) next=\$location;; *) next=/editor/\$location;; esac
+status=\$(curl -s -o "\$results.editor" -w '%{http_code}' -b "\$jar" "\$base\$next")
+if [ "\$status" = 200 ] && grep -q vscode-workbench-web-configuration "\$results.editor"; then
+  say "ok: code-server's workbench page is served behind /editor/"
+else say "FAILED: code-server behind /editor/ (\$status; \$(tail -3 "\$mnt/home/eduk8s/.local/share/code-server/log" 2>&1 | tr '\n' ' '))"; fi
 grep -qE '^(SERVICES_PASSWORD|LECTERN_LOGIN_TOKEN)=' "\$mnt/home/eduk8s/env" 2>/dev/null \
   && say "FAILED: the terminal's shell sees lectern's secrets" || say "ok: the terminal's shell sees none of lectern's secrets"
 curl -fs -H "Authorization: Bearer $services" "\$base/metrics" | grep -q '^lectern_terminal_bytes_total{direction="in"} [1-9]' \
@@ -160,5 +166,5 @@ EOF
 while read -r line; do
   case $line in ok:*) ok "${line#ok: }";; FAILED:*) bad "${line#FAILED: }";; *) echo "$line";; esac
 done <"$results"
-rm -f "$results" "$results.log" "$results.jar"
+rm -f "$results" "$results.log" "$results.jar" "$results.editor"
 finish
