@@ -93,5 +93,11 @@ pub fn replay(target: &str, mutations: usize) {
             "{target}: mutation {index} failed; input: {:?}",
             String::from_utf8_lossy(&data)
         );
+        if (index + 1) % PROGRESS_EVERY == 0 {
+            eprintln!("fuzz {target}: {} mutations, 0 failures", index + 1);
+        }
     }
 }
+
+/// A long run reports its count this often (so a run cut short still says how far it got).
+const PROGRESS_EVERY: usize = 100_000;

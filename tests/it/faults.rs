@@ -8,6 +8,7 @@ mod clients;
 mod disk;
 mod portal;
 mod shell;
+mod sigterm;
 mod upstream;
 mod workshop;
 
