@@ -53,7 +53,21 @@ pub async fn oauth_login_at(base: &str, path: &str) -> reqwest::Response {
     assert_eq!(first.status(), 302, "unauthenticated page → login");
     let handshake = first.headers()["location"].to_str().unwrap().to_string();
     assert!(handshake.starts_with("/oauth_handshake?next="), "{handshake}");
-    let to_portal = client.get(url(&handshake)).send().await.unwrap();
+    let (state_cookie, callback) = oauth_until_callback(base, &handshake).await;
+    assert!(callback.starts_with(&url("/oauth_callback?")), "{callback}");
+    client
+        .get(&callback)
+        .header("cookie", state_cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The OAuth flow from `handshake` (a `/oauth_handshake?next=…` path) through the portal, up to the
+/// callback: returns the state cookie (`name=value`) and the callback URL the portal sent back.
+pub async fn oauth_until_callback(base: &str, handshake: &str) -> (String, String) {
+    let client = http_client();
+    let to_portal = client.get(format!("{base}{handshake}")).send().await.unwrap();
     assert_eq!(to_portal.status(), 302);
     let state_cookie = to_portal.headers()["set-cookie"]
         .to_str()
@@ -66,13 +80,7 @@ pub async fn oauth_login_at(base: &str, path: &str) -> reqwest::Response {
     let back = client.get(&authorize).send().await.unwrap();
     assert_eq!(back.status(), 303, "portal redirects back");
     let callback = back.headers()["location"].to_str().unwrap().to_string();
-    assert!(callback.starts_with(&url("/oauth_callback?")), "{callback}");
-    client
-        .get(&callback)
-        .header("cookie", state_cookie)
-        .send()
-        .await
-        .unwrap()
+    (state_cookie, callback)
 }
 
 /// The login cookie (`name=value`) a response sets.

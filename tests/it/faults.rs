@@ -38,3 +38,17 @@ pub async fn answers_ok(url: &str) -> bool {
         .await
         .is_ok_and(|response| response.status() == 200)
 }
+
+/// Uploads one file as `files` to the server at `base` (`http://host:port`); the status and body.
+pub async fn upload(base: &str, name: &str, content: &[u8]) -> (u16, String) {
+    let (content_type, body) = crate::site::multipart(&[crate::site::Part::File("files", name, content)]);
+    let response = crate::support::http_client()
+        .post(format!("{base}/upload/files"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload answered");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
+}

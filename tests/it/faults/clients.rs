@@ -154,15 +154,8 @@ async fn a_client_gone_mid_upload_leaves_no_file() {
     })
     .await;
     // The next upload is complete.
-    let (content_type, body) = multipart(&[Part::File("files", "whole.txt", b"all of it")]);
-    let response = http_client()
-        .post(server.url("/upload/files"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(response.status(), 200);
+    let (status, text) = super::upload(&server.url(""), "whole.txt", b"all of it").await;
+    assert_eq!(status, 200, "{text}");
     assert_eq!(
         std::fs::read(uploads.path().join("whole.txt")).expect("saved"),
         b"all of it"

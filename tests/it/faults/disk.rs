@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::answers_ok;
-use crate::site::{Part, multipart, three_page_workshop};
-use crate::support::{TestServer, http_client};
+use super::{answers_ok, upload};
+use crate::site::three_page_workshop;
+use crate::support::TestServer;
 
 /// A tmpfs mounted on a folder; unmounted when dropped.
 struct Tmpfs(PathBuf);
@@ -37,19 +37,6 @@ impl Drop for Tmpfs {
     }
 }
 
-async fn upload(server: &TestServer, name: &str, content: &[u8]) -> (u16, String) {
-    let (content_type, body) = multipart(&[Part::File("files", name, content)]);
-    let response = http_client()
-        .post(server.url("/upload/files"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("upload answered");
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap_or_default())
-}
-
 #[tokio::test]
 async fn an_upload_onto_a_full_disk_fails_clearly_and_leaves_nothing() {
     let scratch = tempfile::tempdir().expect("scratch");
@@ -70,7 +57,7 @@ async fn an_upload_onto_a_full_disk_fails_clearly_and_leaves_nothing() {
     config.services.uploads_dir = Some(uploads.clone());
     let server = TestServer::start(config).await;
 
-    let (status, text) = upload(&server, "too-big.bin", &vec![b'd'; 3 * 1024 * 1024]).await;
+    let (status, text) = upload(&server.url(""), "too-big.bin", &vec![b'd'; 3 * 1024 * 1024]).await;
     println!("fault disk full: {status} {text:?}");
     assert_eq!(status, 507, "a full disk is 507 Insufficient Storage: {text}");
     assert!(
@@ -83,7 +70,7 @@ async fn an_upload_onto_a_full_disk_fails_clearly_and_leaves_nothing() {
         .collect();
     assert!(left.is_empty(), "nothing is left on the full disk: {left:?}");
 
-    let (status, text) = upload(&server, "fits.txt", b"small enough").await;
+    let (status, text) = upload(&server.url(""), "fits.txt", b"small enough").await;
     assert_eq!(status, 200, "{text}");
     assert_eq!(
         std::fs::read(uploads.join("fits.txt")).expect("saved"),

@@ -55,25 +55,8 @@ async fn an_unreachable_portal_blocks_new_logins_only() {
 
     // A login under way when the portal goes: the browser has its code, lectern cannot redeem it.
     let client = http_client();
-    let to_portal = client
-        .get(server.url("/oauth_handshake?next=/"))
-        .send()
-        .await
-        .expect("handshake");
-    assert_eq!(to_portal.status(), 302);
-    let state_cookie = to_portal.headers()["set-cookie"]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_string();
-    let authorize = to_portal.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
-    let back = client.get(&authorize).send().await.expect("portal authorize");
-    let callback_url = back.headers()["location"].to_str().expect("callback").to_string();
+    let (state_cookie, callback_url) =
+        crate::auth::oauth_until_callback(&server.url(""), "/oauth_handshake?next=/").await;
 
     cut.send_replace(true);
     // The learner already in keeps working.
