@@ -116,6 +116,9 @@ async fn code_server_loads_through_editor_and_its_websocket_works() {
     let mut config = config(dir.path());
     config.proxy.editor.enabled = Some(true);
     config.proxy.editor.upstream = proxy_local_upstream(code_server.port);
+    // The real code-server can take seconds to answer on a loaded machine (the load tests run beside
+    // it): the tests' 2 s response timeout made this a 504 now and then.
+    config.proxy.response_timeout = Duration::from_secs(60);
     config.auth.mode = AuthMode::Token;
     config.auth.login_token = Some(Secret("code-server-login-token".into()));
     config.auth.cookie_key = CookieKeySource::Secret(Secret("k".repeat(40)));
