@@ -8,6 +8,7 @@
 
 pub mod hub;
 pub mod protocol;
+pub mod queries;
 pub mod record;
 pub mod ring;
 pub mod session;

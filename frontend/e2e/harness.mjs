@@ -54,10 +54,11 @@ export function copyWorkshop(dir) {
   return target;
 }
 
-/** Starts `lectern serve [dir]`; resolves once /healthz answers. */
-export async function startServer(dir, env = {}) {
-  const port = await freePort();
-  const home = mkdtempSync(path.join(tmpdir(), "lectern-e2e-home-"));
+/** Starts `lectern serve [dir]`; resolves once /healthz answers. `port` and `home` reuse a stopped
+ * server's (a restart on the same address). */
+export async function startServer(dir, env = {}, { port: reuse, home: reuseHome } = {}) {
+  const port = reuse ?? (await freePort());
+  const home = reuseHome ?? mkdtempSync(path.join(tmpdir(), "lectern-e2e-home-"));
   const uploads = mkdtempSync(path.join(tmpdir(), "lectern-e2e-uploads-"));
   writeFileSync(path.join(home, ".bashrc"), "");
   const args = ["serve", ...(dir ? [dir] : []), "--bind", "127.0.0.1", "--port", String(port)];
@@ -98,6 +99,7 @@ export async function startServer(dir, env = {}) {
   return {
     url,
     port,
+    home,
     dir,
     log: () => log,
     stop: async () => {

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { installContract } from "./contract.mjs";
 import { ROOT, axe, copyWorkshop, launch, shot, startServer, summary, test as runTest, until } from "./harness.mjs";
+import { terminalSuite } from "./terminals.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -455,6 +456,8 @@ if (existsSync(corpusWorkshop)) {
     SITE_NOTE,
   );
 }
+
+await terminalSuite(browser);
 
 await browser.close();
 const { passed, failed } = summary();

@@ -9,12 +9,20 @@ export interface EventHandlers {
   message(message: unknown): void;
   /** URLs shown in tabs: their origins may post messages too. */
   trustedOrigins(): Array<string | undefined>;
+  /** The event stream is open again after it failed: the server is back (it may have restarted). */
+  serverBack?(): void;
 }
 
 /** Subscribes to SSE and postMessage. EventSource reconnects by itself after a drop. */
 export function listen(handlers: EventHandlers): void {
   if (typeof EventSource !== "undefined") {
     const source = new EventSource("/api/events");
+    let failed = false;
+    source.addEventListener("error", () => (failed = true));
+    source.addEventListener("open", () => {
+      if (failed) handlers.serverBack?.();
+      failed = false;
+    });
     source.addEventListener("content-changed", (event) => {
       let pages: string[] = [];
       try {

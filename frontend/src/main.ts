@@ -137,6 +137,10 @@ async function main(): Promise<void> {
     contentChanged: (pages) => void dashboard.navigation.contentChanged(pages),
     message: (message) => handleMessage(host, message),
     trustedOrigins: () => dashboard.tabs.all().map((tab) => tab.iframe?.dataset.src),
+    serverBack: () => {
+      dashboard.navigation.recover();
+      dashboard.terminals.reconnectAll();
+    },
   });
   dashboard.session.startCountdown();
   loadOverrides();

@@ -1,9 +1,9 @@
-// Terminal websocket protocol v1 — see the Rust version, src/terminal/protocol.rs, and
+// Terminal websocket protocol v2 — see the Rust version, src/terminal/protocol.rs, and
 // docs/terminal-protocol.md. Text frames are JSON control messages; binary server frames are an 8-byte
 // big-endian seq (byte offset of the first byte) followed by output bytes; binary client frames are input.
 
 /** Protocol version this client speaks. */
-export const VERSION = 1;
+export const VERSION = 2;
 /** Bytes of the seq prefix on output frames. */
 export const SEQ_PREFIX = 8;
 /**
@@ -22,7 +22,16 @@ export function ackDue(processed: number, lastAcked: number, window = ACK_WINDOW
 
 /** Client → server control messages. */
 export type ClientMsg =
-  | { type: "hello"; version: number; last_seq: number | null; cols: number; rows: number; window?: number }
+  | {
+      type: "hello";
+      version: number;
+      last_seq: number | null;
+      cols: number;
+      rows: number;
+      window?: number;
+      /** The `stream` of the welcome `last_seq` belongs to (v2). */
+      stream?: string;
+    }
   | { type: "ack"; seq: number }
   | { type: "resize"; cols: number; rows: number }
   | { type: "ping"; id: number }
@@ -30,7 +39,7 @@ export type ClientMsg =
 
 /** Server → client control messages. */
 export type ServerMsg =
-  | { type: "welcome"; terminal: string; seq: number; readonly: boolean; running: boolean }
+  | { type: "welcome"; terminal: string; seq: number; readonly: boolean; running: boolean; stream?: string }
   | { type: "lost"; from: number; to: number }
   | { type: "exit"; code: number | null; signal: number | null; seq: number }
   | { type: "restarted"; seq: number }

@@ -1,6 +1,8 @@
 // One terminal view: xterm.js (webgl renderer, canvas fallback) bound to /terminal/ws/{name}, speaking
-// protocol v1. Reconnects with back-off and resumes from the last byte seen (replay, no duplicates), shows
-// "connecting…", "reconnecting…" and "shell exited — restart" states, resizes with its box.
+// protocol v2. Reconnects with back-off and resumes from the last byte seen (replay, no duplicates); when
+// the welcome names another stream (lectern restarted) it clears the screen, says "new session" and takes
+// the new stream from its start. Shows "connecting…", "reconnecting…" and "shell exited — restart"
+// states, resizes with its box.
 
 import { Terminal, type ITheme } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
@@ -40,6 +42,8 @@ export class TerminalView {
   private readonly search = new SearchAddon();
   private socket: WebSocket | null = null;
   private have: number | null = null;
+  /** The stream `have` counts in (welcome `stream`); another one means the server restarted. */
+  private stream: string | null = null;
   /** Seq the client acknowledged last on this connection (`ack`, protocol flow control). */
   private acked = 0;
   private state: TerminalState = "connecting";
@@ -251,6 +255,7 @@ export class TerminalView {
         cols: this.term.cols,
         rows: this.term.rows,
         window: ACK_WINDOW,
+        ...(this.stream ? { stream: this.stream } : {}),
       });
       window.clearInterval(this.pingTimer);
       let id = 0;
@@ -299,6 +304,8 @@ export class TerminalView {
     switch (msg.type) {
       case "welcome":
         this.backoff = 500;
+        if (msg.stream && this.stream && msg.stream !== this.stream) this.newSession();
+        this.stream = msg.stream ?? null;
         this.element.dataset.readonly = String(msg.readonly);
         if (msg.running) this.setState("connected");
         else this.setState("exited", "Shell exited — restart?");
@@ -322,6 +329,13 @@ export class TerminalView {
       case "pong":
         break;
     }
+  }
+
+  /** The server restarted: its seqs start over, and the old screen belongs to a shell that is gone. */
+  private newSession(): void {
+    this.have = null;
+    this.term.reset();
+    this.term.write("\x1b[2m── new session: lectern restarted, this is a new shell ──\x1b[0m\r\n");
   }
 
   private control(msg: ClientMsg): void {

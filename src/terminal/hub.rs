@@ -21,6 +21,11 @@ struct HubInner {
     config: TerminalConfig,
     spec: Arc<SpawnSpec>,
     terminals: Mutex<HashMap<TerminalName, Arc<Terminal>>>,
+    /// Random per hub (so per process): a terminal's stream id is `<epoch>-<n>`, and a client that
+    /// kept seqs of another stream (a restarted server) can tell.
+    epoch: u64,
+    /// Terminals started so far (the `<n>` of stream ids).
+    started: std::sync::atomic::AtomicU64,
     /// Dropped with the hub: tells every PTY task to kill its shell.
     _shutdown: watch::Sender<()>,
     shutdown_rx: watch::Receiver<()>,
@@ -50,6 +55,8 @@ impl TerminalHub {
                 config,
                 spec,
                 terminals: Mutex::new(HashMap::new()),
+                epoch: rand::random(),
+                started: std::sync::atomic::AtomicU64::new(0),
                 _shutdown: shutdown,
                 shutdown_rx,
             }),
@@ -77,8 +84,15 @@ impl TerminalHub {
         if terminals.len() >= self.inner.config.max_terminals {
             return Err(TerminalError::TooMany(self.inner.config.max_terminals));
         }
+        let number = self
+            .inner
+            .started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let stream = format!("{:016x}-{number}", self.inner.epoch);
         let terminal = Terminal::start(
             name.clone(),
+            stream,
             self.inner.spec.clone(),
             self.inner.shutdown_rx.clone(),
         )?;

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::Seq;
 
 /// Protocol version spoken by this server (the newest it supports).
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
 /// Every protocol version a client may ask for in `hello`.
-pub const SUPPORTED_VERSIONS: &[u64] = &[1];
+pub const SUPPORTED_VERSIONS: &[u64] = &[1, 2];
 /// Bytes of the big-endian `Seq` that prefixes every binary output frame.
 pub const SEQ_PREFIX: usize = 8;
 /// Most output bytes in one binary frame (64 KiB); clients must accept any size up to 1 MiB.
@@ -51,6 +51,10 @@ pub enum ClientMsg {
         /// [`MIN_WINDOW`]..=[`MAX_WINDOW`]). Absent: the socket alone limits what is in flight.
         #[serde(default)]
         window: Option<u64>,
+        /// Version 2: the `stream` of the welcome the client's `last_seq` belongs to. When it is not
+        /// this terminal's stream (the server restarted), `last_seq` is ignored.
+        #[serde(default)]
+        stream: Option<String>,
     },
     /// The client has processed (drawn) every output byte before `seq`.
     Ack {
@@ -89,6 +93,10 @@ pub enum ServerMsg {
         readonly: bool,
         /// A shell is running (false: it exited; send `restart`).
         running: bool,
+        /// Version 2: identity of this terminal's output stream; another value than before means
+        /// the seqs started over (a new server process).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stream: Option<String>,
     },
     /// Bytes `[from, to)` were evicted before this client received them; output resumes at `to`.
     Lost {
@@ -216,7 +224,7 @@ pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
         Some(version) => {
             return Err(HelloError {
                 code: "unsupported-version",
-                message: format!("protocol version {version} is not supported: use {VERSION}"),
+                message: format!("protocol version {version} is not supported: use 1 or {VERSION}"),
             });
         }
         None => {
@@ -226,10 +234,22 @@ pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
             });
         }
     }
-    serde_json::from_value(value).map_err(|error| HelloError {
+    let hello = serde_json::from_value(value).map_err(|error| HelloError {
         code: "bad-message",
         message: format!("malformed message: {error}"),
-    })
+    })?;
+    if let ClientMsg::Hello {
+        version: 1,
+        stream: Some(_),
+        ..
+    } = hello
+    {
+        return Err(HelloError {
+            code: "bad-message",
+            message: "malformed message: `stream` is a field of protocol version 2".to_string(),
+        });
+    }
+    Ok(hello)
 }
 
 /// Starts a binary output frame: the 8-byte big-endian seq, payload to be appended.

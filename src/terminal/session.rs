@@ -110,6 +110,8 @@ impl Shared {
 /// One named terminal: a shell on a PTY (or an exited one), its output history and its viewers.
 pub struct Terminal {
     name: TerminalName,
+    /// Identity of this terminal's output stream (seqs are meaningful only within it).
+    stream: String,
     spec: Arc<SpawnSpec>,
     shared: Mutex<Shared>,
     changed: watch::Sender<u64>,
@@ -131,6 +133,7 @@ impl Terminal {
     /// Creates the terminal and starts its shell.
     pub(crate) fn start(
         name: TerminalName,
+        stream: String,
         spec: Arc<SpawnSpec>,
         shutdown: watch::Receiver<()>,
     ) -> Result<Arc<Self>, TerminalError> {
@@ -150,6 +153,7 @@ impl Terminal {
                 reader_waiting: false,
             }),
             name,
+            stream,
             spec,
             changed: watch::Sender::new(0),
             shutdown,
@@ -163,6 +167,11 @@ impl Terminal {
     /// The terminal's name.
     pub fn name(&self) -> &TerminalName {
         &self.name
+    }
+
+    /// The identity of this terminal's output stream: unique per terminal and server process.
+    pub fn stream(&self) -> &str {
+        &self.stream
     }
 
     /// Whether a shell is running.

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use super::protocol::{MAX_OUTPUT_PAYLOAD, output_frame_header};
+use super::protocol::{MAX_OUTPUT_PAYLOAD, SEQ_PREFIX, output_frame_header};
+use super::queries::{QueryScanner, blank_queries};
 use super::ring::RingRead;
 use super::session::{ExitStatus, MarkerKind, Terminal};
 use super::{Seq, Size};
@@ -63,6 +64,10 @@ pub struct Viewer {
     size: Size,
     /// Largest output payload the next frame may carry (an acknowledgement window's room).
     max_payload: usize,
+    /// Output before this seq is replay: its terminal queries are blanked (`queries.rs`).
+    replay_end: Seq,
+    /// Finds queries in the replayed bytes, across frames.
+    scanner: QueryScanner,
 }
 
 impl Viewer {
@@ -109,6 +114,8 @@ impl Viewer {
             readonly,
             size,
             max_payload: MAX_OUTPUT_PAYLOAD,
+            replay_end: attached.seq,
+            scanner: QueryScanner::new(),
         };
         (viewer, attached)
     }
@@ -192,12 +199,16 @@ impl Viewer {
                 RingRead::Lost { from, to } => {
                     let to = to.min(limit);
                     self.next = to;
+                    self.scanner = QueryScanner::new();
                     return Some(ViewerEvent::Lost { from, to });
                 }
                 RingRead::Data(0) => {}
-                RingRead::Data(n) => {
+                RingRead::Data(_) => {
                     let seq = self.next;
-                    self.next += n as u64;
+                    if seq < self.replay_end {
+                        self.blank_replayed_queries(seq, &mut frame);
+                    }
+                    self.next += (frame.len() - SEQ_PREFIX) as u64;
                     return Some(ViewerEvent::Output { seq, frame });
                 }
             }
@@ -211,6 +222,28 @@ impl Viewer {
             },
             MarkerKind::Restarted => ViewerEvent::Restarted { seq: marker.seq },
         })
+    }
+}
+
+impl Viewer {
+    /// Blanks the terminal queries in the replayed part of `frame` (output at `seq`). A frame that
+    /// ends inside an escape sequence that began in it is cut before that sequence, so the next frame
+    /// scans it whole.
+    fn blank_replayed_queries(&mut self, seq: Seq, frame: &mut Vec<u8>) {
+        let len = (frame.len() - SEQ_PREFIX) as u64;
+        let replayed = (self.replay_end - seq).min(len) as usize;
+        blank_queries(
+            &mut self.scanner,
+            &mut frame[SEQ_PREFIX..SEQ_PREFIX + replayed],
+            seq,
+        );
+        if replayed as u64 == len
+            && let Some(start) = self.scanner.pending_start()
+            && start > seq
+        {
+            frame.truncate(SEQ_PREFIX + (start - seq) as usize);
+            self.scanner = QueryScanner::new();
+        }
     }
 }
 

@@ -151,7 +151,12 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
             return;
         }
     };
-    let (viewer, attached) = Viewer::attach(terminal.clone(), hello.last_seq, readonly, hello.size);
+    // Seqs of another stream (a server that restarted) mean nothing here: attach as a new client.
+    let last_seq = match &hello.stream {
+        Some(stream) if stream != terminal.stream() => None,
+        _ => hello.last_seq,
+    };
+    let (viewer, attached) = Viewer::attach(terminal.clone(), last_seq, readonly, hello.size);
     if !readonly {
         // Attaching counts as activity: the PTY takes this client's size.
         let _ = terminal.activity(viewer.id(), hello.size).await;
@@ -161,11 +166,12 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
         seq: attached.seq,
         readonly,
         running: attached.running,
+        stream: (hello.version >= 2).then(|| terminal.stream().to_string()),
     };
     if !send_json(&mut sink, &welcome).await {
         return;
     }
-    tracing::debug!(terminal = %name, readonly, last_seq = ?hello.last_seq, "viewer attached");
+    tracing::debug!(terminal = %name, readonly, ?last_seq, "viewer attached");
     let (control, control_rx) = mpsc::channel(CONTROL_QUEUE);
     let (acks, acked) = watch::channel(0u64);
     let reader = reader::run(

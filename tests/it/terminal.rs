@@ -13,4 +13,5 @@ mod doc;
 mod edges;
 mod flood;
 mod interactive;
+mod replay;
 mod secrets;

@@ -25,6 +25,10 @@ export class Navigation {
   private readonly select: HTMLSelectElement;
   private pages: PageEntry[] = [];
   private currentKey: string | null = null;
+  /** The page last asked for; shown again when the server is back after a failed load. */
+  private wantedKey: string | null = null;
+  /** The iframe holds something other than a lectern page (the browser's error page while the server was down). */
+  private failed = false;
   private pendingScroll: number | null = null;
 
   constructor(
@@ -66,8 +70,15 @@ export class Navigation {
   /** Navigates the instructions to page `key`. */
   showPage(key: string): void {
     if (!this.iframe) return;
+    this.wantedKey = key;
     this.iframe.removeAttribute("srcdoc");
     this.iframe.src = `/workshop/content/${key.split("/").map(encodeURIComponent).join("/")}`;
+  }
+
+  /** The server is back: a page that failed to load while it was away is loaded again. */
+  recover(): void {
+    const key = this.wantedKey ?? this.currentKey;
+    if (this.failed && key) this.showPage(key);
   }
 
   /** Reloads the instructions iframe, keeping its scroll position when `keepScroll`. */
@@ -133,6 +144,8 @@ export class Navigation {
     try {
       const path = frame.contentWindow?.location.pathname ?? "";
       const match = /^\/workshop\/content\/(.+?)\/?$/.exec(path);
+      // The browser's own error page (server unreachable) is cross-origin: reading it throws below.
+      this.failed = !match && !frame.hasAttribute("srcdoc");
       if (match) {
         this.currentKey = decodeURIComponent(match[1]);
         sessionStorage.setItem("lectern:page", this.currentKey);
@@ -141,7 +154,8 @@ export class Navigation {
       doc?.documentElement.setAttribute("data-theme", this.hooks.theme());
       if (this.pendingScroll !== null) frame.contentWindow?.scrollTo(0, this.pendingScroll);
     } catch {
-      /* cross-origin page: nothing to read */
+      // Cross-origin: the browser's error page after a failed load (or a foreign page).
+      this.failed = true;
     }
     this.pendingScroll = null;
     this.update();

@@ -15,7 +15,10 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a valid hello asked for.
 pub(super) struct Hello {
+    pub(super) version: u64,
     pub(super) last_seq: Option<u64>,
+    /// Version 2: the stream `last_seq` belongs to.
+    pub(super) stream: Option<String>,
     pub(super) size: Size,
     pub(super) readonly: bool,
     /// Acknowledgement window, clamped.
@@ -64,12 +67,13 @@ pub(super) async fn read(sink: &mut Sink, stream: &mut Stream) -> Option<Hello> 
             }
         };
         let ClientMsg::Hello {
+            version,
             last_seq,
             cols,
             rows,
             readonly,
             window,
-            ..
+            stream,
         } = hello
         else {
             let text = "the first message must be a hello".to_string();
@@ -78,7 +82,9 @@ pub(super) async fn read(sink: &mut Sink, stream: &mut Stream) -> Option<Hello> 
         };
         return match Size::new(cols, rows) {
             Ok(size) => Some(Hello {
+                version,
                 last_seq,
+                stream,
                 size,
                 readonly: readonly.unwrap_or(false),
                 window: window.map(|w| w.clamp(protocol::MIN_WINDOW, protocol::MAX_WINDOW)),

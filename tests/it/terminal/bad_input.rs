@@ -105,8 +105,12 @@ async fn bad_hellos_close_with_1008() {
         ("garbage", "expected-hello"),
         ("[1]", "expected-hello"),
         (
-            r#"{"type":"hello","version":2,"colour":"red"}"#,
+            r#"{"type":"hello","version":3,"colour":"red"}"#,
             "unsupported-version",
+        ),
+        (
+            r#"{"type":"hello","version":1,"last_seq":null,"cols":80,"rows":24,"stream":"x"}"#,
+            "bad-message",
         ),
         (r#"{"type":"hello","version":-1}"#, "bad-message"),
         (

@@ -340,7 +340,7 @@ async fn transcripts_replay_against_a_real_server() {
         .expect("the stand-in shell script")
         .text;
     let transcripts: Vec<_> = all.iter().filter(|b| b.info == "transcript").collect();
-    assert!(transcripts.len() >= 6, "expected the six worked transcripts");
+    assert!(transcripts.len() >= 7, "expected the seven worked transcripts");
     for transcript in transcripts {
         run_transcript(script, &transcript.text).await;
     }
