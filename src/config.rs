@@ -16,7 +16,7 @@ use std::time::Duration;
 pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret, ThrottleConfig};
 pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
-pub use secrets::{SECRET_ENV, is_secret_env};
+pub use secrets::{SECRET_ENV, is_secret_env, protect_process_environment};
 pub use services::ServicesConfig;
 pub use session::SessionConfig;
 pub use terminal::TerminalConfig;

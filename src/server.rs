@@ -20,6 +20,7 @@ use crate::web::{self, AppState, Shared};
 
 /// Runs `lectern serve` until SIGINT/SIGTERM.
 pub async fn run_serve(config: Config) -> anyhow::Result<()> {
+    crate::config::protect_process_environment();
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -19,6 +19,16 @@ pub fn is_secret_env(name: &str) -> bool {
     SECRET_ENV.contains(&name)
 }
 
+/// Makes this process non-dumpable, so `/proc/<lectern>/environ` (which still holds the secrets lectern
+/// was started with) and `/proc/<lectern>/mem` belong to root: a shell of the same user cannot read
+/// them. Children are dumpable again after their `exec`. Logged, not fatal, when it fails.
+pub fn protect_process_environment() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = nix::sys::prctl::set_dumpable(false) {
+        tracing::warn!(%error, "cannot hide lectern's environment from its shells (PR_SET_DUMPABLE)");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
