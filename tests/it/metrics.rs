@@ -94,13 +94,14 @@ async fn run_in_terminal(server: &TestServer, name: &str, command: &str, expect:
 type TerminalSocket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// A port nothing listens on (bound, then released).
-fn dead_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A port nothing listens on: bound but never listening, so connections are refused and no other
+/// socket can take the port while the returned guard lives (a port bound and released could be reused
+/// by a neighbouring test, the load tests open thousands).
+fn dead_port() -> (u16, tokio::net::TcpSocket) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (port, socket)
 }
 
 #[tokio::test]
@@ -109,7 +110,7 @@ async fn metrics_count_terminals_websockets_and_proxied_requests() {
     let before = scrape(&server).await;
     let typed = "echo metrics-probe-$((6*7))\n";
     let ws = run_in_terminal(&server, "metrics", typed, "metrics-probe-42").await;
-    let port = dead_port();
+    let (port, _reserved) = dead_port();
     let proxied = http_client()
         .get(server.url(&format!("/port/{port}/")))
         .send()
@@ -212,7 +213,7 @@ async fn a_real_prometheus_scrapes_lectern() {
     let server = TestServer::start(config(AuthMode::Token)).await;
     // Series that only exist once used: a proxied request and a refused login.
     let client = http_client();
-    let port = dead_port();
+    let (port, _reserved) = dead_port();
     client
         .get(server.url(&format!("/port/{port}/")))
         .send()
@@ -221,7 +222,7 @@ async fn a_real_prometheus_scrapes_lectern() {
     client.get(server.url("/api/workshop")).send().await.unwrap();
 
     let dir = tempfile::tempdir().unwrap();
-    let web_port = dead_port();
+    let web_port = dead_port().0; // released at once: Prometheus listens on it
     let config = format!(
         "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: lectern\n    \
          authorization:\n      credentials: {SERVICES}\n    static_configs:\n      - targets: ['{}']\n",
