@@ -9,5 +9,11 @@ fn main() {
         std::process::exit(2);
     };
     lectern_fuzz::prepare(&name);
-    afl::fuzz!(|data: &[u8]| run(data));
+    if name == "content" {
+        // lectern guards the AsciiDoc parser with `catch_unwind` (a page showing the error): a panic it
+        // catches is not a crash; one that escapes still is.
+        afl::fuzz_nohook!(|data: &[u8]| run(data));
+    } else {
+        afl::fuzz!(|data: &[u8]| run(data));
+    }
 }
