@@ -210,12 +210,14 @@ async fn a_real_prometheus_scrapes_lectern() {
         eprintln!("skipped: Debian's `prometheus` is not installed (tests/run.sh installs it)");
         return;
     };
-    let server = TestServer::start(config(AuthMode::Token)).await;
-    // Series that only exist once used: a proxied request and a refused login.
+    let server = TestServer::start(config(AuthMode::Basic)).await;
+    // Series that only exist once used: a proxied request (logged in, so it reaches the proxy — this test
+    // must not lean on another test having made one) and a refused login.
     let client = http_client();
     let (port, _reserved) = dead_port();
     client
         .get(server.url(&format!("/port/{port}/")))
+        .basic_auth("learner", Some("learner-password"))
         .send()
         .await
         .unwrap();
