@@ -105,7 +105,7 @@ impl Config {
             Some(dir) => WorkshopSource::Dir(dir.clone()),
             None => WorkshopSource::Demo,
         };
-        let session = SessionConfig::from_args(&args.session)?;
+        let mut session = SessionConfig::from_args(&args.session)?;
         let limits = ServerLimits {
             max_connections: match args.max_connections {
                 Some(0) => {
@@ -128,16 +128,19 @@ impl Config {
                 None => DEFAULT_HEADER_TIMEOUT,
             },
         };
+        let auth = AuthConfig::from_args(&args.auth, listen, &session)?;
+        let services = ServicesConfig::from_args(&args.services)?;
+        services.fill_git_vars(&mut session.vars);
         Ok(Self {
             listen,
             workshop,
             watch: !args.no_watch,
             limits,
             terminal: TerminalConfig::from_args(&args.terminal)?,
-            auth: AuthConfig::from_args(&args.auth, listen, &session)?,
+            auth,
             session,
             proxy: ProxyConfig::from_args(&args.proxy)?,
-            services: ServicesConfig::from_args(&args.services)?,
+            services,
             dashboard: DashboardConfig::from_args(&args.dashboard)?,
         })
     }

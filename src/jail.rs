@@ -163,6 +163,42 @@ impl Jail {
         Ok(real)
     }
 
+    /// Where a new entry named by the request path would be created: [`Jail::contain_new`] after the
+    /// spelling check.
+    pub fn resolve_new(&self, request: &str) -> Result<PathBuf, JailError> {
+        let relative = self.relative(request)?;
+        self.contain_new(&self.root.join(relative))
+    }
+
+    /// The real path a new entry at `path` would get: its parent folder must exist inside the jail, and
+    /// whatever is already there under that name — a symlink included, even a dangling one, since writing
+    /// through it would create its target — must itself resolve inside. Nothing is created.
+    pub fn contain_new(&self, path: &Path) -> Result<PathBuf, JailError> {
+        let shown = || path.display().to_string();
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return Err(JailError::Invalid {
+                path: shown(),
+                reason: "no file name",
+            });
+        };
+        let parent = self.contain(parent)?;
+        if !parent.is_dir() {
+            return Err(JailError::NotAFolder(parent.display().to_string()));
+        }
+        if self.dot_files != DotFiles::Allowed && name.as_encoded_bytes().starts_with(b".") {
+            return Err(JailError::Hidden(shown()));
+        }
+        let target = parent.join(name);
+        match std::fs::symlink_metadata(&target) {
+            Ok(meta) if meta.file_type().is_symlink() => match self.contain(&target) {
+                Ok(real) => Ok(real),
+                Err(JailError::NotFound(_)) => Err(JailError::Outside(shown())),
+                Err(error) => Err(error),
+            },
+            _ => Ok(target),
+        }
+    }
+
     /// [`Jail::resolve`], and the result is a regular file.
     pub fn resolve_file(&self, request: &str) -> Result<PathBuf, JailError> {
         self.resolve_file_in(&self.root, request)
@@ -347,6 +383,40 @@ mod tests {
             jail.contain(&root.path().join("a/../../")),
             Err(JailError::Outside(_))
         ));
+    }
+
+    #[test]
+    fn new_entries_are_placed_inside_only() {
+        let (root, outside, jail) = tree();
+        let real = root.path().canonicalize().unwrap();
+        assert_eq!(jail.resolve_new("a/new.txt").unwrap(), real.join("a/new.txt"));
+        assert_eq!(jail.resolve_new("alias/new.txt").unwrap(), real.join("a/new.txt"));
+        assert_eq!(
+            jail.resolve_new("a/b/file.txt").unwrap(),
+            real.join("a/b/file.txt")
+        );
+        assert!(matches!(jail.resolve_new("escape/x"), Err(JailError::Outside(_))));
+        assert!(
+            matches!(jail.resolve_new("escape"), Err(JailError::Outside(_))),
+            "writing through a symlink that leads out"
+        );
+        assert!(
+            matches!(jail.resolve_new("broken"), Err(JailError::Outside(_))),
+            "a dangling symlink would create its target"
+        );
+        assert!(matches!(
+            jail.resolve_new("missing/x"),
+            Err(JailError::NotFound(_))
+        ));
+        assert!(matches!(
+            jail.resolve_new("a/b/file.txt/x"),
+            Err(JailError::NotFound(_) | JailError::NotAFolder(_))
+        ));
+        assert!(matches!(jail.resolve_new("../x"), Err(JailError::Invalid { .. })));
+        let hidden = jail.clone().dot_files(DotFiles::Hidden);
+        assert!(matches!(hidden.resolve_new("a/.env"), Err(JailError::Hidden(_))));
+        assert!(matches!(hidden.resolve_new("docs/x"), Err(JailError::Hidden(_))));
+        assert!(!outside.path().join("x").exists());
     }
 
     #[test]

@@ -78,6 +78,7 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
         terminals: TerminalHub::new(config.terminal.clone(), &config.session.vars),
         proxy: Proxy::new(config.proxy.clone()),
         auth: Auth::new(config.auth.clone())?,
+        dav: Default::default(),
         config,
     }))
 }

@@ -20,6 +20,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
+pub use services::webdav::DavState;
 pub use state::{AppState, Shared};
 
 /// Paths answered whatever the `Host` (probes use the pod's address or a service name).
@@ -59,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::public_routes())
         .merge(login::routes())
         .merge(session::public_routes())
+        // WebDAV and Git check their own credentials (or lectern's login) themselves.
+        .merge(services::own_login_routes())
         .merge(protected)
         // Ingress hosts are dispatched before path routing (their own auth: none or session); lectern's
         // own responses get the security headers on the way out.

@@ -11,7 +11,7 @@ use http::{HeaderMap, Method};
 use subtle::ConstantTimeEq;
 
 use super::{Auth, Denied, Principal, SERVICE_PREFIXES, origin, redirect};
-use crate::config::AuthMode;
+use crate::config::{AuthMode, Secret};
 use crate::metrics::AuthFailure;
 
 impl Auth {
@@ -171,18 +171,61 @@ impl Auth {
 
     fn basic_user(&self, headers: &HeaderMap) -> Option<String> {
         let (user, password) = self.inner.config.basic.as_ref()?;
-        let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-        let encoded = value
-            .strip_prefix("Basic ")
-            .or_else(|| value.strip_prefix("basic "))?;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .ok()?;
-        let text = String::from_utf8(decoded).ok()?;
-        let (given_user, given_password) = text.split_once(':')?;
-        let user_ok = given_user.as_bytes().ct_eq(user.as_bytes());
-        let password_ok = given_password.as_bytes().ct_eq(password.0.as_bytes());
-        bool::from(user_ok & password_ok).then(|| user.clone())
+        basic_matches(headers, user, password).then(|| user.clone())
+    }
+
+    /// A request to a service that has Basic credentials of its own (WebDAV, Git: separate servers in the
+    /// original): those credentials or lectern's login cookie. Without such credentials lectern's own login
+    /// decides ([`Auth::authenticate`]). Same-origin rule and throttling as for lectern's own credentials.
+    pub fn authenticate_service(
+        &self,
+        request: &Request,
+        credentials: Option<(&str, &Secret)>,
+    ) -> Result<Principal, Denied> {
+        let Some((user, password)) = credentials else {
+            return self.authenticate(request);
+        };
+        let headers = request.headers();
+        let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
+        let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
+            crate::metrics::auth_failed(AuthFailure::CrossOrigin);
+            return Err(Denied::Forbidden("cross-origin request refused"));
+        }
+        if let Some(claims) = self.login(headers) {
+            return Ok(Principal {
+                user: claims.user,
+                staff: claims.staff,
+            });
+        }
+        let client = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let presented = headers.contains_key(header::AUTHORIZATION);
+        if presented && let Err(wait) = self.inner.throttle.check(client) {
+            crate::metrics::auth_failed(AuthFailure::Throttled);
+            return Err(Denied::Throttled(wait));
+        }
+        if basic_matches(headers, user, password) {
+            return Ok(Principal {
+                user: user.to_string(),
+                staff: false,
+            });
+        }
+        if presented {
+            self.inner.throttle.failed(client);
+        }
+        crate::metrics::auth_failed(if presented {
+            AuthFailure::BadCredentials
+        } else {
+            AuthFailure::NoCredentials
+        });
+        Err(Denied::LoginRequired {
+            mode: AuthMode::Basic,
+            browser: false,
+            next: String::new(),
+        })
     }
 
     /// `?token=` in token mode: a GET page is redirected to the same URL without the token, with the login
@@ -225,4 +268,30 @@ impl Auth {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         Some(Err(Denied::Respond(Box::new(response))))
     }
+}
+
+/// The request's `Authorization: Basic` carries exactly `user` and `password` (compared in constant time).
+fn basic_matches(headers: &HeaderMap, user: &str, password: &Secret) -> bool {
+    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some(encoded) = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))
+    else {
+        return false;
+    };
+    let Some(text) = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|decoded| String::from_utf8(decoded).ok())
+    else {
+        return false;
+    };
+    let Some((given_user, given_password)) = text.split_once(':') else {
+        return false;
+    };
+    let user_ok = given_user.as_bytes().ct_eq(user.as_bytes());
+    let password_ok = given_password.as_bytes().ct_eq(password.0.as_bytes());
+    bool::from(user_ok & password_ok)
 }

@@ -29,4 +29,34 @@ pub struct ServicesArgs {
     /// `examiner/tests/` or says `applications.examiner.enabled`).
     #[arg(long, env = "ENABLE_EXAMINER", value_name = "BOOL")]
     pub enable_examiner: Option<bool>,
+    /// Serve the files folder over WebDAV at `/webdav/` (`true`/`false`; default: the workshop's
+    /// `applications.webdav.enabled`).
+    #[arg(long, env = "ENABLE_WEBDAV", value_name = "BOOL")]
+    pub enable_webdav: Option<bool>,
+    /// User name WebDAV clients log in with (default: `SESSION_NAMESPACE`, as the original).
+    #[arg(long, env = "WEBDAV_USERNAME", value_name = "NAME")]
+    pub webdav_username: Option<String>,
+    /// Password WebDAV clients log in with (HTTP Basic). Unset: `/webdav/` takes lectern's own login.
+    #[arg(
+        long,
+        env = "WEBDAV_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub webdav_password: Option<String>,
+    /// Serve Git repositories over smart HTTP at `git-<session>.<domain>` and `/git/` (`true`/`false`;
+    /// default: the workshop's `applications.git.enabled`).
+    #[arg(long, env = "ENABLE_GIT", value_name = "BOOL")]
+    pub enable_git: Option<bool>,
+    /// User name Git clients log in with (default: `SESSION_NAME`, as the original).
+    #[arg(long, env = "GIT_USERNAME", value_name = "NAME")]
+    pub git_username: Option<String>,
+    /// Password Git clients log in with (HTTP Basic; default: `SERVICES_PASSWORD`, as the original).
+    /// Neither set: the Git routes take lectern's own login.
+    #[arg(long, env = "GIT_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    pub git_password: Option<String>,
+    /// Folder holding the Git repositories (default `$HOME/.local/share/lectern/git`; relative paths
+    /// are taken under `$HOME`).
+    #[arg(long, env = "LECTERN_GIT_REPOSITORIES", value_name = "DIR")]
+    pub git_repositories: Option<PathBuf>,
 }

@@ -12,6 +12,8 @@ pub const SECRET_ENV: &[&str] = &[
     "LECTERN_COOKIE_SECRET",
     "SERVICES_PASSWORD",
     "CONFIG_PASSWORD",
+    "WEBDAV_PASSWORD",
+    "GIT_PASSWORD",
 ];
 
 /// Whether `name` is one of lectern's secrets (compared as the environment does: exactly).

@@ -1,9 +1,10 @@
 //! Workshop-service settings: download and upload folders, upload limit and the
 //! feature switches of `/files/`, `/upload/` and `/examiner/`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::ConfigError;
+use super::{ConfigError, Secret};
 use crate::cli::ServicesArgs;
 
 /// Default upload limit per request: 100 MiB.
@@ -28,6 +29,20 @@ pub struct ServicesConfig {
     pub upload_quota_bytes: u64,
     /// `ENABLE_EXAMINER` as given.
     pub examiner: Option<bool>,
+    /// `ENABLE_WEBDAV` as given.
+    pub webdav: Option<bool>,
+    /// `WEBDAV_USERNAME` as given (`None`: the session namespace).
+    pub webdav_username: Option<String>,
+    /// `WEBDAV_PASSWORD` (`None`: `/webdav/` takes lectern's own login).
+    pub webdav_password: Option<Secret>,
+    /// `ENABLE_GIT` as given.
+    pub git: Option<bool>,
+    /// `GIT_USERNAME` as given (`None`: the session name).
+    pub git_username: Option<String>,
+    /// `GIT_PASSWORD` (`None`: `SERVICES_PASSWORD`, else lectern's own login).
+    pub git_password: Option<Secret>,
+    /// `LECTERN_GIT_REPOSITORIES` as given, made absolute (`None`: `$HOME/.local/share/lectern/git`).
+    pub git_repositories: Option<PathBuf>,
 }
 
 impl Default for ServicesConfig {
@@ -40,6 +55,13 @@ impl Default for ServicesConfig {
             upload_limit_bytes: DEFAULT_UPLOAD_LIMIT_BYTES,
             upload_quota_bytes: DEFAULT_UPLOAD_QUOTA_BYTES,
             examiner: None,
+            webdav: None,
+            webdav_username: None,
+            webdav_password: None,
+            git: None,
+            git_username: None,
+            git_password: None,
+            git_repositories: None,
         }
     }
 }
@@ -69,6 +91,13 @@ impl ServicesConfig {
             upload_limit_bytes,
             upload_quota_bytes,
             examiner: args.enable_examiner,
+            webdav: args.enable_webdav,
+            webdav_username: non_empty(&args.webdav_username),
+            webdav_password: non_empty(&args.webdav_password).map(Secret),
+            git: args.enable_git,
+            git_username: non_empty(&args.git_username),
+            git_password: non_empty(&args.git_password).map(Secret),
+            git_repositories: args.git_repositories.as_deref().map(under_home),
         })
     }
 
@@ -87,6 +116,62 @@ impl ServicesConfig {
     pub fn examiner_enabled(&self, from_workshop: Option<bool>, has_tests: bool) -> bool {
         self.examiner.or(from_workshop).unwrap_or(has_tests)
     }
+
+    /// Whether `/webdav/` is served: the flag, else the workshop's `applications.webdav.enabled`, else off.
+    pub fn webdav_enabled(&self, from_workshop: Option<bool>) -> bool {
+        self.webdav.or(from_workshop).unwrap_or(false)
+    }
+
+    /// Whether Git is served: the flag, else the workshop's `applications.git.enabled`, else off.
+    pub fn git_enabled(&self, from_workshop: Option<bool>) -> bool {
+        self.git.or(from_workshop).unwrap_or(false)
+    }
+}
+
+impl ServicesConfig {
+    /// Fills the `git_*` session variables the original sets for its Git server when the environment did
+    /// not: `git_protocol` (the ingress protocol), `git_host` (`git-<session>.<domain><port suffix>`),
+    /// `git_username`, and — only from an explicit `GIT_PASSWORD`, so the services password it otherwise
+    /// defaults to never lands in a page or a shell — `git_password` and `git_auth_token` (base64 of
+    /// `user:password`). Not when Git is switched off by flag.
+    pub fn fill_git_vars(&self, vars: &mut BTreeMap<String, String>) {
+        if self.git == Some(false) {
+            return;
+        }
+        let var = |vars: &BTreeMap<String, String>, name: &str, default: &str| {
+            vars.get(name)
+                .filter(|v| !v.is_empty())
+                .cloned()
+                .unwrap_or_else(|| default.to_string())
+        };
+        let session = var(vars, "session_name", "workshop");
+        let domain = var(vars, "ingress_domain", "127-0-0-1.nip.io");
+        let suffix = var(vars, "ingress_port_suffix", "");
+        let protocol = var(vars, "ingress_protocol", "http");
+        let user = self.git_username.clone().unwrap_or_else(|| session.clone());
+        let mut values = vec![
+            ("git_protocol", protocol),
+            ("git_host", format!("git-{session}.{domain}{suffix}")),
+            ("git_username", user.clone()),
+        ];
+        if let Some(password) = &self.git_password {
+            use base64::Engine;
+            let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", password.0));
+            values.push(("git_password", password.0.clone()));
+            values.push(("git_auth_token", token));
+        }
+        for (name, value) in values {
+            let entry = vars.entry(name.to_string()).or_default();
+            if entry.is_empty() {
+                *entry = value;
+            }
+        }
+    }
+}
+
+/// A value that is set and not blank.
+fn non_empty(value: &Option<String>) -> Option<String> {
+    value.as_ref().filter(|v| !v.trim().is_empty()).cloned()
 }
 
 /// `$HOME/<path>` for a relative path (the original's rule), the path itself when absolute.
@@ -116,6 +201,28 @@ fn parse_bytes(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::parse_bytes;
+
+    #[test]
+    fn git_variables_are_filled_but_never_with_the_services_password() {
+        let mut vars = std::collections::BTreeMap::new();
+        vars.insert("session_name".to_string(), "s1".to_string());
+        vars.insert("ingress_domain".to_string(), "example.test".to_string());
+        vars.insert("ingress_port_suffix".to_string(), ":8443".to_string());
+        vars.insert("git_username".to_string(), String::new());
+        let config = super::ServicesConfig::default();
+        config.fill_git_vars(&mut vars);
+        assert_eq!(vars["git_host"], "git-s1.example.test:8443");
+        assert_eq!(vars["git_username"], "s1");
+        assert_eq!(vars["git_protocol"], "http");
+        assert!(!vars.contains_key("git_password"));
+        let config = super::ServicesConfig {
+            git_password: Some(super::Secret("pw".into())),
+            ..Default::default()
+        };
+        config.fill_git_vars(&mut vars);
+        assert_eq!(vars["git_password"], "pw");
+        assert_eq!(vars["git_auth_token"], "czE6cHc=");
+    }
 
     #[test]
     fn sizes_parse_with_binary_suffixes() {

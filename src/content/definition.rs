@@ -97,6 +97,10 @@ pub struct Applications {
     pub examiner: Option<bool>,
     /// `uploads.enabled`.
     pub uploads: Option<bool>,
+    /// `webdav.enabled`.
+    pub webdav: Option<bool>,
+    /// `git.enabled`.
+    pub git: Option<bool>,
     /// `workshop.layout` (instructions layout).
     pub workshop_layout: Option<String>,
 }
@@ -194,6 +198,8 @@ impl WorkshopDefinition {
             files: enabled("files"),
             examiner: enabled("examiner"),
             uploads: enabled("uploads"),
+            webdav: enabled("webdav"),
+            git: enabled("git"),
             workshop_layout: apps.get("workshop").and_then(|app| app.layout.clone()),
         };
         Self {

@@ -149,7 +149,7 @@ pub fn normalize_path(path: &str) -> Result<String, &'static str> {
 }
 
 /// `%XX` escapes decoded (invalid ones kept as written), for looking at a segment, not for forwarding.
-fn percent_decode(text: &str) -> Vec<u8> {
+pub fn percent_decode(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;

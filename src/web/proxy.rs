@@ -127,6 +127,10 @@ async fn ingress_dispatch(state: &AppState, request: Request, next: Next) -> Res
         if crate::auth::LOGIN_PATHS.contains(&request.uri().path()) {
             return next.run(request).await;
         }
+        // The original's Git server is the session's `git` ingress; here lectern serves it itself.
+        if label == "git" && super::services::enabled(state).git {
+            return super::services::git::serve(state, request, 0).await;
+        }
         return ingress(state, &label, request, 0).await;
     }
     if let Some(rest) = request.uri().path().strip_prefix("/ingress/") {

@@ -6,7 +6,9 @@
 //! workshop definition's `applications.*.enabled`); a switched-off service answers 404 as if absent.
 
 mod examiner;
+pub mod git;
 mod uploads;
+pub mod webdav;
 
 use std::path::{Path as FsPath, PathBuf};
 
@@ -39,6 +41,11 @@ pub fn routes() -> Router<AppState> {
         .route("/message/broadcast", post(broadcast))
 }
 
+/// Routes that check their own credentials (or lectern's login): `/webdav/`, `/git/`.
+pub fn own_login_routes() -> Router<AppState> {
+    webdav::routes().merge(git::routes())
+}
+
 /// Which services are on, after flags and the workshop definition (also for `/api/dashboard` features).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Enabled {
@@ -48,6 +55,10 @@ pub struct Enabled {
     pub uploads: bool,
     /// `/examiner/`.
     pub examiner: bool,
+    /// `/webdav/`.
+    pub webdav: bool,
+    /// Git over HTTP.
+    pub git: bool,
 }
 
 /// The services in force for the current workshop.
@@ -59,6 +70,8 @@ pub fn enabled(state: &AppState) -> Enabled {
         files: services.files_enabled(apps.files),
         uploads: services.uploads_enabled(apps.uploads),
         examiner: services.examiner_enabled(apps.examiner, !examiner::test_dirs(&workshop.root).is_empty()),
+        webdav: services.webdav_enabled(apps.webdav),
+        git: services.git_enabled(apps.git),
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Shared {
     pub proxy: Proxy,
     /// Authentication.
     pub auth: Auth,
+    /// WebDAV locks and dead properties.
+    pub dav: super::services::webdav::DavState,
 }
 
 impl AppState {

@@ -14,6 +14,7 @@ mod load;
 mod metrics;
 mod props;
 mod proxy;
+mod services;
 mod site;
 mod terminal;
 mod tidy;

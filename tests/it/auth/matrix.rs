@@ -78,11 +78,18 @@ async fn every_route_times_every_bad_credential_is_refused() {
     config.proxy.editor.upstream = proxy_local_upstream(up.port());
     config.proxy.console.enabled = Some(true);
     config.proxy.console.upstream = proxy_local_upstream(up.port());
+    // WebDAV and Git without passwords of their own: lectern's login guards them like any route.
+    let files = tempfile::tempdir().unwrap();
+    config.services.webdav = Some(true);
+    config.services.git = Some(true);
+    config.services.files_dir = Some(files.path().to_path_buf());
+    config.services.git_repositories = Some(files.path().join("repos"));
     let cookies = cookies(&config);
     let server = TestServer::start(config).await;
     let own_host = server.addr.to_string();
     let app_host = ingress_host("app", server.addr.port());
     let editor_host = ingress_host("editor", server.addr.port());
+    let git_host = ingress_host("git", server.addr.port());
     let up_port = up.port();
 
     // (method, host, path, proxied: the valid login must reach the upstream)
@@ -114,6 +121,31 @@ async fn every_route_times_every_bad_credential_is_refused() {
         ("POST", own_host.clone(), "/session/event".into(), false),
         ("POST", own_host.clone(), format!("/port/{up_port}/form"), true),
         ("POST", app_host.clone(), "/form".into(), true),
+        ("GET", own_host.clone(), "/webdav/".into(), false),
+        ("GET", own_host.clone(), "/webdav".into(), false),
+        ("PROPFIND", own_host.clone(), "/webdav/".into(), false),
+        ("PUT", own_host.clone(), "/webdav/x.txt".into(), false),
+        ("DELETE", own_host.clone(), "/webdav/x.txt".into(), false),
+        (
+            "GET",
+            own_host.clone(),
+            "/git/r.git/info/refs?service=git-upload-pack".into(),
+            false,
+        ),
+        (
+            "POST",
+            own_host.clone(),
+            "/git/r.git/git-receive-pack".into(),
+            false,
+        ),
+        (
+            "GET",
+            git_host.clone(),
+            "/r.git/info/refs?service=git-receive-pack".into(),
+            false,
+        ),
+        ("POST", git_host.clone(), "/r.git/git-upload-pack".into(), false),
+        ("GET", git_host.clone(), "/".into(), false),
     ];
     let client = http_client();
     let mut checked = 0;
@@ -130,7 +162,7 @@ async fn every_route_times_every_bad_credential_is_refused() {
                 if let Some(cookie) = cookie_for(case, &cookies) {
                     request = request.header("cookie", cookie);
                 }
-                if *method == "POST" {
+                if *method != "GET" {
                     let origin = if case == Case::WrongOrigin {
                         "http://evil.example".to_string()
                     } else {
@@ -186,6 +218,8 @@ async fn every_route_times_every_bad_credential_is_refused() {
         (own_host.clone(), "/ingress/app/ws".into(), true),
         (app_host.clone(), "/ws".into(), true),
         (editor_host.clone(), "/ws".into(), true),
+        (own_host.clone(), "/webdav/".into(), false),
+        (git_host.clone(), "/r.git/info/refs".into(), false),
     ];
     for (host, path, proxied) in &ws_routes {
         for case in DENIED_CASES.into_iter().chain([Case::Valid]) {
@@ -224,5 +258,115 @@ async fn every_route_times_every_bad_credential_is_refused() {
         }
     }
     assert!(checked > 200, "only {checked} denials checked");
+    server.stop().await;
+}
+
+/// WebDAV and Git with passwords of their own (the original's separate servers): every bad credential —
+/// none, wrong Basic, a forged/expired/foreign cookie, a cross-origin write — is refused; the right Basic
+/// credentials and lectern's valid login cookie both get in.
+#[tokio::test]
+async fn services_with_their_own_passwords_take_those_or_the_login() {
+    let portal = FakePortal::start("s1", "alice", &[]).await;
+    let dir = workshop("");
+    let files = tempfile::tempdir().unwrap();
+    let mut config = oauth_config(dir.path(), &portal);
+    config.services.webdav = Some(true);
+    config.services.webdav_username = Some("dav".into());
+    config.services.webdav_password = Some(Secret("dav-pass".into()));
+    config.services.git = Some(true);
+    config.services.git_username = Some("gitter".into());
+    config.services.git_password = Some(Secret("git-pass".into()));
+    config.services.files_dir = Some(files.path().to_path_buf());
+    config.services.git_repositories = Some(files.path().join("repos"));
+    let cookies = cookies(&config);
+    let server = TestServer::start(config).await;
+    let own_host = server.addr.to_string();
+    let git_host = ingress_host("git", server.addr.port());
+    let basic = |user: &str, password: &str| {
+        use base64::Engine;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        )
+    };
+    let dav_right = basic("dav", "dav-pass");
+    let git_right = basic("gitter", "git-pass");
+    // (method, host, path, the right Basic credentials)
+    let routes: Vec<(&str, &str, &str, &str)> = vec![
+        ("PROPFIND", &own_host, "/webdav/", &dav_right),
+        ("PUT", &own_host, "/webdav/x.txt", &dav_right),
+        (
+            "GET",
+            &own_host,
+            "/git/r.git/info/refs?service=git-upload-pack",
+            &git_right,
+        ),
+        ("POST", &own_host, "/git/r.git/git-receive-pack", &git_right),
+        (
+            "GET",
+            &git_host,
+            "/r.git/info/refs?service=git-receive-pack",
+            &git_right,
+        ),
+    ];
+    let client = http_client();
+    let mut checked = 0;
+    for (method, host, path, right) in &routes {
+        let wrong_user = basic("intruder", "dav-pass");
+        let crossed = if **right == dav_right {
+            git_right.clone()
+        } else {
+            dav_right.clone()
+        };
+        // (what, cookie, authorization, allowed)
+        let cases: Vec<(&str, Option<&str>, Option<&str>, bool)> = vec![
+            ("nothing", None, None, false),
+            ("wrong password", None, Some(&wrong_user), false),
+            ("the other service's password", None, Some(&crossed), false),
+            ("forged cookie", Some(&cookies.forged), None, false),
+            ("expired cookie", Some(&cookies.expired), None, false),
+            (
+                "other session's cookie",
+                Some(&cookies.other_session),
+                None,
+                false,
+            ),
+            ("right Basic", None, Some(right), true),
+            ("valid login cookie", Some(&cookies.valid), None, true),
+        ];
+        for (what, cookie, authorization, allowed) in cases {
+            let mut request = client
+                .request(method.parse().unwrap(), format!("http://{}{path}", server.addr))
+                .header("host", *host);
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            if let Some(authorization) = authorization {
+                request = request.header("authorization", authorization);
+            }
+            let status = request.send().await.unwrap().status().as_u16();
+            let context = format!("{method} {host}{path} with {what} → {status}");
+            if allowed {
+                assert!(status != 401 && status != 403, "{context}");
+            } else {
+                assert_eq!(status, 401, "{context}");
+                checked += 1;
+            }
+        }
+        if *method != "GET" && *method != "PROPFIND" {
+            let status = client
+                .request(method.parse().unwrap(), format!("http://{}{path}", server.addr))
+                .header("host", *host)
+                .header("authorization", *right)
+                .header("origin", "http://evil.example")
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, 403, "{method} {host}{path} cross-origin");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "only {checked} denials checked");
     server.stop().await;
 }

@@ -4,6 +4,7 @@
 
 pub mod portal;
 pub mod spawned;
+pub mod traversal;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
-//! Issue 11, finding 5: no child lectern starts (shells, examiner tests) inherits lectern's own
-//! secrets, neither from lectern's environment nor as exported session variables.
+//! Issue 11, finding 5: no child lectern starts (shells, examiner tests, `git http-backend` and the hooks
+//! it runs) inherits lectern's own secrets, neither from lectern's environment nor as exported session
+//! variables.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -7,7 +8,7 @@ use std::path::Path;
 use super::process::{Lectern, wait_for_file};
 use crate::support::http_client;
 
-const SECRETS: [(&str, &str); 6] = [
+const SECRETS: [(&str, &str); 8] = [
     ("AUTH_PASSWORD", "auth-password-5f1c"),
     (
         "LECTERN_COOKIE_SECRET",
@@ -17,6 +18,8 @@ const SECRETS: [(&str, &str); 6] = [
     ("SERVICES_PASSWORD", "services-password-9b3e"),
     ("CONFIG_PASSWORD", "config-password-e41d"),
     ("LECTERN_LOGIN_TOKEN", "login-token-4c8a"),
+    ("WEBDAV_PASSWORD", "webdav-password-31d0"),
+    ("GIT_PASSWORD", "git-password-a9f2"),
 ];
 
 /// A script that writes its environment to `dump` (atomically), then runs `then`.
@@ -71,7 +74,29 @@ async fn children_do_not_inherit_lecterns_secrets() {
         "exit 0",
     );
 
-    let mut env = vec![("AUTH_USERNAME", "learner"), ("SESSION_NAMESPACE", "ns-visible")];
+    // A Git repository whose pre-receive hook (run by `git http-backend`) dumps its environment.
+    let repos = dir.path().join("repos");
+    let init = std::process::Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(repos.join("hooked.git"))
+        .output()
+        .expect("git");
+    assert!(init.status.success());
+    let hook_dump = dir.path().join("hook-env.txt");
+    env_script(
+        &repos.join("hooked.git/hooks/pre-receive"),
+        &hook_dump,
+        "cat >/dev/null; exit 0",
+    );
+
+    let repos_dir = repos.display().to_string();
+    let mut env = vec![
+        ("AUTH_USERNAME", "learner"),
+        ("SESSION_NAMESPACE", "ns-visible"),
+        ("SESSION_NAME", "s1"),
+        ("ENABLE_GIT", "true"),
+        ("LECTERN_GIT_REPOSITORIES", &repos_dir),
+    ];
     env.extend(SECRETS);
     let shell = shell.display().to_string();
     let root = root.display().to_string();
@@ -108,4 +133,43 @@ async fn children_do_not_inherit_lecterns_secrets() {
         );
     }
     assert_no_secrets("the examiner test", &wait_for_file(&test_dump).await);
+
+    let work = dir.path().join("work");
+    let git = |args: &[&str]| {
+        let mut command = tokio::process::Command::new("git");
+        command
+            .args(args)
+            .current_dir(&work)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t");
+        command.output()
+    };
+    std::fs::create_dir_all(&work).expect("work");
+    assert!(
+        git(&["init", "-q", "-b", "main"])
+            .await
+            .expect("git")
+            .status
+            .success()
+    );
+    std::fs::write(work.join("f"), "x").expect("file");
+    assert!(git(&["add", "f"]).await.expect("git").status.success());
+    assert!(git(&["commit", "-qm", "x"]).await.expect("git").status.success());
+    let url = format!("http://s1:git-password-a9f2@{}/git/hooked.git", lectern.addr);
+    let push = git(&["push", "-q", &url, "main"]).await.expect("git push");
+    assert!(push.status.success(), "{}", String::from_utf8_lossy(&push.stderr));
+    let seen = wait_for_file(&hook_dump).await;
+    assert!(
+        seen.lines().any(|line| line == "REMOTE_USER=s1"),
+        "not the hook's environment: {seen}"
+    );
+    for (name, value) in SECRETS {
+        assert!(
+            !seen.contains(value),
+            "git http-backend's hook inherited {name}: {seen}"
+        );
+    }
 }
