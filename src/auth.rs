@@ -3,7 +3,8 @@
 //! Modes (`config::AuthMode`): `none`, `basic`, `token` (a login token in the URL exchanged for a cookie)
 //! and `oauth` (the training portal). Every mode ends in the same signed login cookie (`auth/cookie.rs`).
 //! Websocket upgrades and unsafe methods must also come from our own origin (`auth/origin.rs`).
-//! Denials are built here (`Denied`), the auth edge of the error map: 401, 403 or a redirect to login.
+//! `Auth::decide` says what a request may do (`Decision`, or why not: `Denied`); the web layer turns that
+//! into answers (`web/gate.rs`, statuses from `web/error.rs`).
 
 pub mod cookie;
 mod credentials;
@@ -17,14 +18,10 @@ pub mod throttle;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
-use http::header::{self, HeaderValue};
-use http::{HeaderMap, StatusCode};
+use http::HeaderMap;
+use http::header::HeaderValue;
 
 use crate::config::{AuthConfig, AuthMode, CookieKeySource};
-use crate::proxy::Proxied;
 pub use cookie::LoginClaims;
 pub use oauth::Portal;
 use spent::Spent;
@@ -87,7 +84,7 @@ pub struct Activity {
     pub exposed: Instant,
 }
 
-/// Why a request is refused.
+/// Why a request is refused. The web layer answers it (`web/gate.rs`, statuses from `web/error.rs`).
 #[derive(Debug)]
 pub enum Denied {
     /// No valid login: 401 (with a Basic challenge in basic mode), or for a browser in oauth mode a
@@ -102,73 +99,47 @@ pub enum Denied {
     },
     /// Logged in (or public) but not allowed: 403.
     Forbidden(&'static str),
-    /// A ready response (the token exchange's redirect with its cookie).
-    Respond(Box<Response>),
     /// Too many wrong credentials from this client: 429, try again after the wait.
     Throttled(Duration),
 }
 
-impl IntoResponse for Denied {
-    fn into_response(self) -> Response {
-        match self {
-            Denied::LoginRequired {
-                mode: AuthMode::OAuth,
-                browser: true,
-                next,
-            } => {
-                let next: String = oauth2::url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
-                redirect(&format!("/oauth_handshake?next={next}"))
-            }
-            Denied::LoginRequired { mode, browser, .. } => {
-                let message = match mode {
-                    AuthMode::Token => "login required: open the link with the login token",
-                    _ => "login required",
-                };
-                let mut response = message_response(StatusCode::UNAUTHORIZED, message, browser);
-                if mode == AuthMode::Basic {
-                    response.headers_mut().insert(
-                        header::WWW_AUTHENTICATE,
-                        HeaderValue::from_static("Basic realm=\"lectern\", charset=\"UTF-8\""),
-                    );
-                }
-                response
-            }
-            Denied::Forbidden(message) => message_response(StatusCode::FORBIDDEN, message, false),
-            Denied::Respond(response) => *response,
-            Denied::Throttled(wait) => {
-                let seconds = wait.as_secs().max(1);
-                let message = format!("too many failed logins from this address: try again in {seconds} s");
-                let mut response = message_response(StatusCode::TOO_MANY_REQUESTS, &message, false);
-                if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
-                }
-                response
-            }
-        }
-    }
+/// How a request proved who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginSource {
+    /// Auth mode `none`: nothing to prove.
+    Open,
+    /// The signed login cookie.
+    Cookie,
+    /// Basic credentials (such a login is given the cookie too, so upgrades and ingress hosts work).
+    Basic,
+    /// The login token in the URL (token mode) on a request that is not a page load.
+    LoginToken,
+    /// `SERVICES_PASSWORD` / `CONFIG_PASSWORD` as `?token=` on their routes.
+    ServicePassword,
 }
 
-/// A 302 to a same-origin path.
-pub fn redirect(location: &str) -> Response {
-    let mut response = StatusCode::FOUND.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
+/// What [`Auth::decide`] allows.
+#[derive(Debug)]
+pub enum Decision {
+    /// Let the request through as `principal`.
+    Pass {
+        /// Who is asking.
+        principal: Principal,
+        /// How they proved it.
+        source: LoginSource,
+    },
+    /// The request logged in with the login token on a page load: answer with a redirect to the same URL
+    /// without the token, setting the login cookie (the token does not stay in the address bar or history).
+    Redirect(LoginRedirect),
 }
 
-/// A short message as a small HTML page (browsers) or JSON `{"error": …}`.
-pub fn message_response(status: StatusCode, message: &str, html: bool) -> Response {
-    if html {
-        let page = format!(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>{code}</title></head>\
-             <body><h1>{code}</h1><p>{message}</p></body></html>",
-            code = status.as_u16()
-        );
-        (status, Html(page)).into_response()
-    } else {
-        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
-    }
+/// A redirect that completes a login (see [`Decision::Redirect`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRedirect {
+    /// Same-origin path and query to go to.
+    pub location: String,
+    /// The login cookie's `Set-Cookie` value.
+    pub set_cookie: String,
 }
 
 impl Auth {
@@ -234,6 +205,11 @@ impl Auth {
                 oauth_states: Spent::in_memory(),
             }),
         })
+    }
+
+    /// `Content-Security-Policy: frame-ancestors …` for lectern's own responses.
+    pub fn frame_policy(&self) -> &HeaderValue {
+        &self.inner.frame_policy
     }
 
     /// The configuration in force.
@@ -338,43 +314,4 @@ impl Auth {
     pub fn activity(&self) -> Activity {
         *self.inner.activity.lock().unwrap_or_else(|p| p.into_inner())
     }
-}
-
-/// Middleware: attaches the request's `Principal` or answers 401/403/redirect-to-login.
-pub async fn require_login(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
-    match auth.decide(&request) {
-        Ok((principal, basic_login)) => {
-            // Basic credentials also get the login cookie, so websocket upgrades (which browsers may send
-            // without cached credentials) and ingress hosts sharing a cookie domain work.
-            let user = basic_login.then(|| principal.user.clone());
-            request.extensions_mut().insert(principal);
-            let mut response = next.run(request).await;
-            if let Some(user) = user {
-                let cookie = auth.login_cookie(&auth.new_claims(&user, false, None));
-                if let Ok(value) = HeaderValue::from_str(&cookie) {
-                    response.headers_mut().append(header::SET_COOKIE, value);
-                }
-            }
-            response
-        }
-        Err(denied) => denied.into_response(),
-    }
-}
-
-/// Headers on every response lectern makes itself (not proxied ones): `frame-ancestors` from
-/// `FRAME_ANCESTORS`, `nosniff`, and a same-origin referrer policy. Applied by the outermost middleware.
-pub fn security_headers(auth: &Auth, mut response: Response) -> Response {
-    if response.extensions().get::<Proxied>().is_some() {
-        return response;
-    }
-    let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, auth.inner.frame_policy.clone());
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    response
 }

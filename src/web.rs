@@ -4,6 +4,8 @@ mod content;
 mod dashboard;
 mod error;
 mod events;
+pub(crate) mod gate;
+mod headers;
 mod health;
 mod login;
 mod metrics;
@@ -51,10 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(proxy::routes())
         .fallback(proxy::fallback)
         // `layer`, not `route_layer`: the fallback is protected too.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::require_login,
-        ));
+        .layer(middleware::from_fn_with_state(state.clone(), gate::require_login));
     Router::new()
         .merge(health::routes())
         .merge(dashboard::public_routes())

@@ -1,4 +1,4 @@
-//! How a request proves who it is (`Auth::authenticate`): the login cookie, then per mode Basic credentials
+//! How a request proves who it is (`Auth::decide`): the login cookie, then per mode Basic credentials
 //! or the login token, then a service route's password — with the same-origin rule for upgrades and unsafe
 //! methods first, and wrong credentials throttled per client (`throttle.rs`).
 
@@ -6,23 +6,18 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request};
 use base64::Engine;
-use http::header::{self, HeaderValue};
+use http::header;
 use http::{HeaderMap, Method};
 use subtle::ConstantTimeEq;
 
-use super::{Auth, Denied, Principal, SERVICE_PREFIXES, origin, redirect};
+use super::{Auth, Decision, Denied, LoginRedirect, LoginSource, Principal, SERVICE_PREFIXES, origin};
 use crate::config::{AuthMode, Secret};
 use crate::metrics::AuthFailure;
 
 impl Auth {
-    /// Decides a request: its `Principal`, or why not. Upgrades and unsafe methods must be same-origin.
-    pub fn authenticate(&self, request: &Request) -> Result<Principal, Denied> {
-        self.decide(request).map(|(principal, _)| principal)
-    }
-
-    /// [`Auth::authenticate`], also saying whether the login came from Basic credentials rather than
-    /// the login cookie (such a login is given the cookie).
-    pub(super) fn decide(&self, request: &Request) -> Result<(Principal, bool), Denied> {
+    /// Decides a request: who it is and how it proved it ([`Decision`]), or why not ([`Denied`]).
+    /// Upgrades and unsafe methods must be same-origin.
+    pub fn decide(&self, request: &Request) -> Result<Decision, Denied> {
         let headers = request.headers();
         let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
         let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -30,20 +25,21 @@ impl Auth {
             crate::metrics::auth_failed(AuthFailure::CrossOrigin);
             return Err(Denied::Forbidden("cross-origin request refused"));
         }
+        let pass = |principal, source| Ok(Decision::Pass { principal, source });
         let config = &self.inner.config;
         if config.mode == AuthMode::None {
             let anonymous = Principal {
                 user: "anonymous".to_string(),
                 staff: false,
             };
-            return Ok((anonymous, false));
+            return pass(anonymous, LoginSource::Open);
         }
         if let Some(claims) = self.login(headers) {
             let principal = Principal {
                 user: claims.user,
                 staff: claims.staff,
             };
-            return Ok((principal, false));
+            return pass(principal, LoginSource::Cookie);
         }
         // Wrong credentials are counted per client; once too many, presented ones are not even checked.
         let client = request
@@ -69,18 +65,18 @@ impl Auth {
         match config.mode {
             AuthMode::Basic => {
                 if let Some(user) = self.basic_user(headers) {
-                    return Ok((Principal { user, staff: false }, true));
+                    return pass(Principal { user, staff: false }, LoginSource::Basic);
                 }
             }
             AuthMode::Token => {
-                if let Some(outcome) = self.token_login(request, upgrade) {
-                    return outcome.map(|principal| (principal, false));
+                if let Some(decision) = self.token_login(request, upgrade) {
+                    return Ok(decision);
                 }
             }
             AuthMode::OAuth | AuthMode::None => {}
         }
         if let Some(principal) = self.service_token(request) {
-            return Ok((principal, false));
+            return pass(principal, LoginSource::ServicePassword);
         }
         if presented {
             self.inner.throttle.failed(client);
@@ -176,14 +172,14 @@ impl Auth {
 
     /// A request to a service that has Basic credentials of its own (WebDAV, Git: separate servers in the
     /// original): those credentials or lectern's login cookie. Without such credentials lectern's own login
-    /// decides ([`Auth::authenticate`]). Same-origin rule and throttling as for lectern's own credentials.
+    /// decides ([`Auth::decide`]). Same-origin rule and throttling as for lectern's own credentials.
     pub fn authenticate_service(
         &self,
         request: &Request,
         credentials: Option<(&str, &Secret)>,
-    ) -> Result<Principal, Denied> {
+    ) -> Result<Decision, Denied> {
         let Some((user, password)) = credentials else {
-            return self.authenticate(request);
+            return self.decide(request);
         };
         let headers = request.headers();
         let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
@@ -193,9 +189,13 @@ impl Auth {
             return Err(Denied::Forbidden("cross-origin request refused"));
         }
         if let Some(claims) = self.login(headers) {
-            return Ok(Principal {
+            let principal = Principal {
                 user: claims.user,
                 staff: claims.staff,
+            };
+            return Ok(Decision::Pass {
+                principal,
+                source: LoginSource::Cookie,
             });
         }
         let client = request
@@ -208,9 +208,13 @@ impl Auth {
             return Err(Denied::Throttled(wait));
         }
         if basic_matches(headers, user, password) {
-            return Ok(Principal {
+            let principal = Principal {
                 user: user.to_string(),
                 staff: false,
+            };
+            return Ok(Decision::Pass {
+                principal,
+                source: LoginSource::ServicePassword,
             });
         }
         if presented {
@@ -230,7 +234,7 @@ impl Auth {
 
     /// `?token=` in token mode: a GET page is redirected to the same URL without the token, with the login
     /// cookie; other requests (websockets, API calls) are simply let through.
-    fn token_login(&self, request: &Request, upgrade: bool) -> Option<Result<Principal, Denied>> {
+    fn token_login(&self, request: &Request, upgrade: bool) -> Option<Decision> {
         let expected = self.inner.login_token.as_deref()?;
         let query = request.uri().query()?;
         let mut found = false;
@@ -250,7 +254,10 @@ impl Auth {
             staff: false,
         };
         if request.method() != Method::GET || upgrade {
-            return Some(Ok(principal));
+            return Some(Decision::Pass {
+                principal,
+                source: LoginSource::LoginToken,
+            });
         }
         let kept = kept.finish();
         let location = if kept.is_empty() {
@@ -258,15 +265,8 @@ impl Auth {
         } else {
             format!("{}?{kept}", request.uri().path())
         };
-        let mut response = redirect(&location);
         let set_cookie = self.login_cookie(&self.new_claims(&principal.user, false, None));
-        if let Ok(value) = HeaderValue::from_str(&set_cookie) {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-        }
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        Some(Err(Denied::Respond(Box::new(response))))
+        Some(Decision::Redirect(LoginRedirect { location, set_cookie }))
     }
 }
 

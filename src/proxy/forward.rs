@@ -83,44 +83,50 @@ pub enum ProxyError {
 }
 
 impl Proxy {
-    /// Forwards `request` to `target` and returns the upstream's response (streamed).
+    /// Forwards `request` to `target` and returns the upstream's response (streamed): check the target,
+    /// refuse a loop, rewrite the request, send it with a response-header timeout, splice an accepted
+    /// upgrade, clean the response's headers.
     pub async fn forward(
         &self,
         mut request: Request<Body>,
         target: &Target,
         client: ClientInfo<'_>,
     ) -> Result<Response<Body>, ProxyError> {
-        let upstream_name = target
-            .upstream
-            .authority()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        match target.upstream.scheme_str() {
-            Some("http") => {}
-            Some("https") => {
-                return Err(ProxyError::Unsupported(format!(
-                    "https upstreams are not supported (upstream {upstream_name}); use http inside the pod"
-                )));
-            }
-            _ => {
-                return Err(ProxyError::Unsupported(format!(
-                    "bad upstream {}",
-                    target.upstream
-                )));
-            }
-        }
-        if request
-            .headers()
-            .get_all(header::VIA)
-            .iter()
-            .any(|via| memchr::memmem::find(via.as_bytes(), self.via.as_bytes()).is_some())
-        {
+        let upstream_name = upstream_name(target)?;
+        if self.came_through_here(request.headers()) {
             return Err(ProxyError::Loop {
                 upstream: upstream_name,
             });
         }
         let upgrade = headers::requested_upgrade(request.headers());
         let client_upgrade = upgrade.as_ref().map(|_| hyper::upgrade::on(&mut request));
+        let upstream_request = self.upstream_request(request, target, client, &upstream_name, upgrade)?;
+        let mut response = self.send(upstream_request, &upstream_name).await?;
+        let switching = response.status() == StatusCode::SWITCHING_PROTOCOLS;
+        if switching && let Some(client_upgrade) = client_upgrade {
+            splice(client_upgrade, hyper::upgrade::on(&mut response));
+        }
+        Ok(downstream_response(response, switching, client))
+    }
+
+    /// The request already carries this process's `Via` marker: forwarding it again would loop.
+    fn came_through_here(&self, headers: &http::HeaderMap) -> bool {
+        headers
+            .get_all(header::VIA)
+            .iter()
+            .any(|via| memchr::memmem::find(via.as_bytes(), self.via.as_bytes()).is_some())
+    }
+
+    /// The request as the upstream gets it: its URI, hop-by-hop headers and lectern's cookies (and
+    /// credentials when asked) removed, `X-Forwarded-*`, `Host`, `Via`, the upgrade and the target's headers.
+    fn upstream_request(
+        &self,
+        request: Request<Body>,
+        target: &Target,
+        client: ClientInfo<'_>,
+        upstream_name: &str,
+        upgrade: Option<HeaderValue>,
+    ) -> Result<Request<Body>, ProxyError> {
         let (mut parts, body) = request.into_parts();
         let host = parts
             .headers
@@ -143,90 +149,116 @@ impl Proxy {
             client.proto,
             host.as_deref(),
         );
-        match (target.host_header, &host) {
-            (HostHeader::Keep, Some(host)) => {
-                if let Ok(value) = HeaderValue::from_str(host) {
-                    headers.insert(header::HOST, value);
-                }
-            }
-            _ => {
-                if let Ok(value) = HeaderValue::from_str(&upstream_name) {
-                    headers.insert(header::HOST, value);
-                }
-            }
+        let host_value = match (target.host_header, &host) {
+            (HostHeader::Keep, Some(host)) => host.as_str(),
+            _ => upstream_name,
+        };
+        if let Ok(value) = HeaderValue::from_str(host_value) {
+            headers.insert(header::HOST, value);
         }
         headers.append(header::VIA, self.via.clone());
-        if let Some(protocol) = &upgrade {
+        if let Some(protocol) = upgrade {
             headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
-            headers.insert(header::UPGRADE, protocol.clone());
+            headers.insert(header::UPGRADE, protocol);
         }
         for (name, value) in &target.extra_headers {
             headers.insert(name.clone(), value.clone());
         }
         parts.uri = uri;
         parts.version = http::Version::HTTP_11;
-        let upstream_request = Request::from_parts(parts, body);
-        let timeout = self.config.response_timeout;
-        let response = match tokio::time::timeout(timeout, self.client.request(upstream_request)).await {
-            Err(_) => {
-                return Err(ProxyError::Timeout {
-                    upstream: upstream_name,
-                    seconds: timeout.as_secs(),
-                });
-            }
-            Ok(Err(error)) => {
-                return Err(classify(
-                    &upstream_name,
-                    &error,
-                    self.config.connect_timeout.as_secs(),
-                ));
-            }
-            Ok(Ok(response)) => response,
-        };
-        let mut response = response;
-        let switching = response.status() == StatusCode::SWITCHING_PROTOCOLS;
-        if switching && let Some(client_upgrade) = client_upgrade {
-            let upstream_upgrade = hyper::upgrade::on(&mut response);
-            tokio::spawn(async move {
-                let (client_io, upstream_io) = match tokio::try_join!(client_upgrade, upstream_upgrade) {
-                    Ok(pair) => pair,
-                    Err(error) => {
-                        tracing::debug!(%error, "upgrade failed");
-                        return;
-                    }
-                };
-                let _open = crate::metrics::websocket(crate::metrics::Websocket::Proxied);
-                let mut client_io = TokioIo::new(client_io);
-                let mut upstream_io = TokioIo::new(upstream_io);
-                if let Err(error) = tokio::io::copy_bidirectional_with_sizes(
-                    &mut client_io,
-                    &mut upstream_io,
-                    SPLICE_BUFFER,
-                    SPLICE_BUFFER,
-                )
-                .await
-                {
-                    tracing::debug!(%error, "upgraded connection ended");
-                }
-            });
-        }
-        let (mut parts, body) = response.into_parts();
-        let upgrade_reply = if switching {
-            parts.headers.get(header::UPGRADE).cloned()
-        } else {
-            None
-        };
-        headers::remove_hop_by_hop(&mut parts.headers);
-        headers::strip_set_cookies(&mut parts.headers, client.own_cookies);
-        if let Some(protocol) = upgrade_reply {
-            parts
-                .headers
-                .insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
-            parts.headers.insert(header::UPGRADE, protocol);
-        }
-        parts.extensions.insert(Proxied);
-        Ok(Response::from_parts(parts, Body::new(body)))
+        Ok(Request::from_parts(parts, body))
     }
+
+    /// Sends through the pooled client; no response headers within the timeout is a 504, a failure a 502.
+    async fn send(
+        &self,
+        request: Request<Body>,
+        upstream_name: &str,
+    ) -> Result<Response<hyper::body::Incoming>, ProxyError> {
+        let timeout = self.config.response_timeout;
+        match tokio::time::timeout(timeout, self.client.request(request)).await {
+            Err(_) => Err(ProxyError::Timeout {
+                upstream: upstream_name.to_string(),
+                seconds: timeout.as_secs(),
+            }),
+            Ok(Err(error)) => Err(classify(
+                upstream_name,
+                &error,
+                self.config.connect_timeout.as_secs(),
+            )),
+            Ok(Ok(response)) => Ok(response),
+        }
+    }
+}
+
+/// The upstream's authority, for an `http` target (lectern speaks plain http inside the pod).
+fn upstream_name(target: &Target) -> Result<String, ProxyError> {
+    let name = target
+        .upstream
+        .authority()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    match target.upstream.scheme_str() {
+        Some("http") => Ok(name),
+        Some("https") => Err(ProxyError::Unsupported(format!(
+            "https upstreams are not supported (upstream {name}); use http inside the pod"
+        ))),
+        _ => Err(ProxyError::Unsupported(format!(
+            "bad upstream {}",
+            target.upstream
+        ))),
+    }
+}
+
+/// Joins the client's and the upstream's upgraded connections in a task of their own.
+fn splice(client: hyper::upgrade::OnUpgrade, upstream: hyper::upgrade::OnUpgrade) {
+    tokio::spawn(async move {
+        let (client_io, upstream_io) = match tokio::try_join!(client, upstream) {
+            Ok(pair) => pair,
+            Err(error) => {
+                tracing::debug!(%error, "upgrade failed");
+                return;
+            }
+        };
+        let _open = crate::metrics::websocket(crate::metrics::Websocket::Proxied);
+        let mut client_io = TokioIo::new(client_io);
+        let mut upstream_io = TokioIo::new(upstream_io);
+        if let Err(error) = tokio::io::copy_bidirectional_with_sizes(
+            &mut client_io,
+            &mut upstream_io,
+            SPLICE_BUFFER,
+            SPLICE_BUFFER,
+        )
+        .await
+        {
+            tracing::debug!(%error, "upgraded connection ended");
+        }
+    });
+}
+
+/// The response as the client gets it: hop-by-hop headers and `Set-Cookie` for lectern's names removed,
+/// the upgrade's headers kept on a 101, marked [`Proxied`].
+fn downstream_response(
+    response: Response<hyper::body::Incoming>,
+    switching: bool,
+    client: ClientInfo<'_>,
+) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    let upgrade_reply = if switching {
+        parts.headers.get(header::UPGRADE).cloned()
+    } else {
+        None
+    };
+    headers::remove_hop_by_hop(&mut parts.headers);
+    headers::strip_set_cookies(&mut parts.headers, client.own_cookies);
+    if let Some(protocol) = upgrade_reply {
+        parts
+            .headers
+            .insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+        parts.headers.insert(header::UPGRADE, protocol);
+    }
+    parts.extensions.insert(Proxied);
+    Response::from_parts(parts, Body::new(body))
 }
 
 /// Connection timeouts are 504s; everything else that stops a response is a 502.

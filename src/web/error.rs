@@ -1,7 +1,13 @@
-//! AppError: the only place an error becomes an HTTP status (HTML for browsers, JSON for API clients).
+//! AppError: the only place an error becomes an HTTP status. Handlers' errors answer as plain text
+//! (`<kind>: <message>`), failed upstreams as the original's "Oops!" page or JSON; the login routes, the
+//! auth gate and the `Host` check show the same errors as a short page for people ([`AppError::page`]:
+//! HTML for browsers, `{"error": …}` for API clients).
+
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use http::header::{self, HeaderValue};
 
 /// Errors a handler can return.
 #[derive(Debug, thiserror::Error)]
@@ -21,12 +27,29 @@ pub enum AppError {
     /// Temporarily unable to serve (e.g. too many terminals, input queue full).
     #[error("unavailable: {0}")]
     Unavailable(String),
-    /// Not logged in.
-    #[error("unauthorized: {0}")]
-    Unauthorized(String),
+    /// Not logged in (401); `basic_challenge` asks the browser for Basic credentials.
+    #[error("unauthorized: {message}")]
+    Unauthorized {
+        /// What to do to log in.
+        message: String,
+        /// Add `WWW-Authenticate: Basic` (auth mode basic).
+        basic_challenge: bool,
+    },
     /// Logged in (or public) but not allowed.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Too many wrong credentials from this client (429, `Retry-After`).
+    #[error("too many requests: too many failed logins from this address: try again in {} s", .0.as_secs().max(1))]
+    Throttled(Duration),
+    /// The `Host` is not a name this server answers to (421; DNS rebinding).
+    #[error("misdirected request: {0}")]
+    UnknownHost(String),
+    /// A login round trip cannot go on (400): the page offers to start again.
+    #[error("login interrupted: {0}")]
+    LoginInterrupted(String),
+    /// This server's configuration cannot serve the request (500), e.g. a login URL that cannot be built.
+    #[error("misconfigured: {0}")]
+    Misconfigured(String),
     /// A proxied upstream failed or cannot be used (502); `html` renders a page for browsers.
     #[error("bad gateway: {message}")]
     BadGateway {
@@ -54,32 +77,131 @@ pub enum AppError {
     Internal(#[source] anyhow::Error),
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let status = match &self {
+impl AppError {
+    /// The one error → status map.
+    pub fn status(&self) -> StatusCode {
+        match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::LoginInterrupted(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::UnknownHost(_) => StatusCode::MISDIRECTED_REQUEST,
+            AppError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
+            AppError::GatewayTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             AppError::LoopDetected(_) => StatusCode::LOOP_DETECTED,
             AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
-            AppError::BadGateway { message, html } | AppError::GatewayTimeout { message, html } => {
-                let status = match &self {
-                    AppError::GatewayTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
-                    _ => StatusCode::BAD_GATEWAY,
-                };
-                tracing::warn!(%status, message, "proxy upstream failed");
-                return upstream_failure(status, message, *html);
+            AppError::Misconfigured(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message for people, without the kind (`Internal` hides its cause, which is logged).
+    fn message(&self) -> String {
+        match self {
+            AppError::NotFound(message)
+            | AppError::BadRequest(message)
+            | AppError::Conflict(message)
+            | AppError::TooLarge(message)
+            | AppError::Unavailable(message)
+            | AppError::Unauthorized { message, .. }
+            | AppError::Forbidden(message)
+            | AppError::UnknownHost(message)
+            | AppError::LoginInterrupted(message)
+            | AppError::Misconfigured(message)
+            | AppError::LoopDetected(message)
+            | AppError::InsufficientStorage(message)
+            | AppError::BadGateway { message, .. }
+            | AppError::GatewayTimeout { message, .. } => message.clone(),
+            AppError::Throttled(wait) => format!(
+                "too many failed logins from this address: try again in {} s",
+                wait.as_secs().max(1)
+            ),
+            AppError::Internal(_) => "internal error".to_string(),
+        }
+    }
+
+    /// Headers the status needs: the Basic challenge (401) and `Retry-After` (429).
+    fn add_headers(&self, response: &mut Response) {
+        let headers = response.headers_mut();
+        match self {
+            AppError::Unauthorized {
+                basic_challenge: true,
+                ..
+            } => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"lectern\", charset=\"UTF-8\""),
+                );
             }
-            AppError::Internal(error) => {
-                tracing::error!(error = format!("{error:#}"), "request failed");
-                StatusCode::INTERNAL_SERVER_ERROR
+            AppError::Throttled(wait) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
             }
+            _ => {}
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            AppError::BadGateway { message, .. } | AppError::GatewayTimeout { message, .. } => {
+                tracing::warn!(status = %self.status(), message, "proxy upstream failed");
+            }
+            AppError::Misconfigured(message) => tracing::error!(message, "request failed"),
+            AppError::Internal(error) => tracing::error!(error = format!("{error:#}"), "request failed"),
+            _ => {}
+        }
+    }
+
+    /// This error as a short page for people: HTML for a browser (`html`), else JSON `{"error": message}`.
+    /// A `LoginInterrupted` page links to a new login.
+    pub fn page(self, html: bool) -> Response {
+        self.log();
+        let mut response = match &self {
+            AppError::LoginInterrupted(reason) if html => {
+                let page = format!(
+                    "<!doctype html><html><head><meta charset=\"utf-8\"><title>Login</title></head><body>\
+                     <h1>Login interrupted</h1><p>{}.</p><p><a href=\"/\">Log in again</a></p></body></html>",
+                    crate::content::html::escape(reason)
+                );
+                (self.status(), axum::response::Html(page)).into_response()
+            }
+            _ => message_page(self.status(), &self.message(), html),
         };
-        (status, self.to_string()).into_response()
+        self.add_headers(&mut response);
+        response
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let mut response = match &self {
+            AppError::BadGateway { message, html } | AppError::GatewayTimeout { message, html } => {
+                upstream_failure(status, message, *html)
+            }
+            _ => (status, self.to_string()).into_response(),
+        };
+        self.add_headers(&mut response);
+        response
+    }
+}
+
+/// A short message as a small HTML page (browsers) or JSON `{"error": …}`; also lectern's plain notices
+/// (`/logout`'s 200).
+pub fn message_page(status: StatusCode, message: &str, html: bool) -> Response {
+    if html {
+        let page = format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>{code}</title></head>\
+             <body><h1>{code}</h1><p>{message}</p></body></html>",
+            code = status.as_u16(),
+            message = crate::content::html::escape(message)
+        );
+        (status, axum::response::Html(page)).into_response()
+    } else {
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
     }
 }
 

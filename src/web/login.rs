@@ -13,9 +13,10 @@ use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 
-use super::AppState;
-use crate::auth::oauth::PortalError;
-use crate::auth::{self, Auth, OAUTH_STATE_COOKIE, message_response, origin::safe_next};
+use super::gate::redirect;
+use super::{AppError, AppState};
+use crate::auth::oauth::{Portal, PortalError};
+use crate::auth::{Auth, OAUTH_STATE_COOKIE, origin::safe_next};
 use crate::config::AuthMode;
 use crate::metrics::AuthFailure;
 
@@ -28,6 +29,28 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth_handshake", get(handshake))
         .route("/oauth_callback", get(callback))
         .route("/logout", get(logout))
+}
+
+/// A login route's error, shown to the person in the browser as a page (`AppError::page`).
+struct LoginError(AppError);
+
+impl From<AppError> for LoginError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for LoginError {
+    fn into_response(self) -> Response {
+        self.0.page(true)
+    }
+}
+
+/// The portal client, in oauth mode.
+fn portal(auth: &Auth) -> Result<&Portal, AppError> {
+    auth.portal()
+        .filter(|_| auth.config().mode == AuthMode::OAuth)
+        .ok_or_else(|| AppError::NotFound("oauth login is not configured".to_string()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,32 +78,28 @@ async fn handshake(
     State(state): State<AppState>,
     Query(query): Query<HandshakeQuery>,
     request: Request,
-) -> Response {
+) -> Result<Response, LoginError> {
     let auth = &state.auth;
-    let Some(portal) = auth.portal().filter(|_| auth.config().mode == AuthMode::OAuth) else {
-        return message_response(StatusCode::NOT_FOUND, "oauth login is not configured", true);
-    };
-    let Some(redirect_uri) = redirect_uri(auth, request.headers()) else {
-        return message_response(StatusCode::BAD_REQUEST, "bad Host header", true);
-    };
+    let portal = portal(auth)?;
+    let redirect_uri = redirect_uri(auth, request.headers())
+        .ok_or_else(|| AppError::BadRequest("bad Host header".to_string()))?;
     let pending = Pending {
         state: random_state(),
         next: safe_next(query.next.as_deref()),
     };
-    let url = match portal.authorize_url(&redirect_uri, &pending.state) {
-        Ok(url) => url,
-        Err(error) => {
+    let url = portal
+        .authorize_url(&redirect_uri, &pending.state)
+        .map_err(|error| {
             tracing::error!(%error, "cannot build the portal login URL");
-            return message_response(StatusCode::INTERNAL_SERVER_ERROR, "login is misconfigured", true);
-        }
-    };
+            AppError::Misconfigured("login is misconfigured".to_string())
+        })?;
     let value = serde_json::to_string(&pending).unwrap_or_default();
     let cookie = auth.transient_cookie(OAUTH_STATE_COOKIE, &value, HANDSHAKE_SECS);
-    let mut response = auth::redirect(&url);
+    let mut response = redirect(&url);
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
+    Ok(response)
 }
 
 #[derive(Debug, Deserialize)]
@@ -94,33 +113,32 @@ async fn callback(
     State(state): State<AppState>,
     Query(query): Query<CallbackQuery>,
     request: Request,
-) -> Response {
+) -> Result<Response, LoginError> {
     let auth = &state.auth;
-    let Some(portal) = auth.portal().filter(|_| auth.config().mode == AuthMode::OAuth) else {
-        return message_response(StatusCode::NOT_FOUND, "oauth login is not configured", true);
-    };
+    let portal = portal(auth)?;
+    let interrupted = |reason: &str| AppError::LoginInterrupted(reason.to_string());
     let pending = auth
         .read_transient(request.headers(), OAUTH_STATE_COOKIE)
         .and_then(|value| serde_json::from_str::<Pending>(&value).ok());
     let (Some(pending), Some(given)) = (pending, query.state.as_deref()) else {
         crate::metrics::auth_failed(AuthFailure::OauthState);
-        return restart("the login took too long or was started elsewhere");
+        return Err(interrupted("the login took too long or was started elsewhere").into());
     };
     if !bool::from(pending.state.as_bytes().ct_eq(given.as_bytes())) {
         crate::metrics::auth_failed(AuthFailure::OauthState);
-        return restart("the login does not match this browser");
+        return Err(interrupted("the login does not match this browser").into());
     }
     // A state works once (issue 11, finding 10): a replayed callback URL and cookie log nobody in again.
     if !auth.spend_oauth_state(&pending.state, HANDSHAKE_SECS) {
-        return restart("this login was already completed");
+        return Err(interrupted("this login was already completed").into());
     }
     if let Some(error) = query.error {
         tracing::warn!(%error, "the portal refused the login");
         crate::metrics::auth_failed(AuthFailure::OauthForbidden);
-        return message_response(StatusCode::FORBIDDEN, "access forbidden", true);
+        return Err(AppError::Forbidden("access forbidden".to_string()).into());
     }
     let (Some(code), Some(redirect_uri)) = (query.code, redirect_uri(auth, request.headers())) else {
-        return message_response(StatusCode::BAD_REQUEST, "the login callback is incomplete", true);
+        return Err(AppError::BadRequest("the login callback is incomplete".to_string()).into());
     };
     let session = auth.config().session_name.clone();
     let login = async {
@@ -128,29 +146,25 @@ async fn callback(
         let identity = portal.identity(&session, &token).await?;
         Ok::<_, PortalError>((token, identity))
     };
-    let (token, identity) = match login.await {
-        Ok(found) => found,
-        Err(PortalError::Forbidden) => {
+    let (token, identity) = login.await.map_err(|error| match error {
+        PortalError::Forbidden => {
             crate::metrics::auth_failed(AuthFailure::OauthForbidden);
-            return message_response(
-                StatusCode::FORBIDDEN,
-                "access forbidden: this session belongs to someone else",
-                true,
-            );
+            AppError::Forbidden("access forbidden: this session belongs to someone else".to_string())
         }
-        Err(error) => {
+        error => {
             tracing::error!(%error, "login with the portal failed");
             crate::metrics::auth_failed(AuthFailure::OauthError);
-            return message_response(
-                StatusCode::BAD_GATEWAY,
-                "cannot log in: the training portal did not complete the login (unreachable or refused); try again",
-                true,
-            );
+            AppError::BadGateway {
+                message: "cannot log in: the training portal did not complete the login (unreachable or \
+                          refused); try again"
+                    .to_string(),
+                html: true,
+            }
         }
-    };
+    })?;
     tracing::info!(user = %identity.user, staff = identity.staff, "logged in");
     let claims = auth.new_claims(&identity.user, identity.staff, Some(token));
-    let mut response = auth::redirect(&safe_next(Some(&pending.next)));
+    let mut response = redirect(&safe_next(Some(&pending.next)));
     for cookie in [
         auth.login_cookie(&claims),
         crate::auth::cookie::clear_transient(OAUTH_STATE_COOKIE, auth.config()),
@@ -159,21 +173,13 @@ async fn callback(
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    response
-}
-
-fn restart(reason: &str) -> Response {
-    let page = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Login</title></head><body>\
-         <h1>Login interrupted</h1><p>{reason}.</p><p><a href=\"/\">Log in again</a></p></body></html>"
-    );
-    (StatusCode::BAD_REQUEST, axum::response::Html(page)).into_response()
+    Ok(response)
 }
 
 /// Ends the login on the server too (issue 11, finding 10): a copy of the cookie no longer works.
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     state.auth.logout(&headers);
-    let mut response = message_response(StatusCode::OK, "logged out", true);
+    let mut response = super::error::message_page(StatusCode::OK, "logged out", true);
     if let Ok(value) = HeaderValue::from_str(&crate::auth::cookie::logout_cookie(state.auth.config())) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::any;
 use http::header::{self, HeaderName, HeaderValue};
-use http::{HeaderMap, StatusCode, Uri};
+use http::{HeaderMap, Uri};
 
 use super::{AppError, AppState};
 use crate::auth::host::KnownHosts;
@@ -47,7 +47,7 @@ pub async fn front(State(state): State<AppState>, request: Request, next: Next) 
         None => ingress_dispatch(&state, request, next).await,
         Some(refused) => refused,
     };
-    crate::auth::security_headers(&state.auth, response)
+    super::headers::security_headers(&state.auth, response)
 }
 
 /// The session name and ingress domain the session's host names are built from.
@@ -81,12 +81,8 @@ fn unknown_host(state: &AppState, request: &Request) -> Option<Response> {
         Some(value) => match value.to_str() {
             Ok(host) => host,
             Err(_) => {
-                let message = "the Host header is not text";
-                return Some(crate::auth::message_response(
-                    StatusCode::BAD_REQUEST,
-                    message,
-                    false,
-                ));
+                let message = "the Host header is not text".to_string();
+                return Some(AppError::BadRequest(message).page(false));
             }
         },
         None => request.uri().authority()?.as_str(),
@@ -109,11 +105,7 @@ fn unknown_host(state: &AppState, request: &Request) -> Option<Response> {
          ingress hosts and LECTERN_ALLOWED_HOSTS",
         routes::strip_port(host)
     );
-    Some(crate::auth::message_response(
-        StatusCode::MISDIRECTED_REQUEST,
-        &message,
-        wants_html(request.headers()),
-    ))
+    Some(AppError::UnknownHost(message).page(wants_html(request.headers())))
 }
 
 /// Requests for an ingress host (or `/ingress/{name}/…`) go to that ingress; the login flow's own
@@ -174,8 +166,8 @@ async fn ingress(state: &AppState, name: &str, request: Request, strip: usize) -
         )
         .await;
     }
-    if let Err(denied) = state.auth.authenticate(&request) {
-        return denied.into_response();
+    if let Err(stop) = super::gate::check(&state.auth, &request) {
+        return stop.into_response();
     }
     match candidates(false) {
         Some(rule) => {
@@ -191,32 +183,18 @@ async fn ingress(state: &AppState, name: &str, request: Request, strip: usize) -
 
 /// Built-in `editor`/`console` host rules (when enabled) and the definition's `session.ingresses`.
 fn ingress_rules(state: &AppState) -> Vec<IngressRule> {
-    let workshop = state.content.current();
-    let definition = &workshop.definition;
     let mut rules = Vec::new();
-    let builtins = [
-        (
-            "editor",
-            &state.config.proxy.editor,
-            definition.applications.editor,
-        ),
-        (
-            "console",
-            &state.config.proxy.console,
-            definition.applications.console,
-        ),
-    ];
-    for (name, builtin, from_definition) in builtins {
-        if builtin.enabled.or(from_definition).unwrap_or(false)
-            && let Some(authority) = builtin.upstream.authority()
-        {
+    for which in Builtin::ALL {
+        if let Some(authority) = which.enabled(state).and_then(|b| b.upstream.authority()) {
             rules.push(IngressRule::builtin(
-                name,
+                which.name(),
                 authority.host(),
                 authority.port_u16().unwrap_or(80),
             ));
         }
     }
+    let workshop = state.content.current();
+    let definition = &workshop.definition;
     let vars = &state.config.session.vars;
     rules.extend(
         definition
@@ -273,36 +251,53 @@ async fn forward_ingress(
     forward_or_error(state, request, &target).await
 }
 
+/// The built-in upstreams with a route of their own.
+#[derive(Debug, Clone, Copy)]
+enum Builtin {
+    /// code-server, `/editor/` and the `editor-<session>` host.
+    Editor,
+    /// The Kubernetes console, `/console/` and the `console-<session>` host.
+    Console,
+}
+
+impl Builtin {
+    const ALL: [Builtin; 2] = [Builtin::Editor, Builtin::Console];
+
+    fn name(self) -> &'static str {
+        match self {
+            Builtin::Editor => "editor",
+            Builtin::Console => "console",
+        }
+    }
+
+    /// Its upstream settings, or `None` when neither the flags nor the workshop definition enable it.
+    fn enabled(self, state: &AppState) -> Option<&BuiltinUpstream> {
+        let applications = &state.content.current().definition.applications;
+        let (builtin, from_definition) = match self {
+            Builtin::Editor => (&state.config.proxy.editor, applications.editor),
+            Builtin::Console => (&state.config.proxy.console, applications.console),
+        };
+        builtin
+            .enabled
+            .or(from_definition)
+            .unwrap_or(false)
+            .then_some(builtin)
+    }
+}
+
 async fn editor(State(state): State<AppState>, request: Request) -> Response {
-    let from_definition = state.content.current().definition.applications.editor;
-    let editor = &state.config.proxy.editor;
-    measured(
-        Route::Editor,
-        builtin(&state, editor, from_definition, "/editor", request),
-    )
-    .await
+    measured(Route::Editor, builtin(&state, Builtin::Editor, request)).await
 }
 
 async fn console(State(state): State<AppState>, request: Request) -> Response {
-    let from_definition = state.content.current().definition.applications.console;
-    let console = &state.config.proxy.console;
-    measured(
-        Route::Console,
-        builtin(&state, console, from_definition, "/console", request),
-    )
-    .await
+    measured(Route::Console, builtin(&state, Builtin::Console, request)).await
 }
 
-async fn builtin(
-    state: &AppState,
-    builtin: &BuiltinUpstream,
-    from_definition: Option<bool>,
-    prefix: &str,
-    request: Request,
-) -> Response {
-    if !builtin.enabled.or(from_definition).unwrap_or(false) {
+async fn builtin(state: &AppState, which: Builtin, request: Request) -> Response {
+    let prefix = format!("/{}", which.name());
+    let Some(builtin) = which.enabled(state) else {
         return AppError::NotFound(format!("{prefix}/ is not enabled")).into_response();
-    }
+    };
     let target = Target {
         upstream: builtin.upstream.clone(),
         path_and_query: remainder(request.uri(), prefix.len()),

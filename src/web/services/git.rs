@@ -29,6 +29,7 @@ use tokio::process::{ChildStdout, Command};
 
 use super::{AppError, AppState, enabled, home_dir};
 use crate::jail::{Jail, JailError};
+use crate::web::gate;
 
 /// Largest CGI header block accepted from `git http-backend`, bytes.
 const MAX_CGI_HEADERS: usize = 16 * 1024;
@@ -86,12 +87,10 @@ pub async fn serve(state: &AppState, request: Request, strip: usize) -> Response
         .git_password
         .as_ref()
         .or(state.auth.config().services_password.as_ref());
-    let principal = match state
-        .auth
-        .authenticate_service(&request, password.map(|password| (user.as_str(), password)))
-    {
-        Ok(principal) => principal,
-        Err(denied) => return denied.into_response(),
+    let credentials = password.map(|password| (user.as_str(), password));
+    let principal = match gate::settle(state.auth.authenticate_service(&request, credentials)) {
+        Ok((principal, _)) => principal,
+        Err(stop) => return stop.into_response(),
     };
     // Decoded here, once: `git http-backend` acts on `PATH_INFO` as a plain path, so what the jail checks
     // must be exactly what it gets (and a `%` left in a name could be decoded again: refused).

@@ -22,6 +22,7 @@ use http_body_util::BodyExt;
 use super::{AppError, AppState, UNTRUSTED_FILE_POLICY, files_dir};
 use crate::config::CookieKeySource;
 use crate::jail::Jail;
+use crate::web::gate;
 
 /// State shared by every WebDAV request: locks and dead properties.
 #[derive(Debug)]
@@ -69,9 +70,9 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         .webdav_password
         .as_ref()
         .map(|password| (user.as_str(), password));
-    let principal = match state.auth.authenticate_service(&request, credentials) {
-        Ok(principal) => principal,
-        Err(denied) => return denied.into_response(),
+    let principal = match gate::settle(state.auth.authenticate_service(&request, credentials)) {
+        Ok((principal, _)) => principal,
+        Err(stop) => return stop.into_response(),
     };
     if request.uri().path() == "/webdav" {
         return Redirect::permanent("/webdav/").into_response();
