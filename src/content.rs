@@ -10,6 +10,7 @@ pub mod asciidoc;
 pub mod definition;
 pub mod diagnostic;
 pub mod frontmatter;
+pub mod gotemplate;
 pub mod highlight;
 pub mod html;
 pub mod layout;
@@ -178,6 +179,11 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
     let keys: HashSet<String> = layout.entries.iter().map(|e| e.key.clone()).collect();
     let included = std::cell::RefCell::new(HashSet::new());
     let jail = Jail::new(&layout.content_dir).ok();
+    let (shortcodes, shortcode_diags) = match layout.format {
+        Format::Hugo => shortcodes::Shortcodes::load(root, layout.workshop_dir.as_deref()),
+        _ => Default::default(),
+    };
+    diagnostics.extend(shortcode_diags);
     let count = layout.entries.len();
     let mut pages = Vec::with_capacity(count);
     for (index, entry) in layout.entries.iter().enumerate() {
@@ -189,6 +195,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             vars: &variables,
             jail: jail.as_ref(),
             included: &included,
+            shortcodes: &shortcodes,
         };
         let (mut page, page_diags) = crate::metrics::time_render(|| render_entry(entry, &ctx));
         diagnostics.extend(page_diags);
@@ -286,6 +293,8 @@ struct PageContext<'a> {
     jail: Option<&'a Jail>,
     /// Files pulled in by `{% include %}` (not forgotten pages).
     included: &'a std::cell::RefCell<HashSet<PathBuf>>,
+    /// The workshop's own Hugo shortcode templates.
+    shortcodes: &'a shortcodes::Shortcodes,
 }
 
 fn issues_to_diagnostics(file: &Path, issues: Vec<liquid::Issue>, out: &mut Vec<Diagnostic>) {
@@ -321,10 +330,35 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
     let mut title = entry.title.clone();
     let rendered = match entry.kind {
         PageKind::HugoMarkdown => {
-            let (_, body, first_line, _) = frontmatter::split(&entry.text);
-            let (mapped, issues) = shortcodes::expand(body, ctx.vars, first_line);
-            issues_to_diagnostics(&file, issues, &mut diagnostics);
-            markdown::render(&mapped, &resolver)
+            let (matter, body, first_line, _) = frontmatter::split(&entry.text);
+            let page = shortcodes::PageInfo::new(&matter.params, &entry.title, &entry.key, ctx.vars);
+            fn hugo(placeholders: &shortcodes::Placeholders) -> markdown::Flavor<'_> {
+                markdown::Flavor {
+                    placeholders: Some(placeholders),
+                    omit_raw_html: true,
+                }
+            }
+            // Hugo's `markdownify`: a single paragraph loses its `<p>`.
+            let markdownify = |text: &str, placeholders: &shortcodes::Placeholders| {
+                let html =
+                    markdown::render_with(&Mapped::identity(text, first_line), &resolver, hugo(placeholders))
+                        .html;
+                let trimmed = html.trim_end();
+                match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+                    Some(inner) if !inner.contains("<p>") => inner.to_string(),
+                    _ => trimmed.to_string(),
+                }
+            };
+            let setup = shortcodes::Setup {
+                vars: ctx.vars,
+                custom: ctx.shortcodes,
+                page,
+                file: &file,
+                markdownify: &markdownify,
+            };
+            let expanded = shortcodes::expand(body, first_line, &setup);
+            issues_to_diagnostics(&file, expanded.issues, &mut diagnostics);
+            markdown::render_with(&expanded.text, &resolver, hugo(&expanded.placeholders))
         }
         PageKind::ClassicMarkdown | PageKind::ClassicAsciidoc => {
             let (content_dir, jail, included) = (ctx.content_dir, ctx.jail, ctx.included);

@@ -157,14 +157,102 @@ fn unsupported_renderer(raw: &RawDoc) -> Option<String> {
     ))
 }
 
+/// The line (1-based) of the first Go/Helm template action in `text` (`{{ .Values.x }}`,
+/// `{{- if … }}`, `{{ include … }}`), if the file is a template rather than plain YAML.
+pub fn template_line(text: &str) -> Option<u32> {
+    const WORDS: &[&str] = &[
+        "if ",
+        "else",
+        "end",
+        "range ",
+        "with ",
+        "include ",
+        "template ",
+        "define ",
+        "toYaml",
+        "tpl ",
+        "quote",
+        "default ",
+        "required ",
+        "printf ",
+        "nindent",
+        "indent ",
+        "block ",
+        "/*",
+    ];
+    let mut from = 0;
+    while let Some(rel) = text[from..].find("{{") {
+        let at = from + rel;
+        let inner = text[at + 2..].trim_start_matches('-').trim_start();
+        let close = text[at..].find("}}");
+        if close.is_some() && (inner.starts_with(['.', '$']) || WORDS.iter().any(|w| inner.starts_with(w))) {
+            return Some(1 + text[..at].bytes().filter(|b| *b == b'\n').count() as u32);
+        }
+        from = at + 2;
+    }
+    None
+}
+
+/// What stands for a template action in [`without_template_actions`].
+pub const TEMPLATED: &str = "lectern-templated";
+
+/// `text` with lines holding only template actions dropped and other actions replaced by
+/// [`TEMPLATED`], so what stays plain can still be read.
+pub fn without_template_actions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut kept = String::new();
+        let mut rest = line;
+        let mut had_action = false;
+        while let Some(start) = rest.find("{{") {
+            let Some(len) = rest[start..].find("}}") else {
+                break;
+            };
+            kept.push_str(&rest[..start]);
+            kept.push_str(TEMPLATED);
+            rest = &rest[start + len + 2..];
+            had_action = true;
+        }
+        kept.push_str(rest);
+        if !(had_action && kept.trim().replace(TEMPLATED, "").trim().is_empty()) {
+            out.push_str(&kept);
+        }
+    }
+    out
+}
+
 impl WorkshopDefinition {
     /// Reads `<root>/resources/workshop.yaml`; a missing file is the default, a broken one a diagnostic.
+    /// A Go/Helm template (`{{ .Values.x }}`) is one warning: its settings are unknown until Helm runs,
+    /// so what stays plain is read and the rest takes the defaults.
     pub fn load(root: &Path) -> (Self, Vec<Diagnostic>) {
         let path = root.join("resources").join("workshop.yaml");
         let Ok(text) = std::fs::read_to_string(&path) else {
             return (Self::default(), Vec::new());
         };
         let file = Path::new("resources/workshop.yaml");
+        if let Some(line) = template_line(&text) {
+            let plain = without_template_actions(&text);
+            let parsed = Self::parse_raw(&plain).ok();
+            let message = format!(
+                "the workshop definition is a Go/Helm template (`{{{{ … }}}}`): its settings are unknown until it \
+                 is rendered; {}",
+                if parsed.is_some() {
+                    "lectern reads the plain parts and uses defaults for the templated ones"
+                } else {
+                    "lectern uses the defaults (title, dashboards, ingresses, applications)"
+                }
+            );
+            let mut definition = parsed.map(Self::from_raw).unwrap_or_default();
+            let known = |value: &mut Option<String>| {
+                if value.as_deref().is_some_and(|v| v.contains(TEMPLATED)) {
+                    *value = None;
+                }
+            };
+            known(&mut definition.title);
+            known(&mut definition.description);
+            return (definition, vec![Diagnostic::warning(file, line, message)]);
+        }
         match Self::parse_raw(&text) {
             Ok(raw) => {
                 let diagnostics = unsupported_renderer(&raw)

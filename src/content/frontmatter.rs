@@ -18,6 +18,8 @@ pub struct FrontMatter {
     pub headless: bool,
     /// `build.render: never`/`false` or `build.list: never`/`false`.
     pub not_rendered: bool,
+    /// The whole front matter (Hugo's `.Page.Params` for shortcode templates).
+    pub params: Value,
 }
 
 /// Splits `text` into front matter and body. Returns the fields, the body, the body's first line
@@ -148,6 +150,7 @@ fn from_value(value: &Value) -> FrontMatter {
         draft: truthy(value.get("draft")),
         headless: truthy(value.get("headless")),
         not_rendered: never("render") || never("list"),
+        params: value.clone(),
     }
 }
 

@@ -87,6 +87,15 @@ fn rel(root: &Path, path: &Path) -> PathBuf {
 
 fn read_yaml(root: &Path, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Value> {
     let text = std::fs::read_to_string(path).ok()?;
+    if let Some(line) = super::definition::template_line(&text) {
+        diagnostics.push(Diagnostic::warning(
+            &rel(root, path),
+            line,
+            "this file is a Go/Helm template (`{{ … }}`): its settings are unknown until it is rendered; \
+             lectern reads what stays plain",
+        ));
+        return parse_yaml(&super::definition::without_template_actions(&text)).ok();
+    }
     match parse_yaml(&text) {
         Ok(value) => Some(value),
         Err(error) => {

@@ -53,6 +53,13 @@ impl Mapped {
         }
     }
 
+    /// Appends the output of another pass over a part of the same source (its lines keep their own
+    /// source lines; the current line keeps its own). The source position does not move.
+    pub fn append(&mut self, other: &Mapped) {
+        self.text.push_str(&other.text);
+        self.lines.extend(other.lines.iter().skip(1));
+    }
+
     /// Consumes source text without output (only its line count matters).
     pub fn skip(&mut self, source: &str) {
         self.src_line += source.bytes().filter(|b| *b == b'\n').count() as u32;

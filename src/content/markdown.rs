@@ -9,7 +9,21 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use super::html::Rendered;
 use super::links::Resolver;
 use super::mapped::{LineIndex, Mapped};
+use super::shortcodes::Placeholders;
 use super::{Diagnostic, action, highlight};
+
+/// How Goldmark, Hugo's renderer with the original's settings, shows raw HTML in a page.
+const OMITTED: &str = "<!-- raw HTML omitted -->";
+
+/// The differences between the two Markdown flavours lectern renders.
+#[derive(Default, Clone, Copy)]
+pub struct Flavor<'p> {
+    /// Hugo pages: what `{{< >}}` shortcode tokens stand for.
+    pub placeholders: Option<&'p Placeholders>,
+    /// Hugo pages: raw HTML is omitted, as Goldmark does without `unsafe` (the original never sets it),
+    /// and punctuation is typographic (Goldmark's typographer, on in Hugo: “quotes”, – and …).
+    pub omit_raw_html: bool,
+}
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -47,9 +61,21 @@ struct CodeState {
     start: usize,
 }
 
-/// Renders Markdown `source` (already templated; `mapped` maps its lines to the file).
-pub fn render<'a>(source: &'a Mapped, resolver: &Resolver<'_>) -> Rendered {
+/// Renders Markdown `source` (already templated; `mapped` maps its lines to the file) as the classic
+/// renderer does: raw HTML kept.
+pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
+    render_with(source, resolver, Flavor::default())
+}
+
+/// Renders Markdown `source` in `flavor`.
+pub fn render_with<'a>(source: &'a Mapped, resolver: &Resolver<'_>, flavor: Flavor<'_>) -> Rendered {
     let text = &source.text;
+    let resolve_text = |text: &str| match flavor.placeholders {
+        Some(placeholders) => placeholders.resolve_text(text),
+        None => text.to_string(),
+    };
+    // End of the last raw HTML line omitted (an HTML block comes as one event per line).
+    let mut omitted_end: Option<usize> = None;
     let index = LineIndex::new(text);
     let line_at = |offset: usize| source.line_of(index.line(offset));
     // Columns of diagnostics raised at `offset` on its own line (positions are kept by templating
@@ -66,6 +92,10 @@ pub fn render<'a>(source: &'a Mapped, resolver: &Resolver<'_>) -> Rendered {
     // A link or image URL at `offset`, resolved against the page (problems get their column).
     let resolve_url = |image: bool, url: CowStr<'a>, offset: usize, diagnostics: &mut Vec<Diagnostic>| {
         let (from, line) = (diagnostics.len(), line_at(offset));
+        let url: CowStr<'a> = match flavor.placeholders {
+            Some(_) if url.contains('\u{E000}') => resolve_text(&url).into(),
+            _ => url,
+        };
         let resolved = if image {
             resolver.image(&url, line, diagnostics)
         } else {
@@ -80,12 +110,18 @@ pub fn render<'a>(source: &'a Mapped, resolver: &Resolver<'_>) -> Rendered {
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut ids: HashMap<String, usize> = HashMap::new();
 
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+    let options = if flavor.omit_raw_html {
+        options() | Options::ENABLE_SMART_PUNCTUATION
+    } else {
+        options()
+    };
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         if let Some(state) = code.as_mut() {
             match event {
                 Event::Text(t) => state.text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    let Some(state) = code.take() else { continue };
+                    let Some(mut state) = code.take() else { continue };
+                    state.text = resolve_text(&state.text);
                     let (from, start) = (out.diagnostics.len(), state.start);
                     let html = code_block(state, &line_at, &mut out, resolver);
                     set_column(&mut out.diagnostics, from, start);
@@ -107,6 +143,7 @@ pub fn render<'a>(source: &'a Mapped, resolver: &Resolver<'_>) -> Rendered {
                         _ => None,
                     })
                     .collect();
+                let plain = resolve_text(&plain);
                 let id = match id {
                     Some(id) => id.to_string(),
                     None => {
@@ -131,7 +168,7 @@ pub fn render<'a>(source: &'a Mapped, resolver: &Resolver<'_>) -> Rendered {
                 events.extend(inner);
                 events.push(Event::End(TagEnd::Heading(level)));
             } else {
-                buffered.push(event);
+                buffered.push(omit_inline_html(event, flavor));
             }
             continue;
         }
@@ -183,15 +220,53 @@ pub fn render<'a>(source: &'a Mapped, resolver: &Resolver<'_>) -> Rendered {
                     id,
                 }));
             }
-            other => events.push(other),
+            Event::Html(_) if flavor.omit_raw_html => {
+                if omitted_end != Some(range.start) {
+                    events.push(Event::Html(OMITTED.into()));
+                }
+                omitted_end = Some(range.end);
+            }
+            other => events.push(omit_inline_html(other, flavor)),
         }
     }
-    if let Some(state) = code.take() {
+    if let Some(mut state) = code.take() {
+        state.text = resolve_text(&state.text);
         let html = code_block(state, &line_at, &mut out, resolver);
         events.push(Event::Html(html.into()));
     }
+    if flavor.omit_raw_html
+        && let Some(first) = first_omitted(text)
+    {
+        out.diagnostics.push(Diagnostic::warning(
+            resolver.file(),
+            line_at(first),
+            "raw HTML is not shown: Hugo, which renders this workshop in the original, omits it; use a \
+             shortcode (or Markdown) instead",
+        ));
+    }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    if let Some(placeholders) = flavor.placeholders {
+        out.html = placeholders.resolve_html(&out.html);
+    }
     out
+}
+
+/// Inline raw HTML from the page becomes Goldmark's "omitted" comment in the Hugo flavour.
+fn omit_inline_html<'e>(event: Event<'e>, flavor: Flavor<'_>) -> Event<'e> {
+    match event {
+        Event::InlineHtml(_) if flavor.omit_raw_html => Event::InlineHtml(OMITTED.into()),
+        Event::Html(_) if flavor.omit_raw_html => Event::Html(OMITTED.into()),
+        other => other,
+    }
+}
+
+/// Where the first raw HTML of `text` is, when it has any (a quick second parse, only for the
+/// warning).
+fn first_omitted(text: &str) -> Option<usize> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .find(|(event, _)| matches!(event, Event::Html(_) | Event::InlineHtml(_)))
+        .map(|(_, range)| range.start)
 }
 
 fn code_block(

@@ -1,322 +1,372 @@
-//! Hugo shortcodes of the Educates themes: `param`, `note`/`warning`/`danger`, `pathway`, `copy`,
-//! `baseurl`, and the escaped `{{</* name */>}}` form that renders literally. Expanded everywhere,
-//! code blocks included (that is how variables reach action bodies), with lines kept mapped.
+//! Hugo shortcodes in a page: the workshop's own templates (`layouts/shortcodes/`, run by
+//! `content::gotemplate`), the Educates theme's and Hugo's built-ins (`builtin`), both call forms,
+//! self-closing and paired, nested. Expanded everywhere, code blocks included (that is how variables
+//! reach action bodies), with lines kept mapped.
+//!
+//! As in Hugo, `{{% %}}` output is Markdown and is rendered with the page, while `{{< >}}` output is
+//! HTML kept out of the Markdown pass behind a placeholder (`placeholder`). A `{{< >}}` call standing
+//! on lines of its own whose template markdownifies its content has that content rendered with the
+//! page instead (so action blocks inside a note are actions, with their own lines). A call that
+//! cannot run (unknown name, unsupported template feature) is a warning naming the template's
+//! file:line, and shows its inner text — never the tags. Files: `tree` (tags → calls), `builtin`,
+//! `custom` (templates and their context), `placeholder`.
 
-use super::html::escape;
+mod builtin;
+mod custom;
+mod placeholder;
+mod tree;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::rc::Rc;
+
+pub use custom::{PageInfo, Shortcodes};
+pub use placeholder::Placeholders;
+
+use super::gotemplate::{Host, Value};
 use super::liquid::Issue;
-use super::{Mapped, Variables, vars};
+use super::{Mapped, Variables};
+use custom::Context;
+use tree::{Call, Piece};
 
-/// Expands the shortcodes in `source` (front matter already removed; `first_line` is its first line).
-pub fn expand(source: &str, vars: &Variables, first_line: u32) -> (Mapped, Vec<Issue>) {
+/// What a page's shortcodes run with.
+pub struct Setup<'a> {
+    /// Session and data variables (`.Site.Params`).
+    pub vars: &'a Variables,
+    /// The workshop's templates.
+    pub custom: &'a Shortcodes,
+    /// The page (`.Page`).
+    pub page: Rc<PageInfo>,
+    /// The page file, for `.Position`.
+    pub file: &'a Path,
+    /// Markdown → HTML for `markdownify` (a single paragraph loses its `<p>`), with the placeholders
+    /// made so far.
+    pub markdownify: &'a dyn Fn(&str, &Placeholders) -> String,
+}
+
+/// The result of expanding a page.
+pub struct Expanded {
+    /// The Markdown to render, with placeholder tokens.
+    pub text: Mapped,
+    /// Problems, at page lines.
+    pub issues: Vec<Issue>,
+    /// What the tokens stand for.
+    pub placeholders: Placeholders,
+}
+
+/// What a shortcode produces.
+pub enum Output {
+    /// Markdown, rendered with the page in either call form.
+    Markdown(String),
+    /// HTML pieces and the Markdown they wrap.
+    Parts(Vec<Part>),
+}
+
+/// A piece of a shortcode's HTML output.
+pub enum Part {
+    /// HTML.
+    Html(String),
+    /// Markdown that the template markdownified.
+    Markdown(String),
+    /// The call's own content, markdownified.
+    Inner,
+}
+
+/// Expands the shortcodes in `source` (front matter removed; `first_line` is its first line).
+pub fn expand(source: &str, first_line: u32, setup: &Setup<'_>) -> Expanded {
+    let never_paired = |name: &str| builtin::never_paired(name) && !setup.custom.contains(name);
+    let pieces = tree::parse(source, &never_paired);
     let mut expander = Expander {
-        vars,
-        out: Mapped::new(first_line),
+        setup,
+        src: source,
+        placeholders: Placeholders::default(),
         issues: Vec::new(),
-        skip_depth: 0,
-        open: Vec::new(),
+        ordinal: 0,
     };
-    let mut rest = source;
-    while let Some(start) = find_open(rest) {
-        let delim = rest.as_bytes()[start + 2];
-        let closer = if delim == b'<' { ">}}" } else { "%}}" };
-        let Some(close_rel) = rest[start + 3..].find(closer) else {
-            break;
-        };
-        expander.text(&rest[..start]);
-        let whole = &rest[start..start + 3 + close_rel + 3];
-        let inner = rest[start + 3..start + 3 + close_rel].trim();
-        rest = &rest[start + whole.len()..];
-        expander.shortcode(whole, inner, delim);
+    let text = expander.region(&pieces, 0, first_line, None);
+    Expanded {
+        text,
+        issues: expander.issues,
+        placeholders: expander.placeholders,
     }
-    expander.text(rest);
-    expander.finish()
 }
 
-/// The state of one expansion.
-struct Expander<'v> {
-    vars: &'v Variables,
-    out: Mapped,
+/// Stands in for `markdownify` while a template runs: returns a marker; the expander decides later
+/// whether the Markdown is rendered with the page or on its own.
+struct Markers {
+    stash: RefCell<Vec<String>>,
+}
+
+const MARK_OPEN: char = '\u{E002}';
+const MARK_CLOSE: char = '\u{E003}';
+
+impl Host for Markers {
+    fn markdownify(&self, text: &str) -> String {
+        let mut stash = self.stash.borrow_mut();
+        stash.push(text.to_string());
+        format!("{MARK_OPEN}{}{MARK_CLOSE}", stash.len() - 1)
+    }
+    fn url(&self, path: &str) -> String {
+        format!("/workshop/content/{}", path.trim_start_matches('/'))
+    }
+}
+
+struct Expander<'s> {
+    setup: &'s Setup<'s>,
+    src: &'s str,
+    placeholders: Placeholders,
     issues: Vec<Issue>,
-    /// Depth of a `pathway` block being skipped (0 = not skipping).
-    skip_depth: usize,
-    /// Open admonitions, with their lines, for the closing checks.
-    open: Vec<(String, u32)>,
-}
-
-/// A shortcode's name and arguments (`name "pos" key="value"`).
-struct Call {
-    name: String,
-    args: Vec<String>,
-}
-
-impl Call {
-    fn parse(inner: &str) -> Call {
-        let mut words = split_args(inner).into_iter();
-        Call {
-            name: words.next().unwrap_or_default(),
-            args: words.collect(),
-        }
-    }
-
-    /// The first positional argument, unquoted.
-    fn first(&self) -> Option<String> {
-        self.args
-            .iter()
-            .find(|w| !w.contains('='))
-            .map(|s| s.trim_matches('"').to_string())
-    }
-
-    /// The named argument `key=…`, unquoted.
-    fn named(&self, key: &str) -> Option<String> {
-        self.args.iter().find_map(|w| {
-            w.split_once('=')
-                .filter(|(k, _)| *k == key)
-                .map(|(_, v)| v.trim_matches('"').to_string())
-        })
-    }
+    ordinal: usize,
 }
 
 impl Expander<'_> {
-    /// Text between shortcodes: kept, or skipped inside an unselected pathway.
-    fn text(&mut self, text: &str) {
-        if self.skip_depth > 0 {
-            self.out.skip(text)
-        } else {
-            self.out.verbatim(text)
+    /// Expands `pieces`, which start at byte `start` on source line `line`.
+    fn region(&mut self, pieces: &[Piece], start: usize, line: u32, parent: Option<Rc<Context>>) -> Mapped {
+        let src = self.src;
+        let mut out = Mapped::new(line);
+        let mut pos = start;
+        for piece in pieces {
+            match piece {
+                Piece::Text(a, b) => {
+                    out.skip(&src[pos..*a]);
+                    out.verbatim(&src[*a..*b]);
+                    pos = *b;
+                }
+                Piece::Escaped(a, b, literal) => {
+                    out.skip(&src[pos..*a]);
+                    out.generated(literal);
+                    out.skip(&src[*a..*b]);
+                    pos = *b;
+                }
+                Piece::Stray(a, b, name) => {
+                    out.skip(&src[pos..*a]);
+                    self.issue(
+                        out.source_line(),
+                        format!("closing shortcode `/{name}` without an opening one"),
+                    );
+                    out.skip(&src[*a..*b]);
+                    pos = *b;
+                }
+                Piece::Call(call) => {
+                    out.skip(&src[pos..call.start]);
+                    self.call(call, &mut out, parent.clone());
+                    out.skip(&src[call.start..call.end]);
+                    pos = call.end;
+                }
+            }
         }
+        out
     }
 
     fn issue(&mut self, line: u32, message: String) {
         self.issues.push(Issue { line, message });
     }
 
-    /// One shortcode `whole` (`inner` between its delimiters; `delim` is `<` or `%`).
-    fn shortcode(&mut self, whole: &str, inner: &str, delim: u8) {
-        let line = self.out.source_line();
-        if self.skip_depth > 0 {
-            self.out.skip(whole);
-            if !inner.starts_with("/*") {
-                match Call::parse(inner).name.as_str() {
-                    "pathway" => self.skip_depth += 1,
-                    "/pathway" => self.skip_depth -= 1,
-                    _ => {}
+    /// Writes the output of `call` to `out` (whose source position is at the call).
+    fn call(&mut self, call: &Call, out: &mut Mapped, parent: Option<Rc<Context>>) {
+        let line = out.source_line();
+        let ordinal = self.ordinal;
+        self.ordinal += 1;
+        let position = format!("{}:{line}", self.setup.file.display());
+        let page = self.setup.page.clone();
+        let context = |inner: Option<String>| Context {
+            name: call.name.clone(),
+            positional: call.args.positional.clone(),
+            named: call.args.named.clone(),
+            inner,
+            ordinal,
+            position: position.clone(),
+            page: page.clone(),
+            parent: parent.clone(),
+        };
+        let inner = call.inner.as_ref().map(|(a, _, pieces)| {
+            let inner_line = line + newlines(&self.src[call.start..*a]);
+            let as_parent = Rc::new(context(None));
+            self.region(pieces, *a, inner_line, Some(as_parent))
+        });
+        let inner_text = inner.as_ref().map(|m| m.text.as_str());
+        let custom = self.setup.custom.get(&call.name);
+        let output = match custom {
+            Some(shortcode) => {
+                let result = match &shortcode.template {
+                    Ok(template) => {
+                        let markers = Markers {
+                            stash: RefCell::new(Vec::new()),
+                        };
+                        let dot = Value::Object(Rc::new(context(inner_text.map(str::to_string))));
+                        template
+                            .execute(&dot, &markers)
+                            .map(|text| self.parts(&text, &markers.stash.into_inner(), inner_text))
+                            .map_err(|e| (e.line, e.message))
+                    }
+                    Err(error) => Err((
+                        error.line,
+                        format!("the template does not parse: {}", error.message),
+                    )),
+                };
+                result.unwrap_or_else(|(template_line, message)| {
+                    self.issue(
+                        line,
+                        format!(
+                            "shortcode `{}` ({}:{template_line}): {message}; its inner text is shown instead",
+                            call.name,
+                            shortcode.file.display()
+                        ),
+                    );
+                    Output::Parts(vec![Part::Inner])
+                })
+            }
+            None => {
+                let mut issues = Vec::new();
+                let found = builtin::render(call, inner_text, self.setup.vars, &mut |m| issues.push(m));
+                for message in issues {
+                    self.issue(line, message);
+                }
+                match found {
+                    Some(output) => {
+                        if call.inner.is_none()
+                            && matches!(
+                                call.name.as_str(),
+                                "note" | "warning" | "danger" | "pathway" | "details" | "highlight"
+                            )
+                        {
+                            self.issue(line, format!("shortcode `{}` is never closed", call.name));
+                        }
+                        output
+                    }
+                    None => {
+                        self.issue(
+                            line,
+                            format!(
+                                "unknown shortcode `{}`: no workshop/layouts/shortcodes/{}.html and not a Hugo \
+                                 built-in; its inner text is shown instead",
+                                call.name, call.name
+                            ),
+                        );
+                        Output::Parts(vec![Part::Inner])
+                    }
                 }
             }
-            return;
+        };
+        self.emit(call, output, inner.as_ref(), out);
+    }
+
+    /// Splits a template's output at its `markdownify` markers.
+    fn parts(&self, text: &str, stash: &[String], inner: Option<&str>) -> Output {
+        let mut parts = Vec::new();
+        for (is_marker, piece) in split_markers(text) {
+            match is_marker.and_then(|i| stash.get(i)) {
+                Some(md) if Some(md.as_str()) == inner => parts.push(Part::Inner),
+                Some(md) => parts.push(Part::Markdown(md.clone())),
+                None if is_marker.is_none() => parts.push(Part::Html(piece.to_string())),
+                None => {}
+            }
         }
-        if let Some(escaped) = inner.strip_prefix("/*").and_then(|s| s.strip_suffix("*/")) {
-            let (open, close) = if delim == b'<' {
-                ("{{<", ">}}")
-            } else {
-                ("{{%", "%}}")
-            };
-            self.out.generated(&format!("{open}{escaped}{close}"));
-            self.out.skip(whole);
-            return;
+        Output::Parts(parts)
+    }
+
+    /// Writes `output` for `call` into `out`.
+    fn emit(&mut self, call: &Call, output: Output, inner: Option<&Mapped>, out: &mut Mapped) {
+        let parts = match output {
+            Output::Markdown(text) => return out.generated(&text),
+            Output::Parts(parts) => parts,
+        };
+        let inner_text = inner.map_or("", |m| m.text.as_str());
+        if call.markdown {
+            // `{{% %}}`: the HTML goes into the Markdown, as Hugo does (where raw HTML is then omitted).
+            let mut text = String::new();
+            for part in &parts {
+                match part {
+                    Part::Html(html) => text.push_str(html),
+                    Part::Markdown(md) => text.push_str(&(self.setup.markdownify)(md, &self.placeholders)),
+                    Part::Inner => text.push_str(&(self.setup.markdownify)(inner_text, &self.placeholders)),
+                }
+            }
+            return out.generated(&text);
         }
-        let call = Call::parse(inner);
-        let replacement = match call.name.as_str() {
-            "param" => self.param(&call, line),
-            "note" | "warning" | "danger" => self.admonition(&call, line),
-            "/note" | "/warning" | "/danger" => self.admonition_end(&call.name[1..], line),
-            "pathway" => self.pathway(&call),
-            "/pathway" => String::new(),
-            "ref" | "relref" => page_url(&call.first().unwrap_or_default()),
-            "highlight" => format!("```{}", call.first().unwrap_or_default()),
-            "/highlight" => "```".to_string(),
-            "figure" => figure(&call),
-            "copy" => vars::COPY_MARKER.to_string(),
-            "baseurl" => "/workshop/content".to_string(),
-            name => {
-                self.issue(line, format!("unknown shortcode `{name}`, left as written"));
-                self.out.verbatim(whole);
+        let Some(indent) = self.block_indent(call) else {
+            // Inline: one HTML output behind one token.
+            let mut html = String::new();
+            for part in &parts {
+                match part {
+                    Part::Html(h) => html.push_str(h),
+                    Part::Markdown(md) => html.push_str(&(self.setup.markdownify)(md, &self.placeholders)),
+                    Part::Inner if inner_text.trim().is_empty() => {}
+                    Part::Inner => html.push_str(&(self.setup.markdownify)(inner_text, &self.placeholders)),
+                }
+            }
+            if html.is_empty() {
                 return;
             }
+            let token = self.placeholders.add(html);
+            return out.generated(&token);
         };
-        self.out.generated(&replacement);
-        self.out.skip(whole);
-    }
-
-    /// `{{< param name >}}`: a session variable's value.
-    fn param(&mut self, call: &Call, line: u32) -> String {
-        let key = call.first().or_else(|| call.named("name")).unwrap_or_default();
-        match self.vars.get(&key).or_else(|| self.vars.get(&key.to_lowercase())) {
-            Some(value) => value.clone(),
-            None => {
-                self.issue(line, format!("undefined variable `{key}`"));
-                String::new()
+        // On lines of its own: HTML behind tokens, Markdown rendered with the page between them.
+        let separator = format!("\n\n{indent}");
+        let mut first = true;
+        for part in parts {
+            let empty = match &part {
+                Part::Html(h) => h.trim().is_empty(),
+                Part::Markdown(m) => m.trim().is_empty(),
+                Part::Inner => inner_text.trim().is_empty(),
+            };
+            if empty {
+                continue;
+            }
+            if !first {
+                out.generated(&separator);
+            }
+            first = false;
+            match part {
+                Part::Html(html) => {
+                    let token = self.placeholders.add(html);
+                    out.generated(&token);
+                }
+                Part::Markdown(md) => out.generated(&md),
+                Part::Inner => {
+                    if let Some(inner) = inner {
+                        out.append(inner);
+                    }
+                }
             }
         }
     }
 
-    /// `{{% note %}}` (or `warning`, `danger`), optionally titled: opens an admonition box.
-    fn admonition(&mut self, call: &Call, line: u32) -> String {
-        let name = &call.name;
-        let default_title = match name.as_str() {
-            "note" => "Note",
-            "warning" => "Warning",
-            _ => "Danger",
-        };
-        let title = call
-            .named("title")
-            .or_else(|| call.first())
-            .unwrap_or_else(|| default_title.to_string());
-        self.open.push((name.clone(), line));
-        format!(
-            "<div class=\"admonition {name}\">\n<p class=\"admonition-title\">{}</p>\n",
-            escape(&title)
-        )
-    }
-
-    /// `{{% /note %}}`: closes the innermost open admonition of that kind.
-    fn admonition_end(&mut self, name: &str, line: u32) -> String {
-        match self.open.iter().rposition(|(n, _)| n == name) {
-            Some(index) => self.open.truncate(index),
-            None => self.issue(
-                line,
-                format!("closing shortcode `/{name}` without an opening one"),
-            ),
-        }
-        "\n</div>".to_string()
-    }
-
-    /// `{{< pathway name >}}`: its content shows only on the selected pathway.
-    fn pathway(&mut self, call: &Call) -> String {
-        if call.first().as_deref() != self.vars.get("pathway_name").map(String::as_str) {
-            self.skip_depth = 1;
-        }
-        String::new()
-    }
-
-    fn finish(mut self) -> (Mapped, Vec<Issue>) {
-        for (name, line) in std::mem::take(&mut self.open) {
-            self.issue(line, format!("shortcode `{name}` is never closed"));
-        }
-        (self.out, self.issues)
+    /// The indentation of `call`'s first line when the call stands on lines of its own.
+    fn block_indent(&self, call: &Call) -> Option<String> {
+        let src = self.src;
+        let line_start = src[..call.start].rfind('\n').map_or(0, |i| i + 1);
+        let before = &src[line_start..call.start];
+        let line_end = src[call.end..].find('\n').map_or(src.len(), |i| call.end + i);
+        let after = &src[call.end..line_end];
+        (before.trim().is_empty() && after.trim().is_empty()).then(|| before.to_string())
     }
 }
 
-/// `{{< figure src=… alt=… caption=… >}}` as a Markdown image (plus its caption).
-fn figure(call: &Call) -> String {
-    let src = call.named("src").unwrap_or_default();
-    let alt = call
-        .named("alt")
-        .or_else(|| call.named("caption"))
-        .unwrap_or_default();
-    let mut out = format!("![{}]({})", alt.replace(']', "\\]"), src.replace(' ', "%20"));
-    if let Some(caption) = call.named("caption") {
-        out.push_str(&format!("<br><em>{}</em>", escape(&caption)));
+/// `text` split into plain pieces `(None, piece)` and markers `(Some(index), "")`.
+fn split_markers(text: &str) -> Vec<(Option<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(MARK_OPEN) {
+        let digits = start + MARK_OPEN.len_utf8();
+        let Some(len) = rest[digits..].find(MARK_CLOSE) else {
+            break;
+        };
+        if start > 0 {
+            out.push((None, &rest[..start]));
+        }
+        out.push((rest[digits..digits + len].parse().ok(), ""));
+        rest = &rest[digits + len + MARK_CLOSE.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        out.push((None, rest));
     }
     out
 }
 
-/// The URL of a page named like Hugo's `ref` shortcode does (`page.md`, `/dir/page`, `bundle/_index.md`).
-fn page_url(target: &str) -> String {
-    let (path, fragment) = match target.find('#') {
-        Some(i) => (&target[..i], &target[i..]),
-        None => (target, ""),
-    };
-    let mut key = path.trim_start_matches('/').trim_end_matches('/');
-    for suffix in ["/index.md", "/_index.md", ".md"] {
-        if let Some(stripped) = key.strip_suffix(suffix) {
-            key = stripped;
-            break;
-        }
-    }
-    format!("/workshop/content/{key}{fragment}")
-}
-
-fn find_open(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = text[from..].find("{{") {
-        let at = from + rel;
-        match bytes.get(at + 2) {
-            Some(b'<') | Some(b'%') => return Some(at),
-            _ => from = at + 2,
-        }
-    }
-    None
-}
-
-fn split_args(text: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            c if c.is_whitespace() && !quoted => {
-                if !current.is_empty() {
-                    words.push(std::mem::take(&mut current));
-                }
-            }
-            c => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+fn newlines(text: &str) -> u32 {
+    text.bytes().filter(|b| *b == b'\n').count() as u32
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vars() -> Variables {
-        [("session_name", "s1"), ("pathway_name", "java")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn params_escapes_and_go_templates() {
-        let (out, issues) = expand(
-            "a {{< param session_name >}} {{% param session_name %}} {{</* param x */>}} {{range .x}}",
-            &vars(),
-            1,
-        );
-        assert_eq!(out.text, "a s1 s1 {{< param x >}} {{range .x}}");
-        assert!(issues.is_empty());
-    }
-
-    #[test]
-    fn undefined_param_is_reported_at_its_line() {
-        let (_, issues) = expand("x\n\n{{< param nope >}}", &vars(), 3);
-        assert_eq!(issues[0].line, 5);
-    }
-
-    #[test]
-    fn admonitions_wrap_markdown() {
-        let (out, _) = expand("{{< note title=\"Tip\" >}}\n*x*\n{{< /note >}}", &vars(), 1);
-        assert_eq!(
-            out.text,
-            "<div class=\"admonition note\">\n<p class=\"admonition-title\">Tip</p>\n\n*x*\n\n</div>"
-        );
-    }
-
-    #[test]
-    fn builtin_ref_highlight_and_figure() {
-        let (out, issues) = expand(
-            "[x]({{< ref \"02-next.md#top\" >}}) [y]({{< relref \"/b/index.md\" >}})\n{{< highlight go >}}\nfunc(){}\n{{< /highlight >}}\n{{< figure src=\"a b.png\" alt=\"A\" >}}",
-            &vars(),
-            1,
-        );
-        assert!(issues.is_empty(), "{issues:?}");
-        assert_eq!(
-            out.text,
-            "[x](/workshop/content/02-next#top) [y](/workshop/content/b)\n```go\nfunc(){}\n```\n![A](a%20b.png)"
-        );
-    }
-
-    #[test]
-    fn pathway_blocks_are_kept_or_dropped() {
-        let src = "{{< pathway java >}}J{{< /pathway >}}{{< pathway go >}}G{{< /pathway >}}.";
-        assert_eq!(expand(src, &vars(), 1).0.text, "J.");
-    }
-}
+mod tests;

@@ -4,4 +4,5 @@
 mod broken;
 mod corpus;
 mod layouts;
+mod oracle;
 mod snapshots;

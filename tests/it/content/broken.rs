@@ -99,3 +99,26 @@ fn clean_workshop_exits_zero_and_missing_dir_exits_two() {
     let (code, _, _) = check(&[fixture("minimal").to_str().expect("path"), "--var", "novalue"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_helm_templated_definition_is_one_warning_and_pages_still_render() {
+    let dir = fixture("helm-templated");
+    let (code, stdout, stderr) = check(&[dir.to_str().expect("path"), "--format", "json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["severity"], "warning");
+    assert_eq!(diagnostics[0]["file"], "resources/workshop.yaml");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Helm")),
+        "{diagnostics:?}"
+    );
+    let pages = json["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0]["actions"].as_array().map(Vec::len), Some(1));
+    // What stays plain in the template is still read.
+    assert_eq!(json["workshop"]["title"], "Helm-templated workshop", "{json}");
+}
