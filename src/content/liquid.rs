@@ -7,6 +7,7 @@
 
 mod eval;
 mod expr;
+mod filters;
 mod parse;
 
 use super::{Mapped, Variables};

@@ -1,17 +1,22 @@
-//! Liquid expressions for the evaluator: values ([`Val`]), `expr | filter: args` outputs, the filters
-//! classic workshops use, and `if`/`unless` conditions (`and`/`or` right to left, comparisons,
-//! `contains`). An undefined variable is an issue and evaluates to nil.
+//! Liquid expressions for the evaluator: values ([`Val`]), `expr | filter: args` outputs (the filters
+//! are in `filters`), ranges `(1..n)`, loop variables (`forloop.index`, `item`), and `if`/`unless`
+//! conditions (`and`/`or` right to left, comparisons, `contains`). An undefined variable is an issue
+//! and evaluates to nil.
+
+use std::collections::BTreeMap;
 
 use super::eval::Eval;
-use crate::content::{html, vars};
+use crate::content::vars;
 
-/// A Liquid value (everything from the session is a string).
+/// A Liquid value (everything from the session is a string; lists come from `split` and ranges).
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Val {
     Nil,
     Bool(bool),
     Str(String),
     Num(f64),
+    List(Vec<Val>),
+    Map(BTreeMap<String, Val>),
 }
 
 impl Val {
@@ -30,13 +35,29 @@ impl Val {
                     n.to_string()
                 }
             }
+            // LiquidJS prints an array as its items joined with nothing.
+            Val::List(items) => items.iter().map(Val::to_text).collect(),
+            Val::Map(_) => "[object Object]".to_string(),
         }
     }
-    fn as_num(&self) -> Option<f64> {
+    pub(super) fn as_num(&self) -> Option<f64> {
         match self {
             Val::Num(n) => Some(*n),
             Val::Str(s) => s.trim().parse().ok(),
             _ => None,
+        }
+    }
+    /// Items to iterate: a list, or one item for a non-empty scalar.
+    pub(super) fn items(self) -> Vec<Val> {
+        match self {
+            Val::List(items) => items,
+            Val::Nil => Vec::new(),
+            Val::Str(s) if s.is_empty() => Vec::new(),
+            Val::Map(map) => map
+                .into_iter()
+                .map(|(k, v)| Val::List(vec![Val::Str(k), v]))
+                .collect(),
+            other => vec![other],
         }
     }
 }
@@ -44,69 +65,47 @@ impl Val {
 impl Eval<'_, '_> {
     /// `expr | filter: a, b | …` → text; None when it is not a Liquid expression.
     pub(super) fn output(&mut self, text: &str) -> Option<String> {
+        self.value(text).map(|v| v.to_text())
+    }
+
+    /// `expr | filter: a, b | …` → its value.
+    pub(super) fn value(&mut self, text: &str) -> Option<Val> {
         let mut parts = split_outside_quotes(text, '|').into_iter();
         let mut value = self.expr(parts.next()?.trim())?;
         for filter in parts {
             let filter = filter.trim();
             let (name, args) = filter.split_once(':').unwrap_or((filter, ""));
-            let args: Vec<String> = split_outside_quotes(args, ',')
+            let args: Vec<Val> = split_outside_quotes(args, ',')
                 .into_iter()
                 .filter(|a| !a.trim().is_empty())
-                .map(|a| self.expr(a.trim()).map(|v| v.to_text()).unwrap_or_default())
+                .map(|a| self.expr(a.trim()).unwrap_or(Val::Nil))
                 .collect();
-            value = self.filter(name.trim(), value, &args);
-        }
-        Some(value.to_text())
-    }
-
-    fn filter(&mut self, name: &str, value: Val, args: &[String]) -> Val {
-        let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
-        let text = value.to_text();
-        match name {
-            "default" => {
-                if !value.truthy() || text.is_empty() {
-                    Val::Str(arg(0))
-                } else {
+            value = match super::filters::apply(name.trim(), value, &args) {
+                Ok(value) => value,
+                Err((value, message)) => {
+                    self.issue(message);
                     value
                 }
-            }
-            "upcase" => Val::Str(text.to_uppercase()),
-            "downcase" => Val::Str(text.to_lowercase()),
-            "capitalize" => {
-                let mut chars = text.chars();
-                Val::Str(
-                    chars
-                        .next()
-                        .map(|c| c.to_uppercase().chain(chars).collect())
-                        .unwrap_or_default(),
-                )
-            }
-            "strip" => Val::Str(text.trim().to_string()),
-            "lstrip" => Val::Str(text.trim_start().to_string()),
-            "rstrip" => Val::Str(text.trim_end().to_string()),
-            "append" => Val::Str(text + &arg(0)),
-            "prepend" => Val::Str(arg(0) + &text),
-            "replace" => Val::Str(text.replace(&arg(0), &arg(1))),
-            "replace_first" => Val::Str(text.replacen(&arg(0), &arg(1), 1)),
-            "remove" => Val::Str(text.replace(&arg(0), "")),
-            "size" => Val::Num(text.chars().count() as f64),
-            "escape" => Val::Str(html::escape(&text)),
-            "url_encode" => Val::Str(
-                text.bytes()
-                    .map(|b| {
-                        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                            (b as char).to_string()
-                        } else {
-                            format!("%{b:02X}")
-                        }
-                    })
-                    .collect(),
-            ),
-            _ => {
-                self.issue(format!("unknown Liquid filter `{name}`"));
-                value
-            }
+            };
         }
+        Some(value)
+    }
+
+    /// A name set by `assign`, `capture` or a loop, with `.field`, `.size`, `.first`, `.last`.
+    fn local(&self, text: &str) -> Option<Val> {
+        let mut path = text.split('.');
+        let mut value = self.locals.get(path.next()?)?.clone();
+        for segment in path {
+            value = match (value, segment) {
+                (Val::List(items), "size") => Val::Num(items.len() as f64),
+                (Val::List(items), "first") => items.first().cloned().unwrap_or(Val::Nil),
+                (Val::List(items), "last") => items.last().cloned().unwrap_or(Val::Nil),
+                (Val::Str(s), "size") => Val::Num(s.chars().count() as f64),
+                (Val::Map(map), key) => map.get(key).cloned().unwrap_or(Val::Nil),
+                _ => Val::Nil,
+            };
+        }
+        Some(value)
     }
 
     pub(super) fn expr(&mut self, text: &str) -> Option<Val> {
@@ -121,6 +120,15 @@ impl Eval<'_, '_> {
         }
         if let Ok(n) = text.parse::<f64>() {
             return Some(Val::Num(n));
+        }
+        if let Some(range) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')'))
+            && let Some((from, to)) = range.split_once("..")
+        {
+            let from = self.expr(from)?.as_num()?.trunc() as i64;
+            let to = self.expr(to)?.as_num()?.trunc() as i64;
+            // A range longer than this is a mistake, not a workshop page.
+            let to = to.min(from.saturating_add(10_000));
+            return Some(Val::List((from..=to).map(|n| Val::Num(n as f64)).collect()));
         }
         match text {
             "true" => return Some(Val::Bool(true)),
@@ -138,6 +146,9 @@ impl Eval<'_, '_> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
         if !valid {
             return None;
+        }
+        if let Some(value) = self.local(text) {
+            return Some(value);
         }
         match vars::lookup(&self.vars, text) {
             Some(value) => Some(Val::Str(value)),
@@ -180,6 +191,8 @@ fn compare(op: &str, l: &Val, r: &Val) -> bool {
     let equal = match (l, r) {
         (Val::Nil, Val::Nil) => true,
         (Val::Nil, _) | (_, Val::Nil) => false,
+        (Val::List(items), Val::Str(s)) | (Val::Str(s), Val::List(items)) if s.is_empty() => items.is_empty(),
+        (Val::List(a), Val::List(b)) => a == b,
         _ => match (l.as_num(), r.as_num()) {
             (Some(a), Some(b)) => a == b,
             _ => l.to_text() == r.to_text(),
@@ -188,7 +201,10 @@ fn compare(op: &str, l: &Val, r: &Val) -> bool {
     match op {
         "==" => equal,
         "!=" | "<>" => !equal,
-        "contains" => l.to_text().contains(&r.to_text()),
+        "contains" => match l {
+            Val::List(items) => items.iter().any(|item| item.to_text() == r.to_text()),
+            _ => l.to_text().contains(&r.to_text()),
+        },
         _ => {
             let ord = match (l.as_num(), r.as_num()) {
                 (Some(a), Some(b)) => a.partial_cmp(&b),

@@ -163,6 +163,32 @@ pub(super) struct CaseBlock<'a> {
     pub(super) whens: Vec<Branch<'a>>,
 }
 
+/// `{% for var in collection [limit: n] [offset: n] [reversed] %}` … `{% else %}` … `{% endfor %}`.
+#[derive(Debug)]
+pub(super) struct ForBlock<'a> {
+    pub(super) start: usize,
+    pub(super) close: Close,
+    pub(super) trim: bool,
+    /// Everything after `for`: `item in list limit: 2`.
+    pub(super) args: &'a str,
+    /// Byte offset where the body starts (after the opening tag).
+    pub(super) body_start: usize,
+    pub(super) body: Vec<Node<'a>>,
+    /// The `else` branch (no items) and where it starts.
+    pub(super) otherwise: Option<(usize, Vec<Node<'a>>)>,
+}
+
+/// `{% capture name %}` … `{% endcapture %}`.
+#[derive(Debug)]
+pub(super) struct CaptureBlock<'a> {
+    pub(super) start: usize,
+    pub(super) close: Close,
+    pub(super) trim: bool,
+    pub(super) name: &'a str,
+    pub(super) body_start: usize,
+    pub(super) body: Vec<Node<'a>>,
+}
+
 /// One piece of a template.
 #[derive(Debug)]
 pub(super) enum Node<'a> {
@@ -176,6 +202,14 @@ pub(super) enum Node<'a> {
     If(IfBlock<'a>),
     /// `{% case %}`.
     Case(CaseBlock<'a>),
+    /// `{% for %}`.
+    For(ForBlock<'a>),
+    /// `{% capture %}`.
+    Capture(CaptureBlock<'a>),
+    /// `{% break %}` / `{% continue %}` (true for break).
+    Jump { tok: Token<'a>, brk: bool },
+    /// `{% cycle 'a', 'b' %}`.
+    Cycle { tok: Token<'a>, args: &'a str },
     /// `{% assign name = expr %}`.
     Assign { tok: Token<'a>, args: &'a str },
     /// `{% include 'name' %}` / `{% render 'name' %}`.
@@ -193,6 +227,9 @@ impl Node<'_> {
             Node::Text { start, .. } | Node::Raw { start, .. } => *start,
             Node::If(block) => block.start,
             Node::Case(block) => block.start,
+            Node::For(block) => block.start,
+            Node::Capture(block) => block.start,
+            Node::Jump { tok, .. } | Node::Cycle { tok, .. } => tok.start,
             Node::Output { tok, .. } | Node::Assign { tok, .. } | Node::Include { tok, .. } => tok.start,
             Node::Skip(tok) | Node::Unknown { tok, .. } => tok.start,
         }
@@ -218,6 +255,7 @@ struct Parser<'t, 'a> {
 /// The tags that end a branch of `if`/`unless`, and of `case`.
 const IF_STOPS: &[&str] = &["elsif", "else", "endif", "endunless"];
 const CASE_STOPS: &[&str] = &["when", "else", "endcase"];
+const FOR_STOPS: &[&str] = &["else", "endfor"];
 
 impl<'a> Parser<'_, 'a> {
     /// Parses nodes until a tag named in `stops`; returns the nodes and the stop token index.
@@ -243,6 +281,13 @@ impl<'a> Parser<'_, 'a> {
                     nodes.push(Node::If(self.if_block(&tok, name, args)))
                 }
                 TokKind::Tag("case", args) => nodes.push(Node::Case(self.case_block(&tok, args))),
+                TokKind::Tag("for", args) => nodes.push(Node::For(self.for_block(&tok, args))),
+                TokKind::Tag("capture", args) => nodes.push(Node::Capture(self.capture_block(&tok, args))),
+                TokKind::Tag(name @ ("break" | "continue"), _) => nodes.push(Node::Jump {
+                    brk: name == "break",
+                    tok,
+                }),
+                TokKind::Tag("cycle", args) => nodes.push(Node::Cycle { tok, args }),
                 TokKind::Tag("assign", args) => nodes.push(Node::Assign { tok, args }),
                 TokKind::Tag("include" | "render", args) => nodes.push(Node::Include { tok, args }),
                 TokKind::Tag("comment", _) => nodes.push(Node::Skip(tok)),
@@ -278,6 +323,46 @@ impl<'a> Parser<'_, 'a> {
             trim: tok.trim_left,
             negate: name == "unless",
             branches,
+        }
+    }
+
+    /// A `for` whose opening tag is `tok`: body, optional `else`, up to `endfor`.
+    fn for_block(&mut self, tok: &Token<'a>, args: &'a str) -> ForBlock<'a> {
+        let (body, stop) = self.block(FOR_STOPS);
+        let (otherwise, stop) = match stop.map(|i| &self.tokens[i]) {
+            Some(
+                t @ Token {
+                    kind: TokKind::Tag("else", _),
+                    ..
+                },
+            ) => {
+                let else_start = t.end;
+                let (nodes, stop) = self.block(&["endfor"]);
+                (Some((else_start, nodes)), stop)
+            }
+            _ => (None, stop),
+        };
+        ForBlock {
+            start: tok.start,
+            close: stop.map_or(Close::Unclosed, |i| Close::At(self.tokens[i].end)),
+            trim: tok.trim_left,
+            args,
+            body_start: tok.end,
+            body,
+            otherwise,
+        }
+    }
+
+    /// A `capture` whose opening tag is `tok`, up to `endcapture`.
+    fn capture_block(&mut self, tok: &Token<'a>, name: &'a str) -> CaptureBlock<'a> {
+        let (body, stop) = self.block(&["endcapture"]);
+        CaptureBlock {
+            start: tok.start,
+            close: stop.map_or(Close::Unclosed, |i| Close::At(self.tokens[i].end)),
+            trim: tok.trim_left,
+            name: name.trim(),
+            body_start: tok.end,
+            body,
         }
     }
 

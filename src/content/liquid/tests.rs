@@ -80,3 +80,52 @@ fn unclosed_blocks_run_to_the_end() {
     let (out, _) = run("{% case lang %}{% when 'java' %}J\nrest");
     assert_eq!(out, "J\nrest");
 }
+
+#[test]
+fn for_loops_with_filters_and_forloop() {
+    assert_eq!(
+        run("{% for i in (1..3) %}{{ i }}{% unless forloop.last %},{% endunless %}{% endfor %}").0,
+        "1,2,3"
+    );
+    let src = "{% assign langs = 'go,java,rust' | split: ',' %}{% for l in langs reversed limit: 2 %}{{ forloop.index }}={{ l | upcase }} {% endfor %}";
+    // As Liquid: offset and limit first, then reversed.
+    assert_eq!(run(src).0, "1=JAVA 2=GO ");
+    assert_eq!(
+        run("{% for x in nothing %}x{% else %}none{% endfor %}").1.len(),
+        1,
+        "undefined list is reported"
+    );
+    assert_eq!(
+        run("{% assign e = '' | split: ',' %}{% for x in e %}x{% else %}none{% endfor %}").0,
+        "none"
+    );
+    assert_eq!(run("{% for i in (1..5) %}{% if i == 2 %}{% continue %}{% endif %}{% if i == 4 %}{% break %}{% endif %}{{ i }}{% endfor %}").0, "13");
+    assert_eq!(run("{{ 'b,a,b' | split: ',' | uniq | sort | join: '-' }} {{ 'x y z' | split: ' ' | size }} {{ 7 | plus: 3 | times: 2 }}").0, "a-b 3 20");
+    assert_eq!(
+        run("{% capture who %}{{ name | downcase }}!{% endcapture %}{{ who }}").0,
+        "ann!"
+    );
+    assert_eq!(
+        run("{% for i in (1..3) %}{% cycle 'a', 'b' %}{% endfor %}").0,
+        "aba"
+    );
+    assert_eq!(
+        run("{{ 'hello world' | truncate: 8 }} {{ name | slice: 0, 2 }}").0,
+        "hello... An"
+    );
+}
+
+#[test]
+fn loop_bodies_keep_their_source_lines() {
+    let vars = Variables::new();
+    let none = |_: &str| None;
+    let (out, issues) = render(
+        "a\n{% for i in (1..2) %}\nline {{ i }} {{ nope }}\n{% endfor %}\nend",
+        &vars,
+        &none,
+        1,
+    );
+    assert_eq!(out.text, "a\n\nline 1 \n\nline 2 \n\nend");
+    assert!(issues.iter().all(|i| i.line == 3), "{issues:?}");
+    assert_eq!(out.line_of(out.text.lines().count() - 1), 5);
+}
