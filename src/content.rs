@@ -267,6 +267,7 @@ pub fn render_source(
     let keys = HashSet::from([key]);
     let included = std::cell::RefCell::new(HashSet::new());
     let jail = Jail::new(content_dir).ok();
+    let shortcodes = shortcodes::Shortcodes::default();
     let ctx = PageContext {
         root: content_dir,
         content_dir,
@@ -275,6 +276,7 @@ pub fn render_source(
         vars: &variables,
         jail: jail.as_ref(),
         included: &included,
+        shortcodes: &shortcodes,
     };
     render_entry(&entry, &ctx)
 }
