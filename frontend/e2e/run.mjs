@@ -5,6 +5,7 @@ import path from "node:path";
 import { installContract } from "./contract.mjs";
 import { ROOT, axe, copyWorkshop, launch, shot, startServer, summary, test as runTest, until } from "./harness.mjs";
 import { terminalSuite } from "./terminals.mjs";
+import { customActionSuite } from "./custom.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -458,6 +459,7 @@ if (existsSync(corpusWorkshop)) {
 }
 
 await terminalSuite(browser);
+await customActionSuite(browser);
 
 await browser.close();
 const { passed, failed } = summary();

@@ -4,7 +4,7 @@
 import "./styles/instructions.css";
 import type { DashboardApi, Host } from "./actions/api";
 import { initPage, type Page } from "./actions/blocks";
-import { dispatch } from "./actions/dispatch";
+import { pageApi } from "./actions/page_api";
 
 declare global {
   interface Window {
@@ -115,19 +115,10 @@ function start(): void {
   enhanceContent();
   const page = initPage(document, host, pageKey());
   window.lecternInstructions = { setTheme, page };
-  // Page-level API for workshop scripts (educates-compatible names).
-  const api = {
-    dispatch: (type: string, args: Record<string, unknown>) => dispatch(type, args, host),
-    execute_in_terminal: (command: string, session = "1", clear = false) =>
-      dispatch("terminal:execute", { command, session, clear }, host),
-    paste_to_terminal: (text: string, session = "1") => dispatch("terminal:input", { text, session, endl: false }, host),
-    interrupt_terminal: (session = "1") => dispatch("terminal:interrupt", { session }, host),
-    clear_terminal: (session = "1") => dispatch("terminal:clear", { session }, host),
-    expose_dashboard: (name: string) => dispatch("dashboard:open-dashboard", { name }, host),
-    finished_workshop: () => host.dashboard?.finishedWorkshop(),
-    terminate_session: () => host.dashboard?.terminateSession(),
-  };
-  const own = window as unknown as { lecternPage?: unknown };
+  // The original's in-page API for workshop scripts (they run after this one: both are deferred, in order).
+  const api = pageApi(host, document, () => page);
+  const own = window as unknown as { educates?: unknown; lecternPage?: unknown };
+  own.educates = api;
   own.lecternPage = api;
 }
 

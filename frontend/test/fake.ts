@@ -45,6 +45,7 @@ export function fakeHost(options: { responses?: Record<string, Array<{ status: n
     })(),
     theme: () => "light",
     editorAvailable: () => true,
+    sessionOwner: () => "learner",
   };
   const host: Host = {
     dashboard: options.dashboard === false ? null : dashboard,

@@ -296,14 +296,27 @@ fn code_block(
     ) {
         return html;
     }
-    if action::classify(&word) == action::Classified::ForeignAction {
-        out.diagnostics.push(Diagnostic::warning(
-            file,
-            line,
-            format!(
-                "`{word}` is not a built-in action type; shown as code unless a workshop script registers it"
-            ),
-        ));
+    let html = highlight::code_block(Some(&word), &state.text);
+    if action::classify(&word) != action::Classified::ForeignAction {
+        return html;
     }
-    highlight::code_block(Some(&word), &state.text)
+    out.diagnostics.push(Diagnostic::warning(
+        file,
+        line,
+        format!(
+            "`{word}` is not a built-in action type; shown as code unless a workshop script registers it"
+        ),
+    ));
+    // A custom action registered with `args: "yaml"` reads this (parsed like the built-ins' bodies).
+    match action::parse_yaml(&state.text) {
+        Ok(value) if value.is_object() => html.replacen(
+            "<pre",
+            &format!(
+                "<pre data-action-yaml=\"{}\"",
+                super::html::escape(&value.to_string())
+            ),
+            1,
+        ),
+        _ => html,
+    }
 }

@@ -35,6 +35,8 @@ export interface DashboardApi {
   theme(): "light" | "dark";
   /** Editor tab URL when the editor is enabled. */
   editorAvailable(): boolean;
+  /** Who is logged in to the session (the original's `session_owner()`), or "" when unknown. */
+  sessionOwner(): string;
 }
 
 /** Effects the dispatcher needs besides the dashboard: network, clipboard, windows, time. */

@@ -36,6 +36,8 @@ export interface Page {
   sections: Section[];
   /** Runs block `el` as if clicked (respecting cooldown). */
   trigger(el: HTMLElement): Promise<void>;
+  /** Wires a block made after the page started (a custom action) in place of element `replaced`. */
+  adopt(el: HTMLElement, replaced: HTMLElement): void;
 }
 
 function parseArgs(el: HTMLElement): Args {
@@ -89,8 +91,12 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
   const byElement = new Map<HTMLElement, Block>(blocks.map((b) => [b.el, b]));
   const sections = pairSections(blocks);
   const containing = new Map<HTMLElement, Section[]>();
-  for (const section of sections)
-    for (const el of section.content) containing.set(el, [...(containing.get(el) ?? []), section]);
+  const index = () => {
+    containing.clear();
+    for (const section of sections)
+      for (const el of section.content) containing.set(el, [...(containing.get(el) ?? []), section]);
+  };
+  index();
 
   const visible = (el: HTMLElement) => (containing.get(el) ?? []).every((s) => s.open);
 
@@ -146,7 +152,7 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
         if (asBool(ending.end.args.toggle, true)) toggle(ending, false);
       } else {
         const args = block.inputs ? { ...block.args, form: block.inputs() } : block.args;
-        await dispatch(block.type, args, host, { form: block.form ? new FormData(block.form) : undefined });
+        await dispatch(block.type, args, host, { form: block.form ? new FormData(block.form) : undefined, element: block.el });
       }
       block.running = false;
       block.lastEnd = Date.now();
@@ -172,6 +178,20 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
   for (const block of blocks) if (block.el.hasAttribute("data-action-hidden") || asBool(block.args.hidden)) block.el.setAttribute("data-action-hidden", "");
   void autostart(blocks);
 
+  function adopt(el: HTMLElement, replaced: HTMLElement): void {
+    const block: Block = { el, type: el.getAttribute("data-action-type") ?? "", args: parseArgs(el), running: false, lastEnd: 0 };
+    // In document order, so cascades reach it.
+    const at = blocks.findIndex((b) => (el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+    blocks.splice(at < 0 ? blocks.length : at, 0, block);
+    byElement.set(el, block);
+    for (const section of sections) section.content = section.content.map((c) => (c === replaced ? el : c));
+    index();
+    decorate(block, doc, host, run);
+    layout();
+    if (isHidden(block)) el.hidden = true;
+    void autostart([block]);
+  }
+
   return {
     blocks,
     sections,
@@ -179,6 +199,7 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
       const block = byElement.get(el);
       return block ? run(block) : Promise.resolve();
     },
+    adopt,
   };
 }
 

@@ -10,9 +10,17 @@ export type Args = Record<string, unknown>;
 /** The original engine's defaults, for a type the catalogue does not know (a custom action). */
 const ENGINE_DEFAULT: ActionKind = { body: "yaml", cooldown: 1, pause: 750 };
 
+/** Behaviour of the custom actions workshop scripts register (custom.ts). */
+const CUSTOM = new Map<string, ActionKind>();
+
+/** Records the behaviour of a custom action type. */
+export function registerKind(type: string, kind: ActionKind): void {
+  CUSTOM.set(type, kind);
+}
+
 /** The behaviour of `type`, or undefined for an unknown type. */
 export function kindOf(type: string): ActionKind | undefined {
-  return Object.prototype.hasOwnProperty.call(CATALOGUE, type) ? CATALOGUE[type] : undefined;
+  return Object.prototype.hasOwnProperty.call(CATALOGUE, type) ? CATALOGUE[type] : CUSTOM.get(type);
 }
 
 /** Every known action type. */

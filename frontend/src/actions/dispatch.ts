@@ -4,6 +4,7 @@
 
 import type { Host } from "./api";
 import { asBool, asNumber, asString, type Args } from "./catalogue";
+import { customAction, runCustom } from "./custom";
 
 /** A failure with a message meant for the learner. */
 export class ActionError extends Error {}
@@ -197,7 +198,8 @@ async function editor(host: Host, type: string, args: Args): Promise<void> {
   }
 }
 
-type Extra = { form?: FormData };
+/** Per-block inputs: an upload form's data, the block element (custom actions' handlers get it). */
+type Extra = { form?: FormData; element?: HTMLElement };
 type FamilyRunner = (op: string, args: Args, host: Host, extra?: Extra) => Promise<void>;
 
 function unknown(family: string, op: string): ActionError {
@@ -323,8 +325,10 @@ const FAMILIES: Record<string, FamilyRunner> = {
   section: (op) => section(op),
 };
 
-/** Runs one action. `extra` carries per-block inputs (upload form data). */
+/** Runs one action. `extra` carries per-block inputs (upload form data, the block). */
 export async function dispatch(type: string, args: Args, host: Host, extra?: Extra): Promise<void> {
+  const custom = customAction(type);
+  if (custom) return runCustom(custom, extra?.element);
   const legacy = /^execute(-(\d+|all))?$/.exec(type);
   if (legacy) {
     const text = asString(args.text).trim();

@@ -101,6 +101,7 @@ export function dashboardApi(ws: Workspace): DashboardApi {
     },
     theme: () => ws.theme.current,
     editorAvailable: () => ws.config.features.editor,
+    sessionOwner: () => ws.config.auth.user ?? "",
   };
 }
 
@@ -141,9 +142,24 @@ export interface GlobalParts {
 
 /** Installs `window.lectern` and its educates-compatible alias `window.educates`. */
 export function installGlobal({ config, api, host, terminals, setTheme, showPage }: GlobalParts): void {
+  // `educates.dashboard` of the original (snake_case) beside lectern's own names, one object.
+  const dashboard = {
+    ...api,
+    session_owner: () => api.sessionOwner(),
+    expose_terminal: (name: string) => api.exposeTerminal(String(name)),
+    expose_dashboard: (name: string) => api.openDashboard(name),
+    create_dashboard: (name: string, url: string, focus = true) => api.createDashboard(name, url, focus),
+    delete_dashboard: (name: string) => api.deleteDashboard(name),
+    reload_dashboard: (name: string, url?: string, focus = true) => api.reloadDashboard(name, url, focus),
+    collapse_workshop: () => api.collapseWorkshop(),
+    reload_workshop: () => api.reloadWorkshop(),
+    finished_workshop: () => api.finishedWorkshop(),
+    terminate_session: () => api.terminateSession(),
+    preview_image: (src: string, title: string) => api.previewImage(src, title),
+  };
   const lectern = {
     version: 1,
-    dashboard: api,
+    dashboard,
     config,
     terminalText: (name: string) => terminals.text(name),
     /** Drops and re-opens every terminal connection (what a network blip does); replay resumes each. */
@@ -152,17 +168,17 @@ export function installGlobal({ config, api, host, terminals, setTheme, showPage
     showPage,
     send: (message: unknown) => handleMessage(host, message),
     // educates-compatible names for workshop scripts written for the original dashboard.
-    session_owner: () => config.auth.user,
-    expose_terminal: (name: string) => api.exposeTerminal(String(name)),
-    expose_dashboard: (name: string) => api.openDashboard(name),
-    create_dashboard: (name: string, url: string, focus = true) => api.createDashboard(name, url, focus),
-    delete_dashboard: (name: string) => api.deleteDashboard(name),
-    reload_dashboard: (name: string, url?: string, focus = true) => api.reloadDashboard(name, url, focus),
-    reload_workshop: () => api.reloadWorkshop(),
-    collapse_workshop: () => api.collapseWorkshop(),
-    finished_workshop: () => api.finishedWorkshop(),
-    terminate_session: () => api.terminateSession(),
-    preview_image: (src: string, title: string) => api.previewImage(src, title),
+    session_owner: dashboard.session_owner,
+    expose_terminal: dashboard.expose_terminal,
+    expose_dashboard: dashboard.expose_dashboard,
+    create_dashboard: dashboard.create_dashboard,
+    delete_dashboard: dashboard.delete_dashboard,
+    reload_dashboard: dashboard.reload_dashboard,
+    reload_workshop: dashboard.reload_workshop,
+    collapse_workshop: dashboard.collapse_workshop,
+    finished_workshop: dashboard.finished_workshop,
+    terminate_session: dashboard.terminate_session,
+    preview_image: dashboard.preview_image,
     terminals: {
       paste_to_terminal: (text: string, id = "1") => dispatch("terminal:input", { text, session: id, endl: false }, host),
       execute_in_terminal: (command: string, id = "1", clear = false) =>
@@ -172,7 +188,9 @@ export function installGlobal({ config, api, host, terminals, setTheme, showPage
       clear_all_terminals: () => dispatch("terminal:clear-all", {}, host),
       interrupt_terminal: (id = "1") => dispatch("terminal:interrupt", { session: id }, host),
       interrupt_all_terminals: () => dispatch("terminal:interrupt-all", {}, host),
-      select_terminal: (id = "1") => dispatch("terminal:select", { session: id }, host),
+      select_terminal: (id = "1") => api.exposeTerminal(String(id)),
+      paste_to_all_terminals: (text: string) =>
+        Promise.all(api.terminalNames().map((session) => dispatch("terminal:input", { text, session, endl: false }, host))),
       reconnect_terminal: () => api.reloadDashboard("terminal"),
     },
   };

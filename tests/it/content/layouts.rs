@@ -297,6 +297,12 @@ fn includes_foreign_actions_and_action_errors_render_visibly() {
         "{}",
         page.html
     );
+    // A script registering the action with `args: "yaml"` gets the body parsed as built-in bodies are.
+    assert!(
+        page.html.contains("data-action-yaml=\"{&quot;x&quot;:1}\""),
+        "{}",
+        page.html
+    );
     assert!(page.html.contains("class=\"lectern-action-error\" role=\"alert\" data-action-type=\"section:begin\" data-action-line=\"8\""), "{}", page.html);
     let summary: Vec<(Severity, u32)> = diagnostics.iter().map(|d| (d.severity, d.line)).collect();
     assert_eq!(
