@@ -71,7 +71,7 @@ case "${1:-}" in
     for target in $TARGETS; do
       stats="$OUT/$target/default/fuzzer_stats"
       [ -f "$stats" ] || { echo "$target: no campaign"; continue; }
-      get() { awk -F': *' -v k="$1" '$1 ~ "^"k"$" {print $2}' "$stats"; }
+      get() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats"; }
       crashes=$(find "$OUT/$target/default/crashes" -type f -name 'id:*' | wc -l)
       hangs=$(find "$OUT/$target/default/hangs" -type f -name 'id:*' | wc -l)
       echo "$target: $(get execs_done) executions, $crashes crashes, $hangs hangs, $(get corpus_count) paths, $(get execs_per_sec) exec/s, stability $(get stability)"

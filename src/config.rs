@@ -18,7 +18,7 @@ pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use secrets::{SECRET_ENV, is_secret_env, protect_process_environment};
 pub use services::ServicesConfig;
-pub use session::SessionConfig;
+pub use session::{STANDARD_VARIABLES, SessionConfig};
 pub use terminal::TerminalConfig;
 
 use crate::cli::ServeArgs;

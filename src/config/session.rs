@@ -5,7 +5,72 @@ use std::collections::BTreeMap;
 
 use super::ConfigError;
 use crate::cli::SessionArgs;
-use crate::content::vars;
+
+/// Standard session variables: name, environment variable, default when unset.
+pub const STANDARD_VARIABLES: &[(&str, &str, &str)] = &[
+    ("workshop_name", "WORKSHOP_NAME", "workshop"),
+    ("environment_name", "ENVIRONMENT_NAME", ""),
+    ("session_name", "SESSION_NAME", ""),
+    ("session_id", "SESSION_ID", ""),
+    ("session_url", "SESSION_URL", ""),
+    ("session_hostname", "SESSION_HOSTNAME", ""),
+    ("session_namespace", "SESSION_NAMESPACE", ""),
+    ("workshop_namespace", "WORKSHOP_NAMESPACE", ""),
+    ("training_portal", "TRAINING_PORTAL", ""),
+    ("cluster_domain", "CLUSTER_DOMAIN", "cluster.local"),
+    ("ingress_domain", "INGRESS_DOMAIN", ""),
+    ("ingress_protocol", "INGRESS_PROTOCOL", "http"),
+    ("ingress_port_suffix", "INGRESS_PORT_SUFFIX", ""),
+    ("ingress_port", "INGRESS_PORT", ""),
+    ("ingress_class", "INGRESS_CLASS", ""),
+    ("storage_class", "STORAGE_CLASS", ""),
+    ("policy_engine", "POLICY_ENGINE", "none"),
+    ("policy_name", "POLICY_NAME", "restricted"),
+    ("platform_arch", "PLATFORM_ARCH", ""),
+    (
+        "image_repository",
+        "IMAGE_REPOSITORY",
+        "registry.default.svc.cluster.local",
+    ),
+    ("oci_image_cache", "OCI_IMAGE_CACHE", "workshop-images"),
+    ("assets_repository", "ASSETS_REPOSITORY", "workshop-assets"),
+    ("services_password", "SERVICES_PASSWORD", ""),
+    ("config_password", "CONFIG_PASSWORD", ""),
+    ("kubernetes_api_url", "KUBERNETES_API_URL", ""),
+    ("kubernetes_token", "KUBERNETES_TOKEN", ""),
+    ("kubernetes_ca_crt", "KUBERNETES_CA_CRT", ""),
+    ("ssh_private_key", "SSH_PRIVATE_KEY", ""),
+    ("ssh_public_key", "SSH_PUBLIC_KEY", ""),
+    ("registry_host", "REGISTRY_HOST", ""),
+    ("registry_username", "REGISTRY_USERNAME", ""),
+    ("registry_password", "REGISTRY_PASSWORD", ""),
+    ("registry_auth_token", "REGISTRY_AUTH_TOKEN", ""),
+    ("registry_secret", "REGISTRY_SECRET", ""),
+    ("registry_auth_file", "REGISTRY_AUTH_FILE", ""),
+    ("git_protocol", "GIT_PROTOCOL", ""),
+    ("git_host", "GIT_HOST", ""),
+    ("git_username", "GIT_USERNAME", ""),
+    ("git_password", "GIT_PASSWORD", ""),
+    ("git_auth_token", "GIT_AUTH_TOKEN", ""),
+    ("restart_url", "RESTART_URL", ""),
+    ("google_tracking_id", "GOOGLE_TRACKING_ID", ""),
+    ("clarity_tracking_id", "CLARITY_TRACKING_ID", ""),
+    ("amplitude_tracking_id", "AMPLITUDE_TRACKING_ID", ""),
+    ("workshop_title", "WORKSHOP_TITLE", "Workshop"),
+    ("workshop_description", "WORKSHOP_DESCRIPTION", ""),
+    ("pathway_name", "PATHWAY_NAME", ""),
+];
+
+/// Standard variables read from the process environment (unset → default).
+fn from_environment() -> BTreeMap<String, String> {
+    STANDARD_VARIABLES
+        .iter()
+        .map(|(name, env, default)| {
+            let value = std::env::var(env).unwrap_or_else(|_| (*default).to_string());
+            ((*name).to_string(), value)
+        })
+        .collect()
+}
 
 /// Variables available to the instructions, by name.
 #[derive(Debug, Clone, Default)]
@@ -17,7 +82,7 @@ pub struct SessionConfig {
 impl SessionConfig {
     /// Builds the variables: environment (standard names) < identity flags < `--var NAME=VALUE`.
     pub fn from_args(args: &SessionArgs) -> Result<Self, ConfigError> {
-        let mut vars = vars::from_environment();
+        let mut vars = from_environment();
         let identity = [
             ("workshop_name", &args.workshop_name),
             ("session_name", &args.session_name),

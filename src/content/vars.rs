@@ -1,76 +1,11 @@
-//! Variables for the instructions: the standard session variables (names and defaults of the original
-//! platform), workshop data variables with environment overrides, and the `%x%` / `$(x)` syntaxes.
+//! Variables for the instructions: defaults for the standard session variables (their table lives in
+//! `config`, which reads them), workshop data variables with environment overrides, and the `%x%` / `$(x)` syntaxes.
 
 use super::{Mapped, Variables};
-
-/// Standard session variables: name, environment variable, default when unset.
-pub const STANDARD: &[(&str, &str, &str)] = &[
-    ("workshop_name", "WORKSHOP_NAME", "workshop"),
-    ("environment_name", "ENVIRONMENT_NAME", ""),
-    ("session_name", "SESSION_NAME", ""),
-    ("session_id", "SESSION_ID", ""),
-    ("session_url", "SESSION_URL", ""),
-    ("session_hostname", "SESSION_HOSTNAME", ""),
-    ("session_namespace", "SESSION_NAMESPACE", ""),
-    ("workshop_namespace", "WORKSHOP_NAMESPACE", ""),
-    ("training_portal", "TRAINING_PORTAL", ""),
-    ("cluster_domain", "CLUSTER_DOMAIN", "cluster.local"),
-    ("ingress_domain", "INGRESS_DOMAIN", ""),
-    ("ingress_protocol", "INGRESS_PROTOCOL", "http"),
-    ("ingress_port_suffix", "INGRESS_PORT_SUFFIX", ""),
-    ("ingress_port", "INGRESS_PORT", ""),
-    ("ingress_class", "INGRESS_CLASS", ""),
-    ("storage_class", "STORAGE_CLASS", ""),
-    ("policy_engine", "POLICY_ENGINE", "none"),
-    ("policy_name", "POLICY_NAME", "restricted"),
-    ("platform_arch", "PLATFORM_ARCH", ""),
-    (
-        "image_repository",
-        "IMAGE_REPOSITORY",
-        "registry.default.svc.cluster.local",
-    ),
-    ("oci_image_cache", "OCI_IMAGE_CACHE", "workshop-images"),
-    ("assets_repository", "ASSETS_REPOSITORY", "workshop-assets"),
-    ("services_password", "SERVICES_PASSWORD", ""),
-    ("config_password", "CONFIG_PASSWORD", ""),
-    ("kubernetes_api_url", "KUBERNETES_API_URL", ""),
-    ("kubernetes_token", "KUBERNETES_TOKEN", ""),
-    ("kubernetes_ca_crt", "KUBERNETES_CA_CRT", ""),
-    ("ssh_private_key", "SSH_PRIVATE_KEY", ""),
-    ("ssh_public_key", "SSH_PUBLIC_KEY", ""),
-    ("registry_host", "REGISTRY_HOST", ""),
-    ("registry_username", "REGISTRY_USERNAME", ""),
-    ("registry_password", "REGISTRY_PASSWORD", ""),
-    ("registry_auth_token", "REGISTRY_AUTH_TOKEN", ""),
-    ("registry_secret", "REGISTRY_SECRET", ""),
-    ("registry_auth_file", "REGISTRY_AUTH_FILE", ""),
-    ("git_protocol", "GIT_PROTOCOL", ""),
-    ("git_host", "GIT_HOST", ""),
-    ("git_username", "GIT_USERNAME", ""),
-    ("git_password", "GIT_PASSWORD", ""),
-    ("git_auth_token", "GIT_AUTH_TOKEN", ""),
-    ("restart_url", "RESTART_URL", ""),
-    ("google_tracking_id", "GOOGLE_TRACKING_ID", ""),
-    ("clarity_tracking_id", "CLARITY_TRACKING_ID", ""),
-    ("amplitude_tracking_id", "AMPLITUDE_TRACKING_ID", ""),
-    ("workshop_title", "WORKSHOP_TITLE", "Workshop"),
-    ("workshop_description", "WORKSHOP_DESCRIPTION", ""),
-    ("pathway_name", "PATHWAY_NAME", ""),
-];
+pub use crate::config::STANDARD_VARIABLES as STANDARD;
 
 /// The inline-copy marker the classic `{{ copy }}` variable and Hugo `{{< copy >}}` produce.
 pub const COPY_MARKER: &str = "<sup class=\"inline-copy far fa-copy\"></sup>";
-
-/// Standard variables read from the process environment (unset → default).
-pub fn from_environment() -> Variables {
-    STANDARD
-        .iter()
-        .map(|(name, env, default)| {
-            let value = std::env::var(env).unwrap_or_else(|_| (*default).to_string());
-            ((*name).to_string(), value)
-        })
-        .collect()
-}
 
 /// `vars` plus every standard variable it lacks (with its default), so a standard name is never undefined.
 pub fn with_defaults(vars: &Variables) -> Variables {

@@ -1,4 +1,4 @@
-//! Public login routes (owned by the auth area): the OAuth2 handshake and callback with the training
+//! Public login routes: the OAuth2 handshake and callback with the training
 //! portal, and logout. The OAuth `state` is bound to the browser by a signed 10-minute cookie (the
 //! original kept it in a process-global map) and works once; `next` only ever redirects within this origin;
 //! the callback URL is built from the request's `Host`, which the front middleware has already checked

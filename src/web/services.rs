@@ -1,4 +1,4 @@
-//! Workshop services (site area): `GET /files/{path}` downloads, `POST /upload/file(s)` uploads,
+//! Workshop services: `GET /files/{path}` downloads, `POST /upload/file(s)` uploads,
 //! `POST /examiner/test/{name}` examiner runs and `POST /message/broadcast` relays to open dashboards; plus
 //! `serve_file`, which `/workshop/content/` shares. Every path a client names goes through `crate::jail`.
 //!

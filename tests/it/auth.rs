@@ -13,7 +13,7 @@ use lectern::proxy::routes;
 
 use crate::proxy::{DOMAIN, SESSION};
 use crate::support::portal::{CLIENT_ID, CLIENT_SECRET, FakePortal};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 /// The cookie secret of the tests' servers.
 pub const COOKIE_SECRET: &str = "a-cookie-secret-of-at-least-32-characters";
@@ -66,8 +66,7 @@ pub async fn oauth_login_at(base: &str, path: &str) -> reqwest::Response {
 /// The OAuth flow from `handshake` (a `/oauth_handshake?next=…` path) through the portal, up to the
 /// callback: returns the state cookie (`name=value`) and the callback URL the portal sent back.
 pub async fn oauth_until_callback(base: &str, handshake: &str) -> (String, String) {
-    let client = http_client();
-    let to_portal = client.get(format!("{base}{handshake}")).send().await.unwrap();
+    let to_portal = get(&format!("{base}{handshake}")).await;
     assert_eq!(to_portal.status(), 302);
     let state_cookie = to_portal.headers()["set-cookie"]
         .to_str()
@@ -77,7 +76,7 @@ pub async fn oauth_until_callback(base: &str, handshake: &str) -> (String, Strin
         .unwrap()
         .to_string();
     let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
-    let back = client.get(&authorize).send().await.unwrap();
+    let back = get(&authorize).await;
     assert_eq!(back.status(), 303, "portal redirects back");
     let callback = back.headers()["location"].to_str().unwrap().to_string();
     (state_cookie, callback)

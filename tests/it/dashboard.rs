@@ -7,15 +7,11 @@ use lectern::cli::DashboardArgs;
 use lectern::config::{Config, DashboardConfig, WorkshopSource};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, corpus_dir, fixture, http_client};
+use crate::support::{TestServer, corpus_dir, fixture, get};
 
 async fn dashboard_json(config: Config) -> Value {
     let server = TestServer::start(config).await;
-    let response = http_client()
-        .get(server.url("/api/dashboard"))
-        .send()
-        .await
-        .expect("api/dashboard");
+    let response = get(&server.url("/api/dashboard")).await;
     assert_eq!(response.status(), 200);
     let value: Value = response.json().await.expect("json");
     server.stop().await;
@@ -189,8 +185,7 @@ fn layout_flags_are_validated() {
 #[tokio::test]
 async fn shell_and_bundle_are_served() {
     let server = TestServer::start(config_for(&fixture("minimal"))).await;
-    let client = http_client();
-    let shell = client.get(server.url("/dashboard/")).send().await.expect("shell");
+    let shell = get(&server.url("/dashboard/")).await;
     assert_eq!(shell.status(), 200);
     let html = shell.text().await.expect("html");
     assert!(
@@ -203,7 +198,7 @@ async fn shell_and_bundle_are_served() {
         ("/static/instructions.js", "text/javascript"),
         ("/static/instructions.css", "text/css"),
     ] {
-        let response = client.get(server.url(path)).send().await.expect("asset");
+        let response = get(&server.url(path)).await;
         assert_eq!(response.status(), 200, "{path}");
         let content_type = response.headers()["content-type"]
             .to_str()
@@ -216,10 +211,10 @@ async fn shell_and_bundle_are_served() {
         "/static/%2e%2e/Cargo.toml",
         "/static/nope.js",
     ] {
-        let response = client.get(server.url(path)).send().await.expect("asset");
+        let response = get(&server.url(path)).await;
         assert_eq!(response.status(), 404, "{path}");
     }
-    let root = client.get(server.url("/")).send().await.expect("root");
+    let root = get(&server.url("/")).await;
     assert!(root.status().is_redirection());
     assert_eq!(root.headers()["location"], "/dashboard/");
     server.stop().await;

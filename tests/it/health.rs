@@ -2,15 +2,14 @@
 
 use lectern::config::{Config, WorkshopSource};
 
-use crate::support::{TestServer, fixture, http_client};
+use crate::support::{TestServer, fixture, get};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer() {
     let server = TestServer::start(Config::for_tests(WorkshopSource::Dir(fixture("minimal")))).await;
-    let client = http_client();
-    let health = client.get(server.url("/healthz")).send().await.expect("healthz");
+    let health = get(&server.url("/healthz")).await;
     assert_eq!(health.status(), 200);
-    let ready = client.get(server.url("/readyz")).send().await.expect("readyz");
+    let ready = get(&server.url("/readyz")).await;
     assert_eq!(ready.status(), 200);
     server.stop().await;
 }

@@ -14,7 +14,7 @@ use lectern::config::{AuthMode, Config, CookieKeySource, Secret, WorkshopSource}
 use lectern::terminal::protocol::split_output_frame;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::{TestServer, fixture, http_client};
+use crate::support::{TestServer, fixture, get, http_client};
 
 const SERVICES: &str = "scrape-secret-for-the-metrics-tests";
 /// Failure guard for one wait (not a performance assertion).
@@ -111,11 +111,7 @@ async fn metrics_count_terminals_websockets_and_proxied_requests() {
     let typed = "echo metrics-probe-$((6*7))\n";
     let ws = run_in_terminal(&server, "metrics", typed, "metrics-probe-42").await;
     let (port, _reserved) = dead_port();
-    let proxied = http_client()
-        .get(server.url(&format!("/port/{port}/")))
-        .send()
-        .await
-        .unwrap();
+    let proxied = get(&server.url(&format!("/port/{port}/"))).await;
     assert_eq!(proxied.status(), 502);
     let during = scrape(&server).await;
 
@@ -221,7 +217,7 @@ async fn a_real_prometheus_scrapes_lectern() {
         .send()
         .await
         .unwrap();
-    client.get(server.url("/api/workshop")).send().await.unwrap();
+    get(&server.url("/api/workshop")).await;
 
     let dir = tempfile::tempdir().unwrap();
     let web_port = dead_port().0; // released at once: Prometheus listens on it

@@ -17,7 +17,7 @@ use futures_util::{Stream, StreamExt};
 use lectern::config::{Config, WorkshopSource};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 /// Bounded wait for anything asynchronous (never a timing assertion).
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -96,11 +96,7 @@ pub struct SseClient {
 impl SseClient {
     /// Opens `/api/events` and waits for the response head (the server has subscribed by then).
     pub async fn connect(server: &TestServer) -> Self {
-        let response = http_client()
-            .get(server.url("/api/events"))
-            .send()
-            .await
-            .expect("events");
+        let response = get(&server.url("/api/events")).await;
         assert_eq!(response.status(), 200);
         let content_type = response.headers()["content-type"]
             .to_str()

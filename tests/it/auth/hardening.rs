@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::{COOKIE_SECRET, login_cookie, oauth_config};
 use crate::proxy::{config, workshop};
 use crate::support::portal::FakePortal;
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 /// The status line's code of a raw request (the body is not read).
 async fn status_of(server: &TestServer, request: &str) -> u16 {
@@ -214,11 +214,7 @@ async fn an_oauth_state_logs_in_once_and_only_on_known_hosts() {
         .await
         .expect("handshake");
     assert_eq!(evil.status(), 421, "no callback URL on a foreign host");
-    let to_portal = client
-        .get(server.url("/oauth_handshake?next=/"))
-        .send()
-        .await
-        .expect("handshake");
+    let to_portal = get(&server.url("/oauth_handshake?next=/")).await;
     let state_cookie = to_portal.headers()["set-cookie"]
         .to_str()
         .expect("cookie")
@@ -232,7 +228,7 @@ async fn an_oauth_state_logs_in_once_and_only_on_known_hosts() {
         .to_string();
     let mut callbacks = Vec::new();
     for _ in 0..2 {
-        let back = client.get(&authorize).send().await.expect("portal");
+        let back = get(&authorize).await;
         callbacks.push(back.headers()["location"].to_str().expect("location").to_string());
     }
     let first = client
@@ -298,7 +294,7 @@ async fn tokens_in_query_strings_never_reach_the_log() {
         "/?token=never-log-this-login-token",
         "/files/x?token=never-log-this-either",
     ] {
-        let _ = client.get(format!("{base}{path}")).send().await.expect("request");
+        let _ = get(&format!("{base}{path}")).await;
     }
     let _ = child.kill();
     let _ = child.wait();
@@ -343,11 +339,7 @@ async fn an_unreachable_portal_is_a_502_not_a_crash() {
             "{body}"
         );
     }
-    let health = http_client()
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .expect("health");
+    let health = get(&server.url("/healthz")).await;
     assert_eq!(health.status(), 200, "still serving");
     server.stop().await;
 }

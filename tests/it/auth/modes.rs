@@ -6,7 +6,7 @@ use lectern::config::{AuthConfig, AuthMode, CookieKeySource, Secret, SessionConf
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::proxy::{config, upstream, workshop};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 #[tokio::test]
 async fn basic_mode_checks_credentials_and_strips_them() {
@@ -99,11 +99,7 @@ async fn token_mode_exchanges_the_token_for_a_cookie() {
         .unwrap();
     assert_eq!(wrong.status(), 401);
     assert!(wrong.text().await.unwrap().contains("login token"));
-    let right = client
-        .get(server.url("/?token=the-login-token-123"))
-        .send()
-        .await
-        .unwrap();
+    let right = get(&server.url("/?token=the-login-token-123")).await;
     assert_eq!(right.status(), 302);
     assert_eq!(right.headers()["location"], "/");
     assert_eq!(right.headers()["cache-control"], "no-store");
@@ -115,7 +111,7 @@ async fn token_mode_exchanges_the_token_for_a_cookie() {
         .await
         .unwrap();
     assert_eq!(home.status(), 303, "/ redirects to the dashboard once logged in");
-    let logout = client.get(server.url("/logout")).send().await.unwrap();
+    let logout = get(&server.url("/logout")).await;
     let cleared = logout.headers()["set-cookie"].to_str().unwrap();
     assert!(
         cleared.starts_with("workshop-session-id=;") && cleared.contains("Max-Age=0"),

@@ -6,7 +6,7 @@ use lectern::config::{CookieKeySource, Secret};
 use super::{login_cookie, oauth_config, oauth_login};
 use crate::proxy::workshop;
 use crate::support::portal::FakePortal;
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 #[tokio::test]
 async fn owner_logs_in_and_lands_on_next() {
@@ -71,17 +71,12 @@ async fn state_must_come_from_this_browser() {
     let portal = FakePortal::start("s1", "alice", &[]).await;
     let dir = workshop("{}");
     let server = TestServer::start(oauth_config(dir.path(), &portal)).await;
-    let client = http_client();
-    let to_portal = client
-        .get(server.url("/oauth_handshake?next=/"))
-        .send()
-        .await
-        .unwrap();
+    let to_portal = get(&server.url("/oauth_handshake?next=/")).await;
     let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
-    let back = client.get(&authorize).send().await.unwrap();
+    let back = get(&authorize).await;
     let callback = back.headers()["location"].to_str().unwrap().to_string();
     // The victim's browser (no state cookie) is handed the attacker's callback URL.
-    let response = client.get(&callback).send().await.unwrap();
+    let response = get(&callback).await;
     assert_eq!(response.status(), 400);
     assert!(login_cookie(&response).is_none());
     server.stop().await;
@@ -101,11 +96,7 @@ async fn next_never_leaves_the_origin() {
         ("/dashboard/?a=b", "/dashboard/?a=b"),
     ] {
         let encoded: String = url_encode(next);
-        let to_portal = client
-            .get(server.url(&format!("/oauth_handshake?next={encoded}")))
-            .send()
-            .await
-            .unwrap();
+        let to_portal = get(&server.url(&format!("/oauth_handshake?next={encoded}"))).await;
         let state_cookie = to_portal.headers()["set-cookie"]
             .to_str()
             .unwrap()
@@ -114,7 +105,7 @@ async fn next_never_leaves_the_origin() {
             .unwrap()
             .to_string();
         let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
-        let back = client.get(&authorize).send().await.unwrap();
+        let back = get(&authorize).await;
         let callback = back.headers()["location"].to_str().unwrap().to_string();
         let done = client
             .get(&callback)

@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::wait_until;
 use crate::proxy::workshop;
 use crate::site::{Part, multipart};
-use crate::support::http_client;
+use crate::support::get;
 use crate::support::spawned::Spawned;
 
 /// Size of the file downloaded: 32 MiB, far more than socket buffers hold.
@@ -49,11 +49,8 @@ async fn a_client_gone_mid_download_leaves_nothing_open() {
         server.open_fds() <= baseline
     })
     .await;
-    let full = http_client()
-        .get(server.url("/files/big.bin"))
-        .send()
+    let full = get(&server.url("/files/big.bin"))
         .await
-        .expect("download")
         .bytes()
         .await
         .expect("whole body");

@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 
 use super::answers_ok;
 use crate::proxy::{config, upstream, workshop};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get};
 
 /// Bytes the victim promises in `Content-Length`.
 const PROMISED: usize = 1024 * 1024;
@@ -55,14 +55,9 @@ async fn upstream_killed_mid_response_is_an_error_for_that_client_only() {
     let server = TestServer::start(config(dir.path())).await;
     let victim_mid = tokio::spawn(victim(mid_body, true));
     let victim_early = tokio::spawn(victim(before_answer, false));
-    let client = http_client();
 
     // Killed after the headers: the status got through, the body must end in an error.
-    let response = client
-        .get(server.url("/ingress/mid/download"))
-        .send()
-        .await
-        .expect("headers arrive");
+    let response = get(&server.url("/ingress/mid/download")).await;
     assert_eq!(response.status(), 200);
     let mut stream = response.bytes_stream();
     let mut received = 0usize;
@@ -87,22 +82,14 @@ async fn upstream_killed_mid_response_is_an_error_for_that_client_only() {
     victim_mid.await.expect("victim");
 
     // Killed before answering: a clear 502.
-    let response = client
-        .get(server.url("/ingress/early/x"))
-        .send()
-        .await
-        .expect("an answer");
+    let response = get(&server.url("/ingress/early/x")).await;
     assert_eq!(response.status(), 502);
     let text = response.text().await.unwrap_or_default();
     assert!(!text.is_empty(), "the 502 says what happened");
     victim_early.await.expect("victim");
 
     // Dead for good (nothing listens): 502 again, and everything else serves.
-    let response = client
-        .get(server.url("/ingress/mid/again"))
-        .send()
-        .await
-        .expect("an answer");
+    let response = get(&server.url("/ingress/mid/again")).await;
     assert_eq!(response.status(), 502);
     assert!(answers_ok(&server.url("/ingress/ok/still-here")).await);
     assert!(answers_ok(&server.url("/healthz")).await);

@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::code_server::{code_server_bin, start_code_server};
 use super::{config, workshop};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get_json};
 
 fn chromium_bin() -> Option<PathBuf> {
     [
@@ -94,14 +94,7 @@ async fn code_server_workbench_runs_in_chromium_through_editor() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    let targets: serde_json::Value = http_client()
-        .get(format!("http://127.0.0.1:{devtools_port}/json/list"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let targets: serde_json::Value = get_json(&format!("http://127.0.0.1:{devtools_port}/json/list")).await;
     let page = targets
         .as_array()
         .unwrap()

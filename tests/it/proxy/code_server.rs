@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use super::{config, workshop};
-use crate::support::{TestServer, http_client, repo_root};
+use crate::support::{TestServer, get, http_client, repo_root};
 
 /// The code-server executable, if installed.
 pub fn code_server_bin() -> Option<PathBuf> {
@@ -124,11 +124,7 @@ async fn code_server_loads_through_editor_and_its_websocket_works() {
     config.auth.cookie_key = CookieKeySource::Secret(Secret("k".repeat(40)));
     let server = TestServer::start(config).await;
     let client = http_client();
-    let login = client
-        .get(server.url("/editor/?token=code-server-login-token"))
-        .send()
-        .await
-        .unwrap();
+    let login = get(&server.url("/editor/?token=code-server-login-token")).await;
     assert_eq!(login.status(), 302);
     let cookie = crate::auth::login_cookie(&login).expect("cookie");
 

@@ -7,7 +7,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use super::{config, upstream, workshop};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 #[tokio::test]
 async fn port_route_strips_prefix_and_cleans_headers() {
@@ -49,14 +49,10 @@ async fn port_route_strips_prefix_and_cleans_headers() {
         "localhost upstreams see the public host"
     );
 
-    let redirect = client
-        .get(server.url(&format!("/port/{port}")))
-        .send()
-        .await
-        .unwrap();
+    let redirect = get(&server.url(&format!("/port/{port}"))).await;
     assert_eq!(redirect.status(), 303);
     assert_eq!(redirect.headers()["location"], format!("/port/{port}/"));
-    let bad = client.get(server.url("/port/99999/")).send().await.unwrap();
+    let bad = get(&server.url("/port/99999/")).await;
     assert_eq!(bad.status(), 400);
     server.stop().await;
 }
@@ -84,7 +80,7 @@ async fn responses_keep_upstream_headers_but_drop_hop_by_hop() {
         "never ACAO *"
     );
     // lectern's own pages get frame-ancestors.
-    let own = http_client().get(server.url("/healthz")).send().await.unwrap();
+    let own = get(&server.url("/healthz")).await;
     assert_eq!(own.headers()["content-security-policy"], "frame-ancestors 'self'");
     server.stop().await;
 }
@@ -166,19 +162,12 @@ async fn upstream_down_is_502_html_or_json_and_slow_is_504() {
     );
     let page = browser.text().await.unwrap();
     assert!(page.contains("Oops!") && page.contains("Try Again"), "{page}");
-    let api = client
-        .get(server.url(&format!("/port/{free_port}/api")))
-        .send()
-        .await
-        .unwrap();
+    let api = get(&server.url(&format!("/port/{free_port}/api"))).await;
     assert_eq!(api.status(), 502);
     let json: serde_json::Value = api.json().await.unwrap();
     assert_eq!(json["status"], 502);
     // The editor is off by default.
-    assert_eq!(
-        client.get(server.url("/editor/")).send().await.unwrap().status(),
-        404
-    );
+    assert_eq!(get(&server.url("/editor/")).await.status(), 404);
     // A response slower than the 2 s header timeout of `config()`.
     let slow = client
         .get(server.url(&format!("/port/{}/slow", up.port())))

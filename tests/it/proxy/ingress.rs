@@ -8,7 +8,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use super::{config, ingress_host, upstream, workshop};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 const TOKEN: &str = "login-token-for-ingress-tests";
 
@@ -162,23 +162,11 @@ async fn path_based_rules() {
     let up = upstream::start().await;
     let (server, _dir) = start(up.port()).await;
     let client = http_client();
-    let open = client
-        .get(server.url("/ingress/open/a?b=c"))
-        .send()
-        .await
-        .unwrap();
+    let open = get(&server.url("/ingress/open/a?b=c")).await;
     assert_eq!(open.status(), 200);
     let echo: serde_json::Value = open.json().await.unwrap();
     assert_eq!(echo["uri"], "/a?b=c", "the /ingress/<name> prefix is stripped");
-    assert_eq!(
-        client
-            .get(server.url("/ingress/app/"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(get(&server.url("/ingress/app/")).await.status(), 401);
     let cookie = login(&server).await;
     let api = client
         .get(server.url("/ingress/app/api/x"))
@@ -189,7 +177,7 @@ async fn path_based_rules() {
     let echo: serde_json::Value = api.json().await.unwrap();
     assert_eq!(echo["uri"], "/api/x");
     assert_eq!(echo["headers"]["x-which"], "api");
-    let bare = client.get(server.url("/ingress/open")).send().await.unwrap();
+    let bare = get(&server.url("/ingress/open")).await;
     assert_eq!(bare.status(), 303);
     server.stop().await;
 }
@@ -250,15 +238,7 @@ async fn ingresses_follow_the_definition_on_disk() {
     let up = upstream::start().await;
     let dir = workshop("{}");
     let server = TestServer::start(config(dir.path())).await;
-    let client = http_client();
-    let status = || async {
-        client
-            .get(server.url("/ingress/late/x"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-    };
+    let status = || async { get(&server.url("/ingress/late/x")).await.status() };
     assert_eq!(status().await, 404);
     super::write_workshop(
         dir.path(),

@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::{WAIT, three_page_workshop, write};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, get_json, http_client};
 
 /// Reads until the server closes the connection (or `WAIT` passes: then `false`).
 async fn closed_by_server(socket: &mut TcpStream) -> bool {
@@ -47,11 +47,7 @@ async fn slow_partial_requests_are_dropped_and_health_still_answers() {
     for _ in 0..50 {
         slow.push(partial_request(&server).await);
     }
-    let health = http_client()
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .expect("health");
+    let health = get(&server.url("/healthz")).await;
     assert_eq!(health.status(), 200, "answers while 50 partial requests are open");
     for socket in &mut slow {
         assert!(
@@ -160,25 +156,13 @@ async fn symlink_loops_hang_neither_check_nor_serve() {
         workshop.path().to_path_buf(),
     )))
     .await;
-    let api: serde_json::Value = tokio::time::timeout(WAIT, async {
-        http_client()
-            .get(server.url("/api/workshop"))
-            .send()
+    let api: serde_json::Value =
+        tokio::time::timeout(WAIT, async { get_json(&server.url("/api/workshop")).await })
             .await
-            .expect("api")
-            .json()
-            .await
-            .expect("json")
-    })
-    .await
-    .expect("serve answers");
+            .expect("serve answers");
     let pages = api["pages"].as_array().expect("pages");
     assert_eq!(pages.len(), 2, "each page once: {api}");
-    let ready = http_client()
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .expect("ready");
+    let ready = get(&server.url("/readyz")).await;
     assert_eq!(ready.status(), 200);
     server.stop().await;
 }

@@ -4,7 +4,7 @@
 use lectern::config::{Config, WorkshopSource};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, get_json, get_text, http_client};
 
 /// Page sources of the embedded demo: (path, text).
 fn demo_pages() -> Vec<(String, String)> {
@@ -58,52 +58,22 @@ fn demo_shows_every_feature_family() {
 async fn demo_is_served_without_a_folder() {
     let server = TestServer::start(Config::for_tests(WorkshopSource::Demo)).await;
     let client = http_client();
-    assert_eq!(
-        client
-            .get(server.url("/readyz"))
-            .send()
-            .await
-            .expect("readyz")
-            .status(),
-        200
-    );
-    let workshop: Value = client
-        .get(server.url("/api/workshop"))
-        .send()
-        .await
-        .expect("api")
-        .json()
-        .await
-        .expect("json");
+    assert_eq!(get(&server.url("/readyz")).await.status(), 200);
+    let workshop: Value = get_json(&server.url("/api/workshop")).await;
     let pages = workshop["pages"].as_array().expect("pages");
     assert!(pages.len() >= 5, "{workshop}");
     let first = workshop["first"].as_str().expect("first");
-    let html = client
-        .get(server.url(&format!("/workshop/content/{first}/")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let html = get_text(&server.url(&format!("/workshop/content/{first}/"))).await;
     assert!(html.contains("/static/instructions.js"), "{html}");
     assert!(
         html.contains("/workshop/static/workshop-instructions.css"),
         "demo theme override: {html}"
     );
-    let image = client
-        .get(server.url(&format!("/workshop/content/{first}/images/lectern.svg")))
-        .send()
-        .await
-        .expect("image");
+    let image = get(&server.url(&format!("/workshop/content/{first}/images/lectern.svg"))).await;
     assert_eq!(image.status(), 200);
     assert_eq!(image.headers()["content-type"], "image/svg+xml");
     // Services the demo's pages use.
-    let hello = client
-        .get(server.url("/files/hello.txt"))
-        .send()
-        .await
-        .expect("files");
+    let hello = get(&server.url("/files/hello.txt")).await;
     assert_eq!(hello.status(), 200);
     let marker = tempfile::NamedTempFile::new().expect("marker");
     let result: Value = client

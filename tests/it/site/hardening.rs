@@ -9,7 +9,7 @@ use lectern::config::{Config, CookieKeySource, WorkshopSource};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{Part, WAIT, post_multipart, three_page_workshop, write};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get};
 
 /// A workshop with `/files/` on `home` and uploads in `home/uploads`.
 fn config(workshop: &Path, home: &Path) -> Config {
@@ -60,11 +60,7 @@ async fn uploaded_html_cannot_run_script_on_the_dashboard_origin() {
         )
         .await;
         assert_eq!(status, 200, "{name}");
-        let response = http_client()
-            .get(server.url(&format!("/files/uploads/{name}")))
-            .send()
-            .await
-            .expect("download");
+        let response = get(&server.url(&format!("/files/uploads/{name}"))).await;
         assert_eq!(response.status(), 200, "{name}");
         let policy = response.headers()["content-security-policy"]
             .to_str()
@@ -93,12 +89,7 @@ async fn files_never_serve_the_cookie_key_or_dot_folders() {
     let mut config = config(workshop.path(), home.path());
     config.auth.cookie_key = CookieKeySource::File(key.clone());
     let server = TestServer::start(config).await;
-    let client = http_client();
-    let visible = client
-        .get(server.url("/files/visible.txt"))
-        .send()
-        .await
-        .expect("visible");
+    let visible = get(&server.url("/files/visible.txt")).await;
     assert_eq!(visible.status(), 200);
     assert!(key.is_file(), "the server created its key at the default place");
     for path in [
@@ -108,7 +99,7 @@ async fn files_never_serve_the_cookie_key_or_dot_folders() {
         "/files/kube-link/config",
         "/files/.kube/",
     ] {
-        let response = client.get(server.url(path)).send().await.expect("refused");
+        let response = get(&server.url(path)).await;
         assert_eq!(response.status(), 404, "{path}");
     }
     server.stop().await;
@@ -117,11 +108,7 @@ async fn files_never_serve_the_cookie_key_or_dot_folders() {
     let mut config = self::config(workshop.path(), home.path());
     config.auth.cookie_key = CookieKeySource::File(home.path().join("plain-key"));
     let server = TestServer::start(config).await;
-    let response = client
-        .get(server.url("/files/plain-key"))
-        .send()
-        .await
-        .expect("key");
+    let response = get(&server.url("/files/plain-key")).await;
     assert_eq!(response.status(), 404);
     server.stop().await;
 }
@@ -263,12 +250,7 @@ async fn theme_files_exclude_dot_files_and_page_sources() {
         workshop.path().to_path_buf(),
     )))
     .await;
-    let client = http_client();
-    let css = client
-        .get(server.url("/workshop/static/workshop-instructions.css"))
-        .send()
-        .await
-        .expect("css");
+    let css = get(&server.url("/workshop/static/workshop-instructions.css")).await;
     assert_eq!(css.status(), 200);
     for path in [
         ".env",
@@ -278,11 +260,7 @@ async fn theme_files_exclude_dot_files_and_page_sources() {
         "theme/.env",
         "%2eenv",
     ] {
-        let response = client
-            .get(server.url(&format!("/workshop/static/{path}")))
-            .send()
-            .await
-            .expect("refused");
+        let response = get(&server.url(&format!("/workshop/static/{path}"))).await;
         assert_eq!(response.status(), 404, "{path}");
     }
     server.stop().await;

@@ -7,7 +7,7 @@ use lectern::config::{Config, WorkshopSource};
 use serde_json::{Value, json};
 
 use super::{Part, SseClient, WAIT, post_multipart, raw_get, three_page_workshop, write};
-use crate::support::{TestServer, http_client};
+use crate::support::{TestServer, get, http_client};
 
 fn config_for(root: &Path) -> Config {
     Config::for_tests(WorkshopSource::Dir(root.to_path_buf()))
@@ -32,7 +32,7 @@ async fn downloads_are_served_from_the_files_folder_only() {
     config.services.files_dir = Some(files.path().to_path_buf());
     let server = TestServer::start(config).await;
     let client = http_client();
-    let a = client.get(server.url("/files/a.txt")).send().await.expect("a");
+    let a = get(&server.url("/files/a.txt")).await;
     assert_eq!(a.status(), 200);
     assert!(
         a.headers()["content-type"]
@@ -41,17 +41,9 @@ async fn downloads_are_served_from_the_files_folder_only() {
             .starts_with("text/plain")
     );
     assert_eq!(a.text().await.expect("body"), "file a");
-    let b = client
-        .get(server.url("/files/sub/b.json"))
-        .send()
-        .await
-        .expect("b");
+    let b = get(&server.url("/files/sub/b.json")).await;
     assert_eq!(b.headers()["content-type"], "application/json");
-    let kube = client
-        .get(server.url("/files/.kube/config"))
-        .send()
-        .await
-        .expect("kube");
+    let kube = get(&server.url("/files/.kube/config")).await;
     assert_eq!(
         kube.status(),
         404,
@@ -69,7 +61,7 @@ async fn downloads_are_served_from_the_files_folder_only() {
         "/files/sub",
         "/files/missing.txt",
     ] {
-        let response = client.get(server.url(path)).send().await.expect("refused");
+        let response = get(&server.url(path)).await;
         assert_eq!(response.status(), 404, "{path}");
     }
     for target in [
@@ -91,11 +83,7 @@ async fn downloads_are_served_from_the_files_folder_only() {
     config.services.files = Some(false);
     config.services.files_dir = Some(files.path().to_path_buf());
     let server = TestServer::start(config).await;
-    let response = http_client()
-        .get(server.url("/files/a.txt"))
-        .send()
-        .await
-        .expect("off");
+    let response = get(&server.url("/files/a.txt")).await;
     assert_eq!(response.status(), 404);
     server.stop().await;
 }

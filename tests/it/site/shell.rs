@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::{raw_get, serve_dir, three_page_workshop, write};
-use crate::support::http_client;
+use crate::support::{get, get_json, get_text};
 
 #[tokio::test]
 async fn page_is_a_full_document_with_assets_and_neighbours() {
@@ -11,7 +11,7 @@ async fn page_is_a_full_document_with_assets_and_neighbours() {
     three_page_workshop(dir.path());
     let server = serve_dir(dir.path()).await;
     for path in ["/workshop/content/02-second", "/workshop/content/02-second/"] {
-        let response = http_client().get(server.url(path)).send().await.expect("page");
+        let response = get(&server.url(path)).await;
         assert_eq!(response.status(), 200, "{path}");
         let content_type = response.headers()["content-type"]
             .to_str()
@@ -38,21 +38,13 @@ async fn page_is_a_full_document_with_assets_and_neighbours() {
             "no override without the file: {html}"
         );
     }
-    let first = http_client()
-        .get(server.url("/workshop/content/01-first/"))
-        .send()
-        .await
-        .expect("first");
+    let first = get(&server.url("/workshop/content/01-first/")).await;
     let html = first.text().await.expect("body");
     assert!(
         html.contains("lectern-nav-disabled"),
         "no previous page on the first: {html}"
     );
-    let missing = http_client()
-        .get(server.url("/workshop/content/nope"))
-        .send()
-        .await
-        .expect("missing");
+    let missing = get(&server.url("/workshop/content/nope")).await;
     assert_eq!(missing.status(), 404);
     server.stop().await;
 }
@@ -63,22 +55,14 @@ async fn content_root_redirects_to_the_first_page() {
     three_page_workshop(dir.path());
     let server = serve_dir(dir.path()).await;
     for path in ["/workshop/", "/workshop/content/"] {
-        let response = http_client()
-            .get(server.url(path))
-            .send()
-            .await
-            .expect("redirect");
+        let response = get(&server.url(path)).await;
         assert!(
             response.status().is_redirection(),
             "{path}: {}",
             response.status()
         );
     }
-    let response = http_client()
-        .get(server.url("/workshop/content/"))
-        .send()
-        .await
-        .expect("redirect");
+    let response = get(&server.url("/workshop/content/")).await;
     assert_eq!(response.headers()["location"], "/workshop/content/01-first/");
     server.stop().await;
 }
@@ -98,14 +82,7 @@ async fn theme_overrides_are_linked_and_served() {
         "console.log('hi')",
     );
     let server = serve_dir(dir.path()).await;
-    let html = http_client()
-        .get(server.url("/workshop/content/01-first/"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let html = get_text(&server.url("/workshop/content/01-first/")).await;
     let css_at = html
         .find("/workshop/static/workshop-instructions.css")
         .expect("override css linked");
@@ -117,11 +94,7 @@ async fn theme_overrides_are_linked_and_served() {
         html.contains(r#"src="/workshop/static/workshop-instructions.js""#),
         "{html}"
     );
-    let css = http_client()
-        .get(server.url("/workshop/static/workshop-instructions.css"))
-        .send()
-        .await
-        .expect("css");
+    let css = get(&server.url("/workshop/static/workshop-instructions.css")).await;
     assert_eq!(css.status(), 200);
     assert!(
         css.headers()["content-type"]
@@ -137,14 +110,7 @@ async fn workshop_api_lists_pages_in_order_with_neighbours() {
     let dir = tempfile::tempdir().expect("tempdir");
     three_page_workshop(dir.path());
     let server = serve_dir(dir.path()).await;
-    let workshop: Value = http_client()
-        .get(server.url("/api/workshop"))
-        .send()
-        .await
-        .expect("api")
-        .json()
-        .await
-        .expect("json");
+    let workshop: Value = get_json(&server.url("/api/workshop")).await;
     assert_eq!(workshop["first"], "01-first");
     assert!(workshop["title"].is_string());
     assert_eq!(workshop["format"], "hugo");
@@ -160,24 +126,13 @@ async fn workshop_api_lists_pages_in_order_with_neighbours() {
             .expect("source")
             .ends_with("02-second.md")
     );
-    let page: Value = http_client()
-        .get(server.url("/api/workshop/pages/02-second"))
-        .send()
-        .await
-        .expect("page")
-        .json()
-        .await
-        .expect("json");
+    let page: Value = get_json(&server.url("/api/workshop/pages/02-second")).await;
     assert_eq!(page["key"], "02-second");
     assert_eq!(page["prev"], "01-first");
     assert_eq!(page["next"], "03-third");
     assert!(page["html"].as_str().expect("html").contains("The second page."));
     assert!(page["actions"].is_array());
-    let missing = http_client()
-        .get(server.url("/api/workshop/pages/nope"))
-        .send()
-        .await
-        .expect("missing");
+    let missing = get(&server.url("/api/workshop/pages/nope")).await;
     assert_eq!(missing.status(), 404);
     server.stop().await;
 }
@@ -193,7 +148,7 @@ async fn files_beside_pages_are_served_with_their_types() {
         "/workshop/content/images/logo.png",
         "/workshop/content/01-first/images/logo.png",
     ] {
-        let response = http_client().get(server.url(path)).send().await.expect("image");
+        let response = get(&server.url(path)).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["content-type"], "image/png", "{path}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
@@ -203,7 +158,7 @@ async fn files_beside_pages_are_served_with_their_types() {
         "/workshop/content/notes/.secret",
         "/workshop/content/images",
     ] {
-        let response = http_client().get(server.url(path)).send().await.expect("refused");
+        let response = get(&server.url(path)).await;
         assert_eq!(response.status(), 404, "{path}");
     }
     server.stop().await;
@@ -255,22 +210,14 @@ async fn readyz_waits_for_pages() {
     let empty = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(empty.path().join("workshop/content")).expect("mkdir");
     let server = serve_dir(empty.path()).await;
-    let response = http_client()
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz");
+    let response = get(&server.url("/readyz")).await;
     assert_eq!(response.status(), 503);
     server.stop().await;
 
     let dir = tempfile::tempdir().expect("tempdir");
     three_page_workshop(dir.path());
     let server = serve_dir(dir.path()).await;
-    let response = http_client()
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz");
+    let response = get(&server.url("/readyz")).await;
     assert_eq!(response.status(), 200);
     server.stop().await;
 }
@@ -280,20 +227,9 @@ async fn highlighted_code_has_its_stylesheet() {
     let dir = tempfile::tempdir().expect("tempdir");
     three_page_workshop(dir.path());
     let server = serve_dir(dir.path()).await;
-    let html = http_client()
-        .get(server.url("/workshop/content/01-first/"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let html = get_text(&server.url("/workshop/content/01-first/")).await;
     assert!(html.contains(r#"href="/workshop/highlight.css""#), "{html}");
-    let response = http_client()
-        .get(server.url("/workshop/highlight.css"))
-        .send()
-        .await
-        .expect("css");
+    let response = get(&server.url("/workshop/highlight.css")).await;
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-type"]

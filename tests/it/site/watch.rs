@@ -10,7 +10,7 @@ use lectern::config::Config;
 use serde_json::Value;
 
 use super::{SseClient, WAIT, serve_dir, three_page_workshop, write};
-use crate::support::http_client;
+use crate::support::get_text;
 
 fn changed_pages(data: &str) -> Vec<String> {
     let value: Value = serde_json::from_str(data).expect("json data");
@@ -42,14 +42,7 @@ async fn editing_a_page_sends_content_changed() {
     let latency = started.elapsed();
     eprintln!("reload latency (edit → SSE event, file events): {latency:?}");
     assert_eq!(changed_pages(&event.data), ["02-second"]);
-    let html = http_client()
-        .get(server.url("/workshop/content/02-second/"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let html = get_text(&server.url("/workshop/content/02-second/")).await;
     assert!(html.contains("Edited text."), "{html}");
     // A new page changes the navigation: every page is reported (an empty list).
     write(
@@ -110,16 +103,7 @@ async fn configmap_symlink_swap_is_seen() {
     std::os::unix::fs::symlink("..2024_a", ws.join("..data")).expect("..data");
     std::os::unix::fs::symlink("..data/workshop", ws.join("workshop")).expect("workshop");
     let server = serve_dir(&ws).await;
-    let page = || async {
-        http_client()
-            .get(server.url("/workshop/content/01-first/"))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("body")
-    };
+    let page = || async { get_text(&server.url("/workshop/content/01-first/")).await };
     assert!(page().await.contains("Version A."));
     let mut events = SseClient::connect(&server).await;
     wait_for_watcher(&ws.join("workshop/content"), &mut events).await;

@@ -88,6 +88,33 @@ pub fn corpus_dir() -> PathBuf {
     repo_root().join("..").join("shared").join("corpus")
 }
 
+/// `GET url` with [`http_client`]; panics naming the URL when no response comes.
+pub async fn get(url: &str) -> reqwest::Response {
+    http_client()
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|error| panic!("GET {url}: {error}"))
+}
+
+/// `GET url`'s body as text, whatever the status.
+pub async fn get_text(url: &str) -> String {
+    get(url)
+        .await
+        .text()
+        .await
+        .unwrap_or_else(|error| panic!("GET {url}: body: {error}"))
+}
+
+/// `GET url`'s body as JSON, whatever the status.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> T {
+    get(url)
+        .await
+        .json()
+        .await
+        .unwrap_or_else(|error| panic!("GET {url}: JSON body: {error}"))
+}
+
 /// A plain HTTP client for tests (no proxy from the environment).
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
