@@ -2,7 +2,7 @@
 //! `danger`, `pathway`, `copy`, `baseurl`) and Hugo's built-ins (`ref`/`relref`, `highlight`,
 //! `figure`, `youtube`, `vimeo`, `gist`, `x`/`tweet`, `instagram`, `details`, `qr`). Embeds are
 //! privacy-enhanced, lazy iframes (YouTube's no-cookie host, Vimeo's do-not-track); social posts and
-//! gists are links, never third-party scripts. A workshop template of the same name wins.
+//! gists are links, never third-party scripts; a QR code is inline SVG. A workshop template of the same name wins.
 
 use super::tree::{Args, Call};
 use super::{Output, Part};
@@ -143,6 +143,7 @@ pub fn render(
             let url = format!("https://x.com/{}/status/{}", url_part(&user), url_part(&id));
             html(link(&url, &format!("Post by @{user} on X"), "x"))
         }
+        "qr" => html(qr(args, inner, issue)),
         "instagram" => {
             let id = id_arg(args);
             let url = format!("https://www.instagram.com/p/{}/", url_part(&id));
@@ -211,6 +212,63 @@ fn link(url: &str, label: &str, kind: &str) -> String {
         escape(url),
         escape(label)
     )
+}
+
+/// `{{< qr text="…" >}}` (or the text as inner content): Hugo 0.141's QR code, drawn as inline SVG rather
+/// than a generated PNG. `level` (low, medium, quartile, high) and `scale` (pixels per module, default 4)
+/// as Hugo; `alt`, `class`, `id`, `title` on the image.
+fn qr(args: &Args, inner: Option<&str>, issue: &mut dyn FnMut(String)) -> String {
+    use qrcode::{EcLevel, QrCode, render::svg};
+    let text = args
+        .named("text")
+        .or_else(|| inner.map(|inner| inner.trim().to_string()))
+        .unwrap_or_default();
+    if text.is_empty() {
+        issue("qr: no text to encode (text=\"…\" or inner content)".to_string());
+        return String::new();
+    }
+    let level = match args.named("level").as_deref() {
+        Some("low") => EcLevel::L,
+        Some("quartile") => EcLevel::Q,
+        Some("high") => EcLevel::H,
+        _ => EcLevel::M,
+    };
+    let scale = args
+        .named("scale")
+        .and_then(|s| s.parse::<u32>().ok())
+        .filter(|s| (1..=64).contains(s))
+        .unwrap_or(4);
+    let code = match QrCode::with_error_correction_level(text.as_bytes(), level) {
+        Ok(code) => code,
+        Err(error) => {
+            issue(format!("qr: cannot encode the text: {error}"));
+            return String::new();
+        }
+    };
+    let image = code
+        .render::<svg::Color>()
+        .module_dimensions(scale, scale)
+        .build();
+    let svg = image.find("<svg").map_or(image.as_str(), |at| &image[at..]);
+    let mut attributes = format!(
+        "<svg role=\"img\" aria-label=\"{}\"",
+        escape(&args.named("alt").unwrap_or_else(|| text.clone()))
+    );
+    for attribute in ["class", "id"] {
+        if let Some(value) = args.named(attribute) {
+            attributes.push_str(&format!(" {attribute}=\"{}\"", escape(&value)));
+        }
+    }
+    let title = args
+        .named("title")
+        .map(|title| format!("<title>{}</title>", escape(&title)))
+        .unwrap_or_default();
+    let body = svg.strip_prefix("<svg").unwrap_or(svg);
+    let body = match body.find('>') {
+        Some(end) => format!("{}>{title}{}", &body[..end], &body[end + 1..]),
+        None => body.to_string(),
+    };
+    format!("{attributes}{body}")
 }
 
 /// `{{< figure src=… alt=… title=… caption=… >}}`: Hugo's `<figure>`, its image written as Markdown

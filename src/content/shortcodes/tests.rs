@@ -194,3 +194,21 @@ fn embeds_are_private_lazy_links_or_frames() {
     assert!(text.contains("<details open>\n<summary>More</summary>"), "{text}");
     assert!(!text.contains("<script"));
 }
+
+#[test]
+fn qr_codes_are_inline_svg() {
+    let (text, expanded) = run(
+        "{{< qr text=\"https://example.com/\" alt=\"Example\" class=\"qr\" title=\"Scan\" />}}\n\n{{< qr level=\"high\" scale=\"2\" >}}inner text{{< /qr >}}\n\n{{< qr />}}",
+    );
+    assert_eq!(text.matches("<svg role=\"img\"").count(), 2, "{text}");
+    assert!(text.contains("aria-label=\"Example\" class=\"qr\""), "{text}");
+    assert!(text.contains("<title>Scan</title>"), "{text}");
+    assert!(text.contains("aria-label=\"inner text\""), "{text}");
+    assert!(!text.contains("<?xml") && !text.contains("data:"), "{text}");
+    assert_eq!(expanded.issues.len(), 1, "{:?}", expanded.issues);
+    assert!(
+        expanded.issues[0].message.contains("no text"),
+        "{:?}",
+        expanded.issues
+    );
+}

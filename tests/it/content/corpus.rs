@@ -120,29 +120,3 @@ fn variables_reach_text_and_action_bodies() {
         "go template lost"
     );
 }
-
-/// Prints how long one process takes to render the whole corpus (run in release with `--ignored
-/// --nocapture`; no timed assertion, machines are noisy).
-#[test]
-#[ignore]
-fn corpus_render_time() {
-    let mut names: Vec<_> = std::fs::read_dir(corpus_dir())
-        .expect("corpus")
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.path())
-        .collect();
-    names.sort();
-    for round in 0..3 {
-        let started = std::time::Instant::now();
-        let mut pages = 0;
-        for dir in &names {
-            pages += load_workshop(dir, &Variables::new()).0.pages.len();
-        }
-        println!(
-            "round {round}: {} workshops, {pages} pages in {:.1} ms",
-            names.len(),
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-}
