@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use action::Action;
-pub use definition::WorkshopDefinition;
+pub use definition::{InstructionsSource, WorkshopDefinition};
 pub use diagnostic::{Diagnostic, Severity};
 pub use mapped::Mapped;
 pub use store::ContentStore;
@@ -220,7 +220,8 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             }
         }
     }
-    if pages.is_empty() {
+    // Instructions served from elsewhere (`applications.workshop.url`/`.proxy`) need no pages here.
+    if pages.is_empty() && definition.applications.instructions == InstructionsSource::Local {
         diagnostics.push(Diagnostic::error(
             &relative(root, &layout.content_dir),
             0,

@@ -6,6 +6,7 @@ import { installContract } from "./contract.mjs";
 import { ROOT, axe, copyWorkshop, launch, shot, startServer, summary, test as runTest, until } from "./harness.mjs";
 import { terminalSuite } from "./terminals.mjs";
 import { customActionSuite } from "./custom.mjs";
+import { elsewhereSuite } from "./elsewhere.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -460,6 +461,7 @@ if (existsSync(corpusWorkshop)) {
 
 await terminalSuite(browser);
 await customActionSuite(browser);
+await elsewhereSuite(browser);
 
 await browser.close();
 const { passed, failed } = summary();

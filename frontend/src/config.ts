@@ -13,7 +13,8 @@ export interface TabConfig {
 export interface DashboardConfig {
   workshop: { title: string; description: string };
   session: { name: string; namespace: string; domain: string; expires: number | null; extendable: boolean };
-  layout: { workshop: string; terminal: string };
+  /** `instructions`: the page the instructions pane shows when they come from elsewhere (see api.rs). */
+  layout: { workshop: string; terminal: string; instructions?: string };
   tabs: TabConfig[];
   features: Record<"editor" | "console" | "files" | "uploads" | "examiner" | "slides", boolean>;
   auth: { user: string; staff: boolean };

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   listen({
     contentChanged: (pages) => void dashboard.navigation.contentChanged(pages),
     message: (message) => handleMessage(host, message),
-    trustedOrigins: () => dashboard.tabs.all().map((tab) => tab.iframe?.dataset.src),
+    trustedOrigins: () => [config.layout.instructions, ...dashboard.tabs.all().map((tab) => tab.iframe?.dataset.src)],
     serverBack: () => {
       dashboard.navigation.recover();
       dashboard.terminals.reconnectAll();
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   });
   dashboard.session.startCountdown();
   loadOverrides();
-  await dashboard.navigation.load();
+  await dashboard.navigation.load(config.layout.instructions);
   document.documentElement.setAttribute("data-ready", "true");
 }
 

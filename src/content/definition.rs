@@ -103,6 +103,69 @@ pub struct Applications {
     pub git: Option<bool>,
     /// `workshop.layout` (instructions layout).
     pub workshop_layout: Option<String>,
+    /// `workshop.url` / `workshop.proxy`: where the instructions come from.
+    pub instructions: InstructionsSource,
+}
+
+/// Where the learner's instructions come from (`session.applications.workshop`, the original's
+/// `WORKSHOP_RENDERER`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum InstructionsSource {
+    /// The workshop's own pages, rendered by lectern (the original's `local` and `static`).
+    #[default]
+    Local,
+    /// `workshop.url`: another site shown in the instructions pane (`$(…)` tokens not yet substituted).
+    Remote(String),
+    /// `workshop.proxy`: a server `/workshop/content/…` is forwarded to.
+    Proxy(WorkshopProxy),
+}
+
+/// `session.applications.workshop.proxy`: the doc server the instructions are proxied to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WorkshopProxy {
+    /// `http` (default) or `https`.
+    #[serde(default)]
+    pub protocol: Option<String>,
+    /// Upstream host (`$(…)` tokens allowed).
+    pub host: String,
+    /// Upstream port (default by protocol).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Rewrite `Host` to the upstream (default true, never for localhost).
+    #[serde(default, rename = "changeOrigin")]
+    pub change_origin: Option<bool>,
+    /// Path rewrites: the first whose `pattern` (a regular expression) matches the request path applies.
+    #[serde(default, rename = "pathRewrite")]
+    pub path_rewrite: Vec<PathRewrite>,
+    /// Extra upstream request headers (`$(…)` tokens allowed in values).
+    #[serde(default)]
+    pub headers: Vec<HeaderDef>,
+}
+
+/// One `pathRewrite` rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PathRewrite {
+    /// Regular expression matched against the request path.
+    pub pattern: String,
+    /// Its replacement (`$1` names a group).
+    #[serde(default)]
+    pub replacement: String,
+}
+
+impl WorkshopProxy {
+    /// The proxy as a session ingress rule named `workshop` (same upstream, header and origin rules).
+    pub fn as_ingress(&self) -> IngressDef {
+        IngressDef {
+            name: "workshop".to_string(),
+            port: self.port,
+            host: Some(self.host.clone()),
+            protocol: self.protocol.clone(),
+            path: None,
+            headers: self.headers.clone(),
+            authentication: None,
+            change_origin: self.change_origin,
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -139,22 +202,58 @@ struct RawApp {
     proxy: Option<serde_json::Value>,
 }
 
-/// The original serves the instructions from elsewhere when `session.applications.workshop.url`
-/// (`remote`) or `.proxy` (`proxy`) is set; lectern always renders the workshop's own content, so
-/// such a definition gets a warning saying so.
-fn unsupported_renderer(raw: &RawDoc) -> Option<String> {
-    let workshop = raw.spec.session.applications.get("workshop")?;
-    let field = if workshop.url.as_ref().is_some_and(|v| !v.is_null()) {
-        "url"
-    } else if workshop.proxy.as_ref().is_some_and(|v| !v.is_null()) {
-        "proxy"
-    } else {
-        return None;
+/// Where the instructions come from, as the original decides its renderer: `workshop.url` wins over
+/// `workshop.proxy`. A value lectern cannot use is a warning (the message) and the workshop's own pages.
+fn instructions_source(raw: &RawDoc) -> (InstructionsSource, Option<String>) {
+    let Some(workshop) = raw.spec.session.applications.get("workshop") else {
+        return (InstructionsSource::Local, None);
     };
-    Some(format!(
-        "session.applications.workshop.{field} is set: the original then shows instructions from \
-         elsewhere, which lectern does not support; it renders this workshop's own content instead"
-    ))
+    let set = |value: &Option<serde_json::Value>| value.clone().filter(|v| !v.is_null());
+    if let Some(url) = set(&workshop.url) {
+        return match url.as_str().map(str::trim).filter(|url| !url.is_empty()) {
+            Some(url) => (InstructionsSource::Remote(url.to_string()), None),
+            None => (
+                InstructionsSource::Local,
+                Some(
+                    "session.applications.workshop.url must be a URL: showing the workshop's own pages"
+                        .into(),
+                ),
+            ),
+        };
+    }
+    let Some(proxy) = set(&workshop.proxy) else {
+        return (InstructionsSource::Local, None);
+    };
+    match serde_json::from_value::<WorkshopProxy>(proxy) {
+        Ok(mut proxy) if !proxy.host.trim().is_empty() => {
+            let mut problems = Vec::new();
+            proxy
+                .path_rewrite
+                .retain(|rule| match regex::Regex::new(&rule.pattern) {
+                    Ok(_) => true,
+                    Err(error) => {
+                        problems.push(format!(
+                            "pathRewrite pattern {:?} is skipped: {error}",
+                            rule.pattern
+                        ));
+                        false
+                    }
+                });
+            let warning = (!problems.is_empty())
+                .then(|| format!("session.applications.workshop.proxy: {}", problems.join("; ")));
+            (InstructionsSource::Proxy(proxy), warning)
+        }
+        Ok(_) => (
+            InstructionsSource::Local,
+            Some("session.applications.workshop.proxy has no host: showing the workshop's own pages".into()),
+        ),
+        Err(error) => (
+            InstructionsSource::Local,
+            Some(format!(
+                "session.applications.workshop.proxy is not usable ({error}): showing the workshop's own pages"
+            )),
+        ),
+    }
 }
 
 /// The line (1-based) of the first Go/Helm template action in `text` (`{{ .Values.x }}`,
@@ -243,7 +342,7 @@ impl WorkshopDefinition {
                     "lectern uses the defaults (title, dashboards, ingresses, applications)"
                 }
             );
-            let mut definition = parsed.map(Self::from_raw).unwrap_or_default();
+            let mut definition = parsed.map(|raw| Self::from_raw(raw).0).unwrap_or_default();
             let known = |value: &mut Option<String>| {
                 if value.as_deref().is_some_and(|v| v.contains(TEMPLATED)) {
                     *value = None;
@@ -255,11 +354,12 @@ impl WorkshopDefinition {
         }
         match Self::parse_raw(&text) {
             Ok(raw) => {
-                let diagnostics = unsupported_renderer(&raw)
+                let (definition, warning) = Self::from_raw(raw);
+                let diagnostics = warning
                     .map(|message| Diagnostic::warning(file, 0, message))
                     .into_iter()
                     .collect();
-                (Self::from_raw(raw), diagnostics)
+                (definition, diagnostics)
             }
             Err(message) => (Self::default(), vec![Diagnostic::error(file, 0, message)]),
         }
@@ -267,14 +367,16 @@ impl WorkshopDefinition {
 
     /// Parses the YAML text of a Workshop resource.
     pub fn parse(text: &str) -> Result<Self, String> {
-        Self::parse_raw(text).map(Self::from_raw)
+        Self::parse_raw(text).map(|raw| Self::from_raw(raw).0)
     }
 
     fn parse_raw(text: &str) -> Result<RawDoc, String> {
         serde_saphyr::from_str(text).map_err(|error| format!("invalid workshop definition: {error}"))
     }
 
-    fn from_raw(raw: RawDoc) -> Self {
+    /// The definition, and a warning when its instructions source is unusable.
+    fn from_raw(raw: RawDoc) -> (Self, Option<String>) {
+        let (instructions, warning) = instructions_source(&raw);
         let apps = &raw.spec.session.applications;
         let enabled = |name: &str| apps.get(name).and_then(|app| app.enabled);
         let applications = Applications {
@@ -289,13 +391,15 @@ impl WorkshopDefinition {
             webdav: enabled("webdav"),
             git: enabled("git"),
             workshop_layout: apps.get("workshop").and_then(|app| app.layout.clone()),
+            instructions,
         };
-        Self {
+        let definition = Self {
             title: raw.spec.title,
             description: raw.spec.description,
             dashboards: raw.spec.session.dashboards,
             ingresses: raw.spec.session.ingresses,
             applications,
-        }
+        };
+        (definition, warning)
     }
 }

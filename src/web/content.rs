@@ -12,7 +12,7 @@ use std::path::{Path as FsPath, PathBuf};
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Request, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
@@ -29,14 +29,18 @@ const OVERRIDE_JS: &str = "workshop-instructions.js";
 /// Source extensions never served as files (the rendered page is the only view of a source).
 const SOURCE_EXTENSIONS: &[&str] = &["md", "markdown", "adoc", "asciidoc", "asc"];
 
+mod elsewhere;
+
+pub use elsewhere::pane_url;
+
 /// Content routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/workshop", get(|| async { Redirect::to("/workshop/content/") }))
-        .route("/workshop/", get(|| async { Redirect::to("/workshop/content/") }))
+        .route("/workshop", get(workshop_root))
+        .route("/workshop/", get(workshop_root))
         .route("/workshop/content", get(first_page))
-        .route("/workshop/content/", get(first_page))
-        .route("/workshop/content/{*path}", get(content))
+        .route("/workshop/content/", get(first_page).fallback(proxied_only))
+        .route("/workshop/content/{*path}", get(content).fallback(proxied_only))
         .route("/workshop/static/{*path}", get(theme_file))
         .route("/workshop/highlight.css", get(highlight_css))
         .route("/api/workshop", get(workshop_json))
@@ -57,16 +61,40 @@ pub fn page_url(key: &str) -> String {
     format!("/workshop/content/{key}/")
 }
 
-async fn first_page(State(state): State<AppState>) -> Result<Redirect, AppError> {
+/// `/workshop/`: the instructions, wherever they come from.
+async fn workshop_root(State(state): State<AppState>) -> Redirect {
+    let remote = elsewhere::remote_url(&state);
+    Redirect::to(remote.as_deref().unwrap_or("/workshop/content/"))
+}
+
+async fn first_page(State(state): State<AppState>, request: Request) -> Response {
+    if let Some(remote) = elsewhere::remote_url(&state) {
+        return Redirect::to(&remote).into_response();
+    }
+    if let Ok(answer) = elsewhere::answer(&state, request).await {
+        return answer;
+    }
     let workshop = state.content.current();
-    let first = workshop
-        .pages
-        .first()
-        .ok_or_else(|| AppError::NotFound("the workshop has no pages".to_string()))?;
-    Ok(Redirect::to(&page_url(&first.key)))
+    match workshop.pages.first() {
+        Some(first) => Redirect::to(&page_url(&first.key)).into_response(),
+        None => AppError::NotFound("the workshop has no pages".to_string()).into_response(),
+    }
+}
+
+/// Methods other than GET/HEAD under `/workshop/content/`: only a proxied doc server takes them.
+async fn proxied_only(State(state): State<AppState>, request: Request) -> Response {
+    match elsewhere::answer(&state, request).await {
+        Ok(answer) => answer,
+        // What axum answers for a method a route lacks.
+        Err(_) => (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET,HEAD")]).into_response(),
+    }
 }
 
 async fn content(State(state): State<AppState>, Path(path): Path<String>, request: Request) -> Response {
+    let request = match elsewhere::answer(&state, request).await {
+        Ok(answer) => return answer,
+        Err(request) => request,
+    };
     let workshop = state.content.current();
     if let Some(index) = page_index(&workshop, &path) {
         return page_shell(&workshop, index).into_response();

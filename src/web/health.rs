@@ -1,5 +1,5 @@
-//! `/healthz` (process is up) and `/readyz` (workshop loaded with at least one page): public, for Kubernetes
-//! probes.
+//! `/healthz` (process is up) and `/readyz` (workshop loaded with at least one page, or its instructions
+//! served from elsewhere): public, for Kubernetes probes.
 
 use axum::Router;
 use axum::extract::State;
@@ -16,7 +16,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if state.content.current().pages.is_empty() {
+    let workshop = state.content.current();
+    let elsewhere =
+        workshop.definition.applications.instructions != crate::content::InstructionsSource::Local;
+    if workshop.pages.is_empty() && !elsewhere {
         (StatusCode::SERVICE_UNAVAILABLE, "no workshop pages loaded")
     } else {
         (StatusCode::OK, "ready")

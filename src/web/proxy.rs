@@ -205,7 +205,8 @@ fn ingress_rules(state: &AppState) -> Vec<IngressRule> {
     rules
 }
 
-async fn forward_ingress(
+/// Forwards `request` to an ingress rule's upstream (also the instructions proxy, `web/content/elsewhere.rs`).
+pub(super) async fn forward_ingress(
     state: &AppState,
     rule: &IngressRule,
     request: Request,

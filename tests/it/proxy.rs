@@ -9,6 +9,7 @@ mod code_server;
 mod forwarding;
 mod hardening;
 mod ingress;
+mod instructions;
 pub mod upstream;
 
 use std::path::Path;

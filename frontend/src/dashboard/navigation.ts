@@ -52,9 +52,18 @@ export class Navigation {
     iframe?.addEventListener("load", () => this.onLoad());
   }
 
-  /** Reads the page list and shows the remembered page (else the first). */
-  async load(): Promise<void> {
+  /**
+   * Reads the page list and shows the remembered page (else the first). With `elsewhere` (instructions
+   * served from another site or a proxied doc server, `layout.instructions`) the pane shows that page and
+   * the page navigation is that site's own.
+   */
+  async load(elsewhere?: string): Promise<void> {
     if (!this.iframe) return;
+    if (elsewhere) {
+      this.element.hidden = true;
+      this.iframe.src = elsewhere;
+      return;
+    }
     const index = await getJson<WorkshopIndex>("/api/workshop");
     this.pages = index?.pages ?? [];
     this.fillSelect();
@@ -89,7 +98,9 @@ export class Navigation {
       this.pendingScroll = keepScroll ? (this.iframe.contentWindow?.scrollY ?? 0) : null;
       this.iframe.contentWindow?.location.reload();
     } catch {
+      // Another origin (instructions from elsewhere) or the browser's error page: load it again.
       if (this.currentKey) this.showPage(this.currentKey);
+      else this.iframe.src = this.iframe.src;
     }
   }
 

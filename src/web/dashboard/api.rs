@@ -59,6 +59,11 @@ pub struct LayoutJson {
     pub workshop: String,
     /// `default`, `split`, `split/2`, `lower` or `none`.
     pub terminal: String,
+    /// The page the instructions pane shows when the instructions come from elsewhere
+    /// (`applications.workshop.url`, or `/workshop/content/` for a proxied doc server); absent: lectern's
+    /// own pages, with page navigation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
 }
 
 /// One tab.
@@ -182,6 +187,7 @@ pub fn build(
         layout: LayoutJson {
             workshop: workshop_layout,
             terminal: terminal_layout,
+            instructions: crate::web::content::pane_url(definition, &config.session.vars),
         },
         features,
         auth: AuthJson {
