@@ -3,6 +3,7 @@
 import { build } from "vite";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { buildExtension } from "./vscode-extension/build.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.resolve(process.env.LECTERN_OUT ?? path.join(here, "..", "assets", "dashboard"));
@@ -43,4 +44,7 @@ await build({
     },
   },
 });
+// lectern's VS Code extension, embedded in the binary (installed into the code-server lectern starts) and
+// served at /static/lectern-editor.vsix for an operator-run code-server.
+await buildExtension(path.join(outDir, "lectern-editor.vsix"));
 console.log(`built into ${outDir}`);

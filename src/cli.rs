@@ -3,6 +3,7 @@
 
 mod auth;
 mod dashboard;
+mod editor;
 mod proxy;
 mod services;
 mod session;
@@ -14,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use auth::AuthArgs;
 pub use dashboard::DashboardArgs;
+pub use editor::EditorArgs;
 pub use proxy::ProxyArgs;
 pub use services::ServicesArgs;
 pub use session::SessionArgs;
@@ -87,6 +89,9 @@ pub struct ServeArgs {
     /// Reverse proxy routes.
     #[command(flatten)]
     pub proxy: ProxyArgs,
+    /// Editor actions and code-server.
+    #[command(flatten)]
+    pub editor: EditorArgs,
     /// Workshop services.
     #[command(flatten)]
     pub services: ServicesArgs,

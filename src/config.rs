@@ -3,6 +3,7 @@
 
 mod auth;
 mod dashboard;
+mod editor;
 mod proxy;
 mod secrets;
 mod services;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret, ThrottleConfig};
 pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
+pub use editor::EditorConfig;
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use secrets::{SECRET_ENV, is_secret_env, protect_process_environment};
 pub use services::ServicesConfig;
@@ -89,6 +91,8 @@ pub struct Config {
     pub proxy: ProxyConfig,
     /// Workshop services (downloads, uploads, examiner).
     pub services: ServicesConfig,
+    /// Editor actions and code-server.
+    pub editor: EditorConfig,
     /// Dashboard layouts.
     pub dashboard: DashboardConfig,
 }
@@ -141,6 +145,7 @@ impl Config {
             session,
             proxy: ProxyConfig::from_args(&args.proxy)?,
             services,
+            editor: EditorConfig::from_args(&args.editor, &args.proxy)?,
             dashboard: DashboardConfig::from_args(&args.dashboard)?,
         })
     }
@@ -158,6 +163,7 @@ impl Config {
             auth: AuthConfig::default(),
             proxy: ProxyConfig::default(),
             services: ServicesConfig::default(),
+            editor: EditorConfig::default(),
             dashboard: DashboardConfig::default(),
         }
     }

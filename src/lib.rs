@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod editor;
 pub mod events;
 pub mod jail;
 pub mod logging;

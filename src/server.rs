@@ -10,9 +10,11 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::auth::Auth;
-use crate::config::{Config, WorkshopSource};
+use crate::config::{Config, Secret, WorkshopSource};
 use crate::content::ContentStore;
 use crate::content::watch::{self, WatchOptions};
+use crate::editor::supervisor::LaunchConfig;
+use crate::editor::{self, Editor, Supervisor, Workspace};
 use crate::events::EventBus;
 use crate::proxy::Proxy;
 use crate::terminal::TerminalHub;
@@ -53,10 +55,14 @@ pub async fn serve(
         // Event streams never end on their own; closing the bus lets the graceful drain finish.
         events.close();
     };
+    let code_server = state.clone();
     let app = web::router(state);
     listen::serve_connections(listener, app, limits, shutdown).await;
     if let Some(watcher) = watcher {
         watcher.abort();
+    }
+    if let Some(supervisor) = &code_server.code_server {
+        supervisor.stop().await;
     }
     Ok(())
 }
@@ -72,6 +78,24 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
     for diagnostic in &diagnostics {
         tracing::warn!(%diagnostic, "workshop problem");
     }
+    let editor_secret = config.editor.secret.clone().unwrap_or_else(|| {
+        Secret(
+            rand::Rng::sample_iter(rand::rng(), &rand::distr::Alphanumeric)
+                .take(40)
+                .map(char::from)
+                .collect(),
+        )
+    });
+    let workspace = Workspace {
+        home: config.editor.home.clone(),
+        root: config.editor.root.clone(),
+    };
+    let editor = Editor::new(editor::Settings {
+        workspace: workspace.clone(),
+        connect_wait: config.editor.connect_wait,
+        answer_wait: editor::DEFAULT_ANSWER_WAIT,
+    });
+    let code_server = start_code_server(&config, &content, &workspace, &editor_secret);
     Ok(AppState::new(Shared {
         content,
         events: EventBus::new(),
@@ -79,9 +103,54 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
         proxy: Proxy::new(config.proxy.clone()),
         auth: Auth::new(config.auth.clone())?,
         dav: Default::default(),
+        editor,
+        editor_secret,
+        code_server,
         config,
     }))
 }
+
+/// Starts code-server when the editor is enabled (by flag or by the workshop) and no operator-run one was
+/// named, or when `LECTERN_EDITOR_START=true`; it gets the channel's address and secret.
+fn start_code_server(
+    config: &Config,
+    content: &ContentStore,
+    workspace: &Workspace,
+    secret: &Secret,
+) -> Option<Supervisor> {
+    let enabled = config
+        .proxy
+        .editor
+        .enabled
+        .or(content.current().definition.applications.editor)
+        == Some(true);
+    let start = config.editor.start.unwrap_or(enabled && !config.editor.external);
+    if !start {
+        return None;
+    }
+    let port = config.proxy.editor.upstream.port_u16().unwrap_or(10085);
+    let host = match config.listen.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv6() => "[::1]".to_string(),
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let url = format!("ws://{host}:{}{}", config.listen.port(), web::EDITOR_CHANNEL_PATH);
+    Some(Supervisor::start(LaunchConfig {
+        command: config.editor.command.clone(),
+        port,
+        folder: workspace.root(),
+        data_dir: config.editor.data_dir.clone(),
+        extension: crate::assets::get(EXTENSION_ASSET).map(|bytes| bytes.into_owned()),
+        env: vec![
+            ("LECTERN_EDITOR_URL".into(), url),
+            ("LECTERN_EDITOR_SECRET".into(), secret.0.clone()),
+        ],
+    }))
+}
+
+/// lectern's VS Code extension, built by the frontend build (`frontend/vscode-extension/`).
+pub const EXTENSION_ASSET: &str = "dashboard/lectern-editor.vsix";
 
 /// Completes on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {

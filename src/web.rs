@@ -2,6 +2,7 @@
 
 mod content;
 mod dashboard;
+mod editor;
 mod error;
 mod events;
 pub(crate) mod gate;
@@ -21,6 +22,7 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+pub use editor::{CHANNEL_PATH as EDITOR_CHANNEL_PATH, enabled as editor_enabled};
 pub use error::AppError;
 pub use services::webdav::DavState;
 pub use state::{AppState, Shared};
@@ -38,6 +40,8 @@ pub const PUBLIC_PATHS: &[&str] = &[
     "/logout",
     "/session/poll",
     "/session/activity",
+    // The editor extension's websocket: refused without its own secret (`web/editor.rs`).
+    editor::CHANNEL_PATH,
 ];
 
 /// Builds the application router.
@@ -45,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     let protected = Router::new()
         .merge(content::routes())
         .merge(dashboard::routes())
+        .merge(editor::routes())
         .merge(events::routes())
         .merge(metrics::routes())
         .merge(services::routes())
@@ -57,6 +62,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(dashboard::public_routes())
+        .merge(editor::public_routes())
         .merge(login::routes())
         .merge(session::public_routes())
         // WebDAV and Git check their own credentials (or lectern's login) themselves.

@@ -23,7 +23,7 @@ add $counts
 rm -f "$REPORT"
 
 echo "==> type check"
-if (cd frontend && npx tsc --noEmit); then add 1 0; else add 0 1; fi
+if (cd frontend && npx tsc --noEmit && npx tsc -p vscode-extension --noEmit); then add 1 0; else add 0 1; fi
 
 echo "==> committed bundle is fresh"
 FRESH=$(mktemp -d)

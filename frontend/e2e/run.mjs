@@ -462,6 +462,8 @@ if (existsSync(corpusWorkshop)) {
 await terminalSuite(browser);
 await customActionSuite(browser);
 await elsewhereSuite(browser);
+// ---------------- editor actions against real code-server (editor.mjs) ----------------
+await (await import("./editor.mjs")).editorSuite(browser);
 
 await browser.close();
 const { passed, failed } = summary();

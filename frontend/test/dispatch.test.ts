@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dispatch, downloadName, editorRequest, filesUrl } from "../src/actions/dispatch";
+import { dispatch, downloadName, filesUrl } from "../src/actions/dispatch";
 import { cooldownOf, knownTypes, pauseOf, slug } from "../src/actions/catalogue";
 import { fakeHost } from "./fake";
 
@@ -168,29 +168,6 @@ describe("files", () => {
     expect(downloadName("https://h.test/x/y.tgz")).toBe("y.tgz");
     expect(downloadName("https://h.test/")).toBe("h.test");
     expect(downloadName("https://h.test/", "z")).toBe("z");
-  });
-});
-
-describe("editor", () => {
-  it("maps actions to helper endpoints", () => {
-    expect(editorRequest("editor:open-file", { file: "~/a.txt", title: "t" })).toEqual({
-      path: "/editor/open-file",
-      body: { file: "~/a.txt", line: 1 },
-    });
-    expect(editorRequest("editor:append-lines-to-file", { file: "a", text: "x" }).path).toBe("/editor/append-to-file");
-    expect(editorRequest("editor:send-to-terminal", { text: "x" }).body).toEqual({ text: "x", session: "educates" });
-    expect(editorRequest("editor:execute-command", { command: "a.b", args: [1] })).toEqual({ path: "/command/a.b", body: [1] });
-    expect(() => editorRequest("editor:open-file", { file: "" })).toThrow("No file name provided");
-  });
-
-  it("retries 504 and reports a missing editor", async () => {
-    const f = fakeHost({
-      responses: { "/code-server/editor/close-file": [{ status: 504, body: "" }, { status: 200, body: "" }], "/code-server/editor/open-file": [{ status: 404, body: "" }] },
-    });
-    await dispatch("editor:close-file", { file: "a" }, f.host);
-    expect(f.calls).toHaveLength(2);
-    await expect(dispatch("editor:open-file", { file: "a" }, f.host)).rejects.toThrow("Editor not available");
-    expect(f.log).toContain("open editor");
   });
 });
 

@@ -14,6 +14,7 @@ pub const SECRET_ENV: &[&str] = &[
     "CONFIG_PASSWORD",
     "WEBDAV_PASSWORD",
     "GIT_PASSWORD",
+    "LECTERN_EDITOR_SECRET",
 ];
 
 /// Whether `name` is one of lectern's secrets (compared as the environment does: exactly).

@@ -72,6 +72,9 @@ pub enum AppError {
     /// The disk (or the user's quota) is full (507): the message says what could not be stored.
     #[error("insufficient storage: {0}")]
     InsufficientStorage(String),
+    /// An editor operation failed: its status by kind, the learner's message as JSON (`editor::request::Failure`).
+    #[error("{0}")]
+    Editor(crate::editor::EditorError),
     /// Something failed on our side.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -94,6 +97,7 @@ impl AppError {
             AppError::GatewayTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             AppError::LoopDetected(_) => StatusCode::LOOP_DETECTED,
             AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
+            AppError::Editor(error) => editor_status(error.kind()),
             AppError::Misconfigured(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,6 +119,7 @@ impl AppError {
             | AppError::InsufficientStorage(message)
             | AppError::BadGateway { message, .. }
             | AppError::GatewayTimeout { message, .. } => message.clone(),
+            AppError::Editor(error) => error.to_string(),
             AppError::Throttled(wait) => format!(
                 "too many failed logins from this address: try again in {} s",
                 wait.as_secs().max(1)
@@ -149,6 +154,9 @@ impl AppError {
                 tracing::warn!(status = %self.status(), message, "proxy upstream failed");
             }
             AppError::Misconfigured(message) => tracing::error!(message, "request failed"),
+            AppError::Editor(error) if error.kind() == crate::editor::request::FailureKind::Io => {
+                tracing::error!(%error, "editor operation failed");
+            }
             AppError::Internal(error) => tracing::error!(error = format!("{error:#}"), "request failed"),
             _ => {}
         }
@@ -182,6 +190,13 @@ impl IntoResponse for AppError {
             AppError::BadGateway { message, html } | AppError::GatewayTimeout { message, html } => {
                 upstream_failure(status, message, *html)
             }
+            AppError::Editor(error) => {
+                let body = crate::editor::request::Failure {
+                    error: error.to_string(),
+                    kind: error.kind(),
+                };
+                (status, axum::Json(body)).into_response()
+            }
             _ => (status, self.to_string()).into_response(),
         };
         self.add_headers(&mut response);
@@ -202,6 +217,20 @@ pub fn message_page(status: StatusCode, message: &str, html: bool) -> Response {
         (status, axum::response::Html(page)).into_response()
     } else {
         (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    }
+}
+
+/// The status of an editor failure's kind (the dashboard reads the kind from the `{"error", "kind"}` body).
+fn editor_status(kind: crate::editor::request::FailureKind) -> StatusCode {
+    use crate::editor::request::FailureKind;
+    match kind {
+        FailureKind::BadRequest => StatusCode::BAD_REQUEST,
+        FailureKind::Outside => StatusCode::FORBIDDEN,
+        FailureKind::NotFound => StatusCode::NOT_FOUND,
+        FailureKind::NoMatch | FailureKind::NotEditable => StatusCode::UNPROCESSABLE_ENTITY,
+        FailureKind::EditorUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        FailureKind::EditorFailed => StatusCode::BAD_GATEWAY,
+        FailureKind::Io => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

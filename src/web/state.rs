@@ -6,7 +6,9 @@ use axum::extract::FromRef;
 
 use crate::auth::Auth;
 use crate::config::Config;
+use crate::config::Secret;
 use crate::content::ContentStore;
+use crate::editor::{Editor, Supervisor};
 use crate::events::EventBus;
 use crate::proxy::Proxy;
 use crate::terminal::TerminalHub;
@@ -32,6 +34,12 @@ pub struct Shared {
     pub auth: Auth,
     /// WebDAV locks and dead properties.
     pub dav: super::services::webdav::DavState,
+    /// Editor operations and the extension channel.
+    pub editor: Editor,
+    /// The secret the editor extension presents on `/editor-channel`.
+    pub editor_secret: Secret,
+    /// The supervised code-server, when lectern starts it.
+    pub code_server: Option<Supervisor>,
 }
 
 impl AppState {

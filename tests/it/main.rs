@@ -7,6 +7,7 @@ mod bench_smoke;
 mod config_doc;
 mod content;
 mod dashboard;
+mod editor;
 mod faults;
 mod fuzz;
 mod health;

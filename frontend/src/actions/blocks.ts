@@ -5,6 +5,7 @@
 import type { Host } from "./api";
 import { asBool, asString, cooldownOf, pauseOf, type Args } from "./catalogue";
 import { dispatch, fileSource } from "./dispatch";
+import { markEditorBlocks } from "./editor";
 
 /** Run state shown on a block (data-action-state). */
 export type BlockState = "idle" | "running" | "done" | "failed";
@@ -173,6 +174,7 @@ export function initPage(root: ParentNode, host: Host, pageKey: string): Page {
   }
 
   for (const block of blocks) decorate(block, doc, host, run);
+  if (host.dashboard) markEditorBlocks(blocks, host.dashboard.editorAvailable());
   layout();
   for (const block of blocks) if (isHidden(block)) block.el.hidden = true;
   for (const block of blocks) if (block.el.hasAttribute("data-action-hidden") || asBool(block.args.hidden)) block.el.setAttribute("data-action-hidden", "");

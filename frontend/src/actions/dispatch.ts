@@ -5,6 +5,9 @@
 import type { Host } from "./api";
 import { asBool, asNumber, asString, type Args } from "./catalogue";
 import { customAction, runCustom } from "./custom";
+import { runEditor } from "./editor";
+
+export { editorRequest } from "./editor";
 
 /** A failure with a message meant for the learner. */
 export class ActionError extends Error {}
@@ -133,68 +136,11 @@ async function examine(host: Host, args: Args): Promise<void> {
   }
 }
 
-/** Maps an editor:* action to the helper REST call (path, body). Exported for tests. */
-export function editorRequest(type: string, args: Args): { path: string; body: unknown } {
-  const op = type.slice("editor:".length);
-  const rename: Record<string, string> = {
-    "insert-lines-before-selection": "insert-before-selection",
-    "append-lines-after-selection": "append-after-selection",
-    "append-lines-to-file": "append-to-file",
-    "prepend-lines-to-file": "prepend-to-file",
-    "insert-lines-before-line": "insert-before-line",
-    "append-lines-after-line": "append-after-line",
-    "insert-lines-after-line": "insert-after-line",
-    "append-lines-after-match": "insert-after-match",
-    "insert-lines-before-match": "insert-before-match",
-    "delete-lines-in-range": "delete-lines",
-    "replace-lines-in-range": "replace-lines",
-    "insert-value-into-yaml": "paste",
-    "open-terminal": "terminal-open",
-    "close-terminal": "terminal-close",
-    "send-to-terminal": "terminal-send",
-    "interrupt-terminal": "terminal-interrupt",
-    "clear-terminal": "terminal-clear",
-  };
-  if (op === "execute-command") {
-    const command = asString(args.command);
-    if (!command) throw new ActionError("No command provided");
-    return { path: `/command/${encodeURIComponent(command)}`, body: Array.isArray(args.args) ? args.args : [] };
-  }
-  const body: Args = { ...args };
-  for (const key of ["prefix", "title", "description", "autostart", "hidden", "cascade", "pause", "cooldown", "event"])
-    delete body[key];
-  if (op.endsWith("-terminal") && !body.session) body.session = "educates";
-  if (op === "insert-value-into-yaml") return { path: "/editor/paste", body: { file: args.file, yamlPath: args.path, paste: args.value } };
-  if ("file" in body && !asString(body.file)) throw new ActionError("No file name provided");
-  if (op === "open-file" && body.line === undefined) body.line = 1;
-  if (op === "select-lines-in-range" && body.stop === undefined) body.stop = body.start;
-  return { path: `/editor/${rename[op] ?? op}`, body };
-}
-
 async function editor(host: Host, type: string, args: Args): Promise<void> {
-  const { path, body } = editorRequest(type, args);
-  const op = type.slice("editor:".length);
-  if (op !== "close-file" && op !== "delete-file" && host.dashboard) {
-    try {
-      host.dashboard.openDashboard("editor");
-    } catch {
-      /* no editor tab: the helper may still act */
-    }
-  }
-  // The editor helper answers 504 while it starts: retry for up to 25 seconds.
-  for (let attempt = 0; ; attempt++) {
-    const response = await host.fetch(`/code-server${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (response.ok) return;
-    if (response.status === 504 && attempt < 25) {
-      await host.sleep(1000);
-      continue;
-    }
-    if (response.status === 404) throw new ActionError("Editor not available");
-    throw new ActionError(`Unexpected HTTP error ${response.status}`);
+  try {
+    await runEditor(host, type, args);
+  } catch (error) {
+    throw new ActionError(error instanceof Error ? error.message : String(error));
   }
 }
 

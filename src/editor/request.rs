@@ -1,0 +1,659 @@
+//! The editor's wire types, the one definition both sides use: the request of every operation (with the
+//! original's field names, `isRegex` included), the reply, the failure, and [`OPS`], the table from action
+//! type to endpoint. The dashboard's `frontend/src/actions/editor.generated.ts` is generated from these
+//! types (ts-rs) by a unit test, which fails when the committed file differs.
+//!
+//! Values are read leniently, as the original's JavaScript did: a number may come as a string (`line: "3"`),
+//! a terminal `session` as a number (`session: 1`).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::EditorError;
+
+/// An integer field (line number, count, index); also accepted as a numeric string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Int(pub i32);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let number = match &value {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.trunc() as i64)),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        let number =
+            number.ok_or_else(|| serde::de::Error::custom(format!("{value} is not a whole number")))?;
+        Ok(Int(number.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32))
+    }
+}
+
+/// A yes/no field; also accepted as `"true"`/`"false"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Flag(pub bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Bool(b) => Ok(Flag(b)),
+            Value::Null => Ok(Flag(false)),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Flag(true)),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Flag(false)),
+            other => Err(serde::de::Error::custom(format!("{other} is not true or false"))),
+        }
+    }
+}
+
+/// A name (terminal session); numbers are taken as their text, as the original's `String(session)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Name(pub String);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(s) => Ok(Name(s)),
+            Value::Number(n) => Ok(Name(n.to_string())),
+            Value::Bool(b) => Ok(Name(b.to_string())),
+            other => Err(serde::de::Error::custom(format!("{other} is not a name"))),
+        }
+    }
+}
+
+/// `open-file`: show a file, the cursor at `line` (1-based, default 1).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct OpenFile {
+    /// The file (`~/…`, `$HOME/…`, relative to the home folder, or absolute).
+    pub file: String,
+    /// 1-based line.
+    #[cfg_attr(test, ts(optional))]
+    pub line: Option<Int>,
+}
+
+/// `create-file`: create or replace a file (the text is newline-terminated).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CreateFile {
+    /// The file.
+    pub file: String,
+    /// Its whole content.
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+}
+
+/// `create-directory`: `mkdir -p`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CreateDirectory {
+    /// The folder.
+    pub directory: String,
+}
+
+/// A file and lines of text: `append-to-file`, `prepend-to-file`, `insert-before-selection`,
+/// `append-after-selection`, `replace-text-selection` (there `text` replaces the selection as is).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FileText {
+    /// The file.
+    pub file: String,
+    /// The text.
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+}
+
+/// Just a file: `delete-text-selection`, `close-file`, `delete-file`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct FileOnly {
+    /// The file.
+    pub file: String,
+}
+
+/// `insert-before-line`, `append-after-line` (and its deprecated alias `insert-after-line`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AtLine {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: Int,
+    /// Lines to insert.
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+}
+
+/// `insert-after-match`, `insert-before-match`: at the first line containing `match` (trimmed).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AtMatch {
+    /// The file.
+    pub file: String,
+    /// Text a line must contain.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// Lines to insert.
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+}
+
+/// `select-matching-text`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SelectMatchingText {
+    /// The file.
+    pub file: String,
+    /// Text (or pattern) to find; may span lines.
+    pub text: String,
+    /// First line searched (0-based as the original; negative counts from the end).
+    #[cfg_attr(test, ts(optional))]
+    pub start: Option<Int>,
+    /// Line where the search stops (excluded; negative counts from the end).
+    #[cfg_attr(test, ts(optional))]
+    pub stop: Option<Int>,
+    /// `text` is a regular expression.
+    #[cfg_attr(test, ts(optional))]
+    pub is_regex: Option<Flag>,
+    /// Capture group to select (regular expressions).
+    #[cfg_attr(test, ts(optional))]
+    pub group: Option<Int>,
+    /// Whole lines before the match to select too (-1: all).
+    #[cfg_attr(test, ts(optional))]
+    pub before: Option<Int>,
+    /// Whole lines after the match to select too (-1: all).
+    #[cfg_attr(test, ts(optional))]
+    pub after: Option<Int>,
+}
+
+/// `replace-matching-text`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReplaceMatchingText {
+    /// The file.
+    pub file: String,
+    /// Text (or pattern) to find.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// Text put in its place.
+    pub replacement: String,
+    /// First line searched.
+    #[cfg_attr(test, ts(optional))]
+    pub start: Option<Int>,
+    /// Line where the search stops (excluded).
+    #[cfg_attr(test, ts(optional))]
+    pub stop: Option<Int>,
+    /// `match` is a regular expression.
+    #[cfg_attr(test, ts(optional))]
+    pub is_regex: Option<Flag>,
+    /// Capture group to replace.
+    #[cfg_attr(test, ts(optional))]
+    pub group: Option<Int>,
+    /// How many matches (default 1; -1: all).
+    #[cfg_attr(test, ts(optional))]
+    pub count: Option<Int>,
+}
+
+/// `select-lines-in-range`, `delete-lines`: lines `start`..=`stop` (1-based; `stop` defaults to `start`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct LineRange {
+    /// The file.
+    pub file: String,
+    /// First line (1-based).
+    pub start: Int,
+    /// Last line (1-based, included).
+    #[cfg_attr(test, ts(optional))]
+    pub stop: Option<Int>,
+}
+
+/// `replace-lines`: lines `start`..=`stop` become `text`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReplaceLines {
+    /// The file.
+    pub file: String,
+    /// First line (1-based).
+    pub start: Int,
+    /// Last line (1-based, included; default `start`).
+    #[cfg_attr(test, ts(optional))]
+    pub stop: Option<Int>,
+    /// The new lines.
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+}
+
+/// `delete-matching-lines`: the first line matching, with `before`/`after` lines around it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DeleteMatchingLines {
+    /// The file.
+    pub file: String,
+    /// Text (or pattern) a line must contain.
+    #[serde(rename = "match")]
+    pub pattern: String,
+    /// `match` is a regular expression.
+    #[cfg_attr(test, ts(optional))]
+    pub is_regex: Option<Flag>,
+    /// Lines before to delete too (-1: all).
+    #[cfg_attr(test, ts(optional))]
+    pub before: Option<Int>,
+    /// Lines after to delete too (-1: all).
+    #[cfg_attr(test, ts(optional))]
+    pub after: Option<Int>,
+}
+
+/// `copy-file`, `rename-file` (both overwrite `dest`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CopyFile {
+    /// The file to copy or move.
+    pub src: String,
+    /// Where to.
+    pub dest: String,
+    /// Show `dest` in the editor afterwards (default yes).
+    #[cfg_attr(test, ts(optional))]
+    pub open: Option<Flag>,
+}
+
+/// `set-yaml-value`, `add-yaml-item`, `replace-yaml-item`, `merge-yaml-values`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct YamlValue {
+    /// The YAML file.
+    pub file: String,
+    /// Path: `a.b[0][name=x]["k.with.dots"]`.
+    pub path: String,
+    /// The value (any YAML value; a mapping for `merge-yaml-values`).
+    #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
+    pub value: Value,
+}
+
+/// `insert-yaml-item`: `value` goes into the sequence at `path`, at `index` (default 0).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct YamlInsert {
+    /// The YAML file.
+    pub file: String,
+    /// Path of a sequence.
+    pub path: String,
+    /// Position (0-based; past the end appends).
+    #[cfg_attr(test, ts(optional))]
+    pub index: Option<Int>,
+    /// The item.
+    #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
+    pub value: Value,
+}
+
+/// `delete-yaml-value`, `select-yaml-path` (an empty path is the whole document).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct YamlPath {
+    /// The YAML file.
+    pub file: String,
+    /// Path.
+    #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
+    pub path: Option<String>,
+}
+
+/// `paste` (deprecated `editor:insert-value-into-yaml`): add `paste` to the mapping or sequence at `yamlPath`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Paste {
+    /// The YAML file.
+    pub file: String,
+    /// Path of a mapping or sequence.
+    #[serde(default)]
+    pub yaml_path: String,
+    /// The value: YAML text, or any value (dumped as YAML).
+    #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
+    pub paste: Value,
+}
+
+/// The editor terminal operations (`terminal-open`, `-close`, `-send`, `-interrupt`, `-clear`).
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Terminal {
+    /// VS Code terminal name (default `educates`).
+    #[cfg_attr(test, ts(optional))]
+    pub session: Option<Name>,
+    /// Text to send (`terminal-send`).
+    #[cfg_attr(test, ts(optional))]
+    pub text: Option<String>,
+    /// Add a newline (`terminal-send`; default yes).
+    #[cfg_attr(test, ts(optional))]
+    pub endl: Option<Flag>,
+}
+
+/// A request: one operation and its fields.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// `open-file`.
+    OpenFile(OpenFile),
+    /// `create-file`.
+    CreateFile(CreateFile),
+    /// `create-directory`.
+    CreateDirectory(CreateDirectory),
+    /// `append-to-file`.
+    AppendToFile(FileText),
+    /// `prepend-to-file`.
+    PrependToFile(FileText),
+    /// `insert-before-line`.
+    InsertBeforeLine(AtLine),
+    /// `append-after-line`, `insert-after-line`.
+    AppendAfterLine(AtLine),
+    /// `insert-after-match`.
+    InsertAfterMatch(AtMatch),
+    /// `insert-before-match`.
+    InsertBeforeMatch(AtMatch),
+    /// `select-matching-text`.
+    SelectMatchingText(SelectMatchingText),
+    /// `replace-text-selection`.
+    ReplaceTextSelection(FileText),
+    /// `delete-text-selection`.
+    DeleteTextSelection(FileOnly),
+    /// `insert-before-selection`.
+    InsertBeforeSelection(FileText),
+    /// `append-after-selection`.
+    AppendAfterSelection(FileText),
+    /// `replace-matching-text`.
+    ReplaceMatchingText(ReplaceMatchingText),
+    /// `select-lines-in-range`.
+    SelectLines(LineRange),
+    /// `delete-lines`.
+    DeleteLines(LineRange),
+    /// `delete-matching-lines`.
+    DeleteMatchingLines(DeleteMatchingLines),
+    /// `replace-lines`.
+    ReplaceLines(ReplaceLines),
+    /// `copy-file`.
+    CopyFile(CopyFile),
+    /// `rename-file`.
+    RenameFile(CopyFile),
+    /// `close-file`.
+    CloseFile(FileOnly),
+    /// `delete-file`.
+    DeleteFile(FileOnly),
+    /// `paste`.
+    Paste(Paste),
+    /// `set-yaml-value`.
+    SetYamlValue(YamlValue),
+    /// `add-yaml-item`.
+    AddYamlItem(YamlValue),
+    /// `insert-yaml-item`.
+    InsertYamlItem(YamlInsert),
+    /// `replace-yaml-item`.
+    ReplaceYamlItem(YamlValue),
+    /// `delete-yaml-value`.
+    DeleteYamlValue(YamlPath),
+    /// `merge-yaml-values`.
+    MergeYamlValues(YamlValue),
+    /// `select-yaml-path`.
+    SelectYamlPath(YamlPath),
+    /// `terminal-open`.
+    TerminalOpen(Terminal),
+    /// `terminal-close`.
+    TerminalClose(Terminal),
+    /// `terminal-send`.
+    TerminalSend(Terminal),
+    /// `terminal-interrupt`.
+    TerminalInterrupt(Terminal),
+    /// `terminal-clear`.
+    TerminalClear(Terminal),
+    /// `POST /command/<id>`: run a VS Code command with these arguments.
+    Command {
+        /// The VS Code command id.
+        command: String,
+        /// Its arguments.
+        args: Vec<Value>,
+    },
+}
+
+/// What an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename_all = "kebab-case"))]
+pub enum OpKind {
+    /// Changes files on disk (works without an editor; the editor shows the change when it is open).
+    File,
+    /// Computes a selection on the file on disk (remembered for the selection operations; shown by the editor).
+    Select,
+    /// Acts on the running editor only (needs it).
+    Ui,
+}
+
+/// One row of [`OPS`].
+#[derive(Debug, Clone, Copy)]
+pub struct OpSpec {
+    /// Action type, e.g. `editor:append-lines-to-file`.
+    pub action: &'static str,
+    /// Endpoint below `/code-server/editor/` (the original's names), e.g. `append-to-file`.
+    pub endpoint: &'static str,
+    /// What it needs.
+    pub kind: OpKind,
+    /// Run in the background by the dashboard without showing the Editor tab (the original's close/delete).
+    pub quiet: bool,
+}
+
+const fn op(action: &'static str, endpoint: &'static str, kind: OpKind) -> OpSpec {
+    OpSpec {
+        action,
+        endpoint,
+        kind,
+        quiet: false,
+    }
+}
+
+use OpKind::{File, Select, Ui};
+
+/// Every `editor:*` action type and its endpoint (actions.md §4.5), in catalogue order.
+/// `editor:execute-command` posts to `/code-server/command/<id>` with the `args` list as its body.
+#[rustfmt::skip]
+pub const OPS: &[OpSpec] = &[
+    op("editor:open-file", "open-file", Ui),
+    op("editor:create-file", "create-file", File),
+    op("editor:create-directory", "create-directory", File),
+    op("editor:select-matching-text", "select-matching-text", Select),
+    op("editor:replace-text-selection", "replace-text-selection", File),
+    op("editor:delete-text-selection", "delete-text-selection", File),
+    op("editor:insert-lines-before-selection", "insert-before-selection", File),
+    op("editor:append-lines-after-selection", "append-after-selection", File),
+    op("editor:replace-matching-text", "replace-matching-text", File),
+    op("editor:append-lines-to-file", "append-to-file", File),
+    op("editor:prepend-lines-to-file", "prepend-to-file", File),
+    op("editor:insert-lines-before-line", "insert-before-line", File),
+    op("editor:append-lines-after-line", "append-after-line", File),
+    op("editor:insert-lines-after-line", "insert-after-line", File),
+    op("editor:append-lines-after-match", "insert-after-match", File),
+    op("editor:insert-lines-before-match", "insert-before-match", File),
+    op("editor:select-lines-in-range", "select-lines-in-range", Select),
+    op("editor:delete-lines-in-range", "delete-lines", File),
+    op("editor:delete-matching-lines", "delete-matching-lines", File),
+    op("editor:replace-lines-in-range", "replace-lines", File),
+    op("editor:copy-file", "copy-file", File),
+    op("editor:rename-file", "rename-file", File),
+    OpSpec { quiet: true, ..op("editor:close-file", "close-file", Ui) },
+    OpSpec { quiet: true, ..op("editor:delete-file", "delete-file", File) },
+    op("editor:insert-value-into-yaml", "paste", File),
+    op("editor:set-yaml-value", "set-yaml-value", File),
+    op("editor:add-yaml-item", "add-yaml-item", File),
+    op("editor:insert-yaml-item", "insert-yaml-item", File),
+    op("editor:replace-yaml-item", "replace-yaml-item", File),
+    op("editor:delete-yaml-value", "delete-yaml-value", File),
+    op("editor:merge-yaml-values", "merge-yaml-values", File),
+    op("editor:select-yaml-path", "select-yaml-path", Select),
+    op("editor:execute-command", "command", Ui),
+    op("editor:open-terminal", "terminal-open", Ui),
+    op("editor:close-terminal", "terminal-close", Ui),
+    op("editor:send-to-terminal", "terminal-send", Ui),
+    op("editor:interrupt-terminal", "terminal-interrupt", Ui),
+    op("editor:clear-terminal", "terminal-clear", Ui),
+];
+
+/// The row for an endpoint name.
+pub fn op_for_endpoint(endpoint: &str) -> Option<&'static OpSpec> {
+    OPS.iter().find(|spec| spec.endpoint == endpoint)
+}
+
+impl Request {
+    /// Reads the body of `POST /code-server/editor/<endpoint>`. A wrong or missing field is a
+    /// [`EditorError::BadRequest`] naming it.
+    pub fn parse(endpoint: &str, body: Value) -> Result<Self, EditorError> {
+        fn read<T: serde::de::DeserializeOwned>(endpoint: &str, body: Value) -> Result<T, EditorError> {
+            let body = if body.is_null() {
+                Value::Object(Default::default())
+            } else {
+                body
+            };
+            serde_json::from_value(body).map_err(|error| {
+                EditorError::BadRequest(format!("editor:{endpoint}: {}", friendly(&error.to_string())))
+            })
+        }
+        use Request as R;
+        Ok(match endpoint {
+            "open-file" => R::OpenFile(read(endpoint, body)?),
+            "create-file" => R::CreateFile(read(endpoint, body)?),
+            "create-directory" => R::CreateDirectory(read(endpoint, body)?),
+            "append-to-file" => R::AppendToFile(read(endpoint, body)?),
+            "prepend-to-file" => R::PrependToFile(read(endpoint, body)?),
+            "insert-before-line" => R::InsertBeforeLine(read(endpoint, body)?),
+            "append-after-line" | "insert-after-line" => R::AppendAfterLine(read(endpoint, body)?),
+            "insert-after-match" => R::InsertAfterMatch(read(endpoint, body)?),
+            "insert-before-match" => R::InsertBeforeMatch(read(endpoint, body)?),
+            "select-matching-text" => R::SelectMatchingText(read(endpoint, body)?),
+            "replace-text-selection" => R::ReplaceTextSelection(read(endpoint, body)?),
+            "delete-text-selection" => R::DeleteTextSelection(read(endpoint, body)?),
+            "insert-before-selection" => R::InsertBeforeSelection(read(endpoint, body)?),
+            "append-after-selection" => R::AppendAfterSelection(read(endpoint, body)?),
+            "replace-matching-text" => R::ReplaceMatchingText(read(endpoint, body)?),
+            "select-lines-in-range" => R::SelectLines(read(endpoint, body)?),
+            "delete-lines" => R::DeleteLines(read(endpoint, body)?),
+            "delete-matching-lines" => R::DeleteMatchingLines(read(endpoint, body)?),
+            "replace-lines" => R::ReplaceLines(read(endpoint, body)?),
+            "copy-file" => R::CopyFile(read(endpoint, body)?),
+            "rename-file" => R::RenameFile(read(endpoint, body)?),
+            "close-file" => R::CloseFile(read(endpoint, body)?),
+            "delete-file" => R::DeleteFile(read(endpoint, body)?),
+            "paste" => R::Paste(read(endpoint, body)?),
+            "set-yaml-value" => R::SetYamlValue(read(endpoint, body)?),
+            "add-yaml-item" => R::AddYamlItem(read(endpoint, body)?),
+            "insert-yaml-item" => R::InsertYamlItem(read(endpoint, body)?),
+            "replace-yaml-item" => R::ReplaceYamlItem(read(endpoint, body)?),
+            "delete-yaml-value" => R::DeleteYamlValue(read(endpoint, body)?),
+            "merge-yaml-values" => R::MergeYamlValues(read(endpoint, body)?),
+            "select-yaml-path" => R::SelectYamlPath(read(endpoint, body)?),
+            "terminal-open" => R::TerminalOpen(read(endpoint, body)?),
+            "terminal-close" => R::TerminalClose(read(endpoint, body)?),
+            "terminal-send" => R::TerminalSend(read(endpoint, body)?),
+            "terminal-interrupt" => R::TerminalInterrupt(read(endpoint, body)?),
+            "terminal-clear" => R::TerminalClear(read(endpoint, body)?),
+            other => return Err(EditorError::UnknownOperation(other.to_string())),
+        })
+    }
+
+    /// `POST /code-server/command/<id>` with a JSON list of arguments (anything else: no arguments).
+    pub fn command(command: &str, body: Value) -> Result<Self, EditorError> {
+        if command.trim().is_empty() {
+            return Err(EditorError::BadRequest(
+                "editor:execute-command: no command given".into(),
+            ));
+        }
+        let args = match body {
+            Value::Array(items) => items,
+            _ => Vec::new(),
+        };
+        Ok(Request::Command {
+            command: command.to_string(),
+            args,
+        })
+    }
+}
+
+/// serde's "missing field `file`" as "the `file` field is missing".
+fn friendly(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some(name) = rest.split('`').next()
+    {
+        return format!("the `{name}` field is missing");
+    }
+    message.to_string()
+}
+
+/// A position in a file as VS Code counts it: 0-based line, 0-based character in UTF-16 code units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Position {
+    /// 0-based line.
+    pub line: u32,
+    /// 0-based UTF-16 offset in the line.
+    pub character: u32,
+}
+
+/// A selection (`start` ≤ `end`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Range {
+    /// Where it starts.
+    pub start: Position,
+    /// Where it ends.
+    pub end: Position,
+}
+
+/// The answer to a successful operation (200, JSON).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Reply {
+    /// The file acted on, as the learner knows it (`~/exercises/x.txt`), if any.
+    #[cfg_attr(test, ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The selection (or cursor) left in it.
+    #[cfg_attr(test, ts(optional))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Range>,
+    /// Whether the running editor was reached (`false`: it shows the change when it next opens).
+    pub shown: bool,
+}
+
+/// Why an operation failed, for the dashboard to word it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename_all = "kebab-case"))]
+pub enum FailureKind {
+    /// A field is missing or wrong.
+    BadRequest,
+    /// The path is outside the editor's workspace.
+    Outside,
+    /// The file or folder does not exist.
+    NotFound,
+    /// The text, pattern or path matched nothing.
+    NoMatch,
+    /// The file is not text or not valid YAML.
+    NotEditable,
+    /// The editor is not enabled, or not running.
+    EditorUnavailable,
+    /// The editor failed to carry it out.
+    EditorFailed,
+    /// A file-system error.
+    Io,
+}
+
+/// The answer to a failed operation (4xx/5xx, JSON): a message a learner understands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Failure {
+    /// What went wrong and, where it helps, what to do.
+    pub error: String,
+    /// Its kind.
+    pub kind: FailureKind,
+}
