@@ -163,7 +163,11 @@ impl Config {
             auth: AuthConfig::default(),
             proxy: ProxyConfig::default(),
             services: ServicesConfig::default(),
-            editor: EditorConfig::default(),
+            // Tests name the code-server they want; none is started unless a test asks.
+            editor: EditorConfig {
+                start: Some(false),
+                ..EditorConfig::default()
+            },
             dashboard: DashboardConfig::default(),
         }
     }

@@ -11,11 +11,14 @@
 //! code-server as a child process.
 
 mod bridge;
+mod endpoints;
 mod error;
 #[cfg(test)]
 mod generated;
+mod lenient;
 pub mod lines;
 mod ops;
+mod reply;
 pub mod request;
 pub mod search;
 pub mod supervisor;

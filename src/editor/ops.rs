@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use super::request::{CopyFile, OpenFile, Range, ReplaceMatchingText, Reply, SelectMatchingText, Terminal};
+use super::request::{
+    CopyFile, Flag, Int, OpenFile, Range, ReplaceMatchingText, Reply, SelectMatchingText, Terminal,
+};
 use super::search::{self, Pattern};
 use super::text::{self, Doc, Span};
 use super::workspace::{self, Target};
@@ -323,31 +325,73 @@ fn not_enabled() -> EditorError {
 }
 
 /// `select-matching-text` on `doc`.
+/// What both matching operations search: the text (or pattern) in `field`, within `start`/`stop`.
+struct Search<'a> {
+    field: &'static str,
+    text: &'a str,
+    is_regex: Option<Flag>,
+    start: Option<Int>,
+    stop: Option<Int>,
+    group: Option<Int>,
+}
+
+/// The matches of `search` in `doc` (at most `limit`); none is a [`EditorError::NoMatch`] naming the file.
+fn matches(
+    doc: &Doc,
+    search: &Search<'_>,
+    limit: Option<usize>,
+    shown: &str,
+) -> Result<Vec<Span>, EditorError> {
+    if search.text.is_empty() {
+        return Err(EditorError::BadRequest(format!(
+            "the `{}` field is empty",
+            search.field
+        )));
+    }
+    let pattern = Pattern::new(search.text, search.is_regex.is_some_and(|f| f.0))?;
+    let range = search::search_lines(
+        doc.line_count(),
+        search.start.map(|n| n.0),
+        search.stop.map(|n| n.0),
+    );
+    let group = match search.group.map_or(0, |g| g.0) {
+        g if g < 0 => {
+            return Err(EditorError::BadRequest(format!(
+                "`group` must be 0 or more, not {g}"
+            )));
+        }
+        g => g as usize,
+    };
+    let found = search::find_matches(doc, &pattern, search.text.contains('\n'), range, group, limit)?;
+    if found.is_empty() {
+        let within = if search.start.is_some() || search.stop.is_some() {
+            " (in the lines searched)"
+        } else {
+            ""
+        };
+        return Err(EditorError::NoMatch(format!(
+            "no match for {} in {shown}{within}",
+            super::lines::shown(&pattern)
+        )));
+    }
+    Ok(found)
+}
+
+/// `select-matching-text` on `doc`.
 pub(super) fn select_matching(
     doc: &Doc,
     request: &SelectMatchingText,
     shown: &str,
 ) -> Result<Span, EditorError> {
-    if request.text.is_empty() {
-        return Err(EditorError::BadRequest("the `text` field is empty".into()));
-    }
-    let pattern = Pattern::new(&request.text, request.is_regex.is_some_and(|f| f.0))?;
-    let range = search::search_lines(
-        doc.line_count(),
-        request.start.map(|n| n.0),
-        request.stop.map(|n| n.0),
-    );
-    let found = search::find_matches(
-        doc,
-        &pattern,
-        request.text.contains('\n'),
-        range,
-        group(request.group)?,
-        Some(1),
-    )?
-    .into_iter()
-    .next()
-    .ok_or_else(|| no_match(&pattern, shown, request.start.is_some() || request.stop.is_some()))?;
+    let search = Search {
+        field: "text",
+        text: &request.text,
+        is_regex: request.is_regex,
+        start: request.start,
+        stop: request.stop,
+        group: request.group,
+    };
+    let found = matches(doc, &search, Some(1), shown)?.swap_remove(0);
     if request.before.is_none() && request.after.is_none() {
         return Ok(found);
     }
@@ -370,51 +414,19 @@ pub(super) fn replace_matching(
     request: &ReplaceMatchingText,
     shown: &str,
 ) -> Result<Edit, EditorError> {
-    if request.pattern.is_empty() {
-        return Err(EditorError::BadRequest("the `match` field is empty".into()));
-    }
-    let pattern = Pattern::new(&request.pattern, request.is_regex.is_some_and(|f| f.0))?;
-    let range = search::search_lines(
-        doc.line_count(),
-        request.start.map(|n| n.0),
-        request.stop.map(|n| n.0),
-    );
+    let search = Search {
+        field: "match",
+        text: &request.pattern,
+        is_regex: request.is_regex,
+        start: request.start,
+        stop: request.stop,
+        group: request.group,
+    };
     let limit = match request.count.map_or(1, |n| n.0) {
         0 => Some(1),
         n if n < 0 => None,
         n => Some(n as usize),
     };
-    let spans = search::find_matches(
-        doc,
-        &pattern,
-        request.pattern.contains('\n'),
-        range,
-        group(request.group)?,
-        limit,
-    )?;
-    if spans.is_empty() {
-        return Err(no_match(
-            &pattern,
-            shown,
-            request.start.is_some() || request.stop.is_some(),
-        ));
-    }
+    let spans = matches(doc, &search, limit, shown)?;
     Ok(super::lines::replace_spans(doc, &spans, &request.replacement))
-}
-
-fn group(group: Option<super::request::Int>) -> Result<usize, EditorError> {
-    match group.map_or(0, |g| g.0) {
-        g if g < 0 => Err(EditorError::BadRequest(format!(
-            "`group` must be 0 or more, not {g}"
-        ))),
-        g => Ok(g as usize),
-    }
-}
-
-fn no_match(pattern: &Pattern, shown: &str, ranged: bool) -> EditorError {
-    let within = if ranged { " (in the lines searched)" } else { "" };
-    EditorError::NoMatch(format!(
-        "no match for {} in {shown}{within}",
-        super::lines::shown(pattern)
-    ))
 }

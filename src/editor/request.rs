@@ -6,62 +6,13 @@
 //! Values are read leniently, as the original's JavaScript did: a number may come as a string (`line: "3"`),
 //! a terminal `session` as a number (`session: 1`).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::EditorError;
-
-/// An integer field (line number, count, index); also accepted as a numeric string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Int(pub i32);
-
-impl<'de> Deserialize<'de> for Int {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let number = match &value {
-            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.trunc() as i64)),
-            Value::String(s) => s.trim().parse::<i64>().ok(),
-            _ => None,
-        };
-        let number =
-            number.ok_or_else(|| serde::de::Error::custom(format!("{value} is not a whole number")))?;
-        Ok(Int(number.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32))
-    }
-}
-
-/// A yes/no field; also accepted as `"true"`/`"false"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Flag(pub bool);
-
-impl<'de> Deserialize<'de> for Flag {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::Bool(b) => Ok(Flag(b)),
-            Value::Null => Ok(Flag(false)),
-            Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Flag(true)),
-            Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Flag(false)),
-            other => Err(serde::de::Error::custom(format!("{other} is not true or false"))),
-        }
-    }
-}
-
-/// A name (terminal session); numbers are taken as their text, as the original's `String(session)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Name(pub String);
-
-impl<'de> Deserialize<'de> for Name {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::String(s) => Ok(Name(s)),
-            Value::Number(n) => Ok(Name(n.to_string())),
-            Value::Bool(b) => Ok(Name(b.to_string())),
-            other => Err(serde::de::Error::custom(format!("{other} is not a name"))),
-        }
-    }
-}
+pub use super::endpoints::{OPS, OpKind, OpSpec, op_for_endpoint};
+pub use super::lenient::{Flag, Int, Name};
+pub use super::reply::{Failure, FailureKind, Position, Range, Reply};
 
 /// `open-file`: show a file, the cursor at `line` (1-based, default 1).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -419,92 +370,6 @@ pub enum Request {
     },
 }
 
-/// What an operation needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename_all = "kebab-case"))]
-pub enum OpKind {
-    /// Changes files on disk (works without an editor; the editor shows the change when it is open).
-    File,
-    /// Computes a selection on the file on disk (remembered for the selection operations; shown by the editor).
-    Select,
-    /// Acts on the running editor only (needs it).
-    Ui,
-}
-
-/// One row of [`OPS`].
-#[derive(Debug, Clone, Copy)]
-pub struct OpSpec {
-    /// Action type, e.g. `editor:append-lines-to-file`.
-    pub action: &'static str,
-    /// Endpoint below `/code-server/editor/` (the original's names), e.g. `append-to-file`.
-    pub endpoint: &'static str,
-    /// What it needs.
-    pub kind: OpKind,
-    /// Run in the background by the dashboard without showing the Editor tab (the original's close/delete).
-    pub quiet: bool,
-}
-
-const fn op(action: &'static str, endpoint: &'static str, kind: OpKind) -> OpSpec {
-    OpSpec {
-        action,
-        endpoint,
-        kind,
-        quiet: false,
-    }
-}
-
-use OpKind::{File, Select, Ui};
-
-/// Every `editor:*` action type and its endpoint (actions.md §4.5), in catalogue order.
-/// `editor:execute-command` posts to `/code-server/command/<id>` with the `args` list as its body.
-#[rustfmt::skip]
-pub const OPS: &[OpSpec] = &[
-    op("editor:open-file", "open-file", Ui),
-    op("editor:create-file", "create-file", File),
-    op("editor:create-directory", "create-directory", File),
-    op("editor:select-matching-text", "select-matching-text", Select),
-    op("editor:replace-text-selection", "replace-text-selection", File),
-    op("editor:delete-text-selection", "delete-text-selection", File),
-    op("editor:insert-lines-before-selection", "insert-before-selection", File),
-    op("editor:append-lines-after-selection", "append-after-selection", File),
-    op("editor:replace-matching-text", "replace-matching-text", File),
-    op("editor:append-lines-to-file", "append-to-file", File),
-    op("editor:prepend-lines-to-file", "prepend-to-file", File),
-    op("editor:insert-lines-before-line", "insert-before-line", File),
-    op("editor:append-lines-after-line", "append-after-line", File),
-    op("editor:insert-lines-after-line", "insert-after-line", File),
-    op("editor:append-lines-after-match", "insert-after-match", File),
-    op("editor:insert-lines-before-match", "insert-before-match", File),
-    op("editor:select-lines-in-range", "select-lines-in-range", Select),
-    op("editor:delete-lines-in-range", "delete-lines", File),
-    op("editor:delete-matching-lines", "delete-matching-lines", File),
-    op("editor:replace-lines-in-range", "replace-lines", File),
-    op("editor:copy-file", "copy-file", File),
-    op("editor:rename-file", "rename-file", File),
-    OpSpec { quiet: true, ..op("editor:close-file", "close-file", Ui) },
-    OpSpec { quiet: true, ..op("editor:delete-file", "delete-file", File) },
-    op("editor:insert-value-into-yaml", "paste", File),
-    op("editor:set-yaml-value", "set-yaml-value", File),
-    op("editor:add-yaml-item", "add-yaml-item", File),
-    op("editor:insert-yaml-item", "insert-yaml-item", File),
-    op("editor:replace-yaml-item", "replace-yaml-item", File),
-    op("editor:delete-yaml-value", "delete-yaml-value", File),
-    op("editor:merge-yaml-values", "merge-yaml-values", File),
-    op("editor:select-yaml-path", "select-yaml-path", Select),
-    op("editor:execute-command", "command", Ui),
-    op("editor:open-terminal", "terminal-open", Ui),
-    op("editor:close-terminal", "terminal-close", Ui),
-    op("editor:send-to-terminal", "terminal-send", Ui),
-    op("editor:interrupt-terminal", "terminal-interrupt", Ui),
-    op("editor:clear-terminal", "terminal-clear", Ui),
-];
-
-/// The row for an endpoint name.
-pub fn op_for_endpoint(endpoint: &str) -> Option<&'static OpSpec> {
-    OPS.iter().find(|spec| spec.endpoint == endpoint)
-}
-
 impl Request {
     /// Reads the body of `POST /code-server/editor/<endpoint>`. A wrong or missing field is a
     /// [`EditorError::BadRequest`] naming it.
@@ -587,73 +452,4 @@ fn friendly(message: &str) -> String {
         return format!("the `{name}` field is missing");
     }
     message.to_string()
-}
-
-/// A position in a file as VS Code counts it: 0-based line, 0-based character in UTF-16 code units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Position {
-    /// 0-based line.
-    pub line: u32,
-    /// 0-based UTF-16 offset in the line.
-    pub character: u32,
-}
-
-/// A selection (`start` ≤ `end`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Range {
-    /// Where it starts.
-    pub start: Position,
-    /// Where it ends.
-    pub end: Position,
-}
-
-/// The answer to a successful operation (200, JSON).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Reply {
-    /// The file acted on, as the learner knows it (`~/exercises/x.txt`), if any.
-    #[cfg_attr(test, ts(optional))]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// The selection (or cursor) left in it.
-    #[cfg_attr(test, ts(optional))]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selection: Option<Range>,
-    /// Whether the running editor was reached (`false`: it shows the change when it next opens).
-    pub shown: bool,
-}
-
-/// Why an operation failed, for the dashboard to word it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[cfg_attr(test, derive(ts_rs::TS), ts(rename_all = "kebab-case"))]
-pub enum FailureKind {
-    /// A field is missing or wrong.
-    BadRequest,
-    /// The path is outside the editor's workspace.
-    Outside,
-    /// The file or folder does not exist.
-    NotFound,
-    /// The text, pattern or path matched nothing.
-    NoMatch,
-    /// The file is not text or not valid YAML.
-    NotEditable,
-    /// The editor is not enabled, or not running.
-    EditorUnavailable,
-    /// The editor failed to carry it out.
-    EditorFailed,
-    /// A file-system error.
-    Io,
-}
-
-/// The answer to a failed operation (4xx/5xx, JSON): a message a learner understands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Failure {
-    /// What went wrong and, where it helps, what to do.
-    pub error: String,
-    /// Its kind.
-    pub kind: FailureKind,
 }

@@ -145,7 +145,7 @@ async fn install_extension(config: &LaunchConfig) {
             Ok(Ok(status)) => format!("exit {status}"),
             Ok(Err(error)) => error.to_string(),
             Err(_) => {
-                kill_group(&child, nix::sys::signal::Signal::SIGKILL);
+                kill_group(child.id(), nix::sys::signal::Signal::SIGKILL);
                 "timed out".into()
             }
         },
@@ -157,18 +157,20 @@ async fn install_extension(config: &LaunchConfig) {
     );
 }
 
-fn kill_group(child: &Child, signal: nix::sys::signal::Signal) {
-    if let Some(pid) = child.id() {
+/// Signals the process group led by `leader` (its pid, taken at spawn: once reaped, a child has no id).
+fn kill_group(leader: Option<u32>, signal: nix::sys::signal::Signal) {
+    if let Some(pid) = leader {
         let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pid as i32), signal);
     }
 }
 
-async fn stop_child(mut child: Child) {
-    kill_group(&child, nix::sys::signal::Signal::SIGTERM);
-    if tokio::time::timeout(STOP_GRACE, child.wait()).await.is_err() {
-        kill_group(&child, nix::sys::signal::Signal::SIGKILL);
-        let _ = child.wait().await;
-    }
+/// SIGTERM to the whole group, a grace period for the launcher, then SIGKILL to whatever of the group is
+/// left (the launcher may exit before the server it forked).
+async fn stop_child(mut child: Child, leader: Option<u32>) {
+    kill_group(leader, nix::sys::signal::Signal::SIGTERM);
+    let _ = tokio::time::timeout(STOP_GRACE, child.wait()).await;
+    kill_group(leader, nix::sys::signal::Signal::SIGKILL);
+    let _ = child.wait().await;
 }
 
 /// The original's editor settings (no welcome page, no trust prompt, no telemetry), written into a data
@@ -227,6 +229,7 @@ async fn supervise(
                 return;
             }
         };
+        let leader = child.id();
         tracing::info!(port = config.port, "code-server started");
         let started = tokio::time::Instant::now();
         let port = config.port;
@@ -245,11 +248,11 @@ async fn supervise(
             () = async { watch_port.await; std::future::pending::<()>().await } => None,
         };
         let Some(exit) = exited else {
-            stop_child(child).await;
+            stop_child(child, leader).await;
             break;
         };
         // The launcher exited: make sure nothing of its group stays behind.
-        kill_group(&child, nix::sys::signal::Signal::SIGKILL);
+        kill_group(leader, nix::sys::signal::Signal::SIGKILL);
         let why = match exit {
             Ok(code) => format!("exited with {code}"),
             Err(error) => error.to_string(),

@@ -107,16 +107,21 @@ impl Workspace {
 
     /// An existing file or folder.
     pub fn existing(&self, given: &str) -> Result<Target, EditorError> {
+        self.resolved(given, |jail, request| jail.resolve(request))
+    }
+
+    /// `given` located, then (unless it is the root itself) resolved by `resolve`.
+    fn resolved(
+        &self,
+        given: &str,
+        resolve: impl FnOnce(&Jail, &str) -> Result<PathBuf, JailError>,
+    ) -> Result<Target, EditorError> {
         let (jail, request, shown) = self.locate(given)?;
-        if request.is_empty() {
-            return Ok(Target {
-                real: jail.root().to_path_buf(),
-                shown,
-            });
-        }
-        let real = jail
-            .resolve(&request)
-            .map_err(|error| jail_error(error, given, &shown, self))?;
+        let real = if request.is_empty() {
+            jail.root().to_path_buf()
+        } else {
+            resolve(&jail, &request).map_err(|error| jail_error(error, given, &shown, self))?
+        };
         Ok(Target { real, shown })
     }
 
@@ -154,17 +159,7 @@ impl Workspace {
 
     /// Creates a folder (and its parents) inside the root.
     pub fn create_dir(&self, given: &str) -> Result<Target, EditorError> {
-        let (jail, request, shown) = self.locate(given)?;
-        if request.is_empty() {
-            return Ok(Target {
-                real: jail.root().to_path_buf(),
-                shown,
-            });
-        }
-        let real = jail
-            .create_dir_all(&request)
-            .map_err(|error| jail_error(error, given, &shown, self))?;
-        Ok(Target { real, shown })
+        self.resolved(given, |jail, request| jail.create_dir_all(request))
     }
 }
 

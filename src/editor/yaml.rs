@@ -72,6 +72,14 @@ fn segments(path: &str) -> Result<Vec<Segment>, EditorError> {
     Ok(segments)
 }
 
+/// The parsed file and the node at `path` (which must exist).
+fn node_at(text: &str, path: &str, name: &str) -> Result<(Loaded, YamlNode), EditorError> {
+    let segments = segments(path)?;
+    let loaded = load(text, name)?;
+    let node = yaml_path::walk(&need_root(&loaded, name)?, &segments, path, name)?;
+    Ok((loaded, node))
+}
+
 fn need_root(loaded: &Loaded, name: &str) -> Result<YamlNode, EditorError> {
     loaded
         .root
@@ -177,9 +185,7 @@ pub fn add_item(
     value: &Value,
     name: &str,
 ) -> Result<String, EditorError> {
-    let segments = segments(path)?;
-    let loaded = load(text, name)?;
-    let node = yaml_path::walk(&need_root(&loaded, name)?, &segments, path, name)?;
+    let (loaded, node) = node_at(text, path, name)?;
     let seq = node.as_sequence().ok_or_else(|| EditorError::BadYamlPath {
         path: path.to_string(),
         reason: format!("it is not a sequence in {name}"),
@@ -266,9 +272,7 @@ pub fn merge_values(text: &str, path: &str, value: &Value, name: &str) -> Result
             "merge-yaml-values needs a mapping as its `value`".into(),
         ));
     };
-    let segments = segments(path)?;
-    let loaded = load(text, name)?;
-    let node = yaml_path::walk(&need_root(&loaded, name)?, &segments, path, name)?;
+    let (loaded, node) = node_at(text, path, name)?;
     let map = node.as_mapping().ok_or_else(|| EditorError::BadYamlPath {
         path: path.to_string(),
         reason: format!("it is not a mapping in {name}"),

@@ -497,7 +497,8 @@ fn markup_follows_the_contract() {
     let action = ok("terminal:execute", "command: echo '<hi>' \"q\"\nautostart: true");
     let html = action.markup(3);
     assert!(html.starts_with("<div class=\"lectern-action\" data-action-type=\"terminal:execute\" data-action-index=\"3\" data-action-line=\"10\" data-action-args=\""));
-    assert!(html.contains("data-action-args=\"{&quot;autostart&quot;:true,&quot;command&quot;:&quot;echo &#39;&lt;hi&gt;&#39; \\&quot;q\\&quot;&quot;}\""), "{html}");
+    // The block's fields in the author's order (serde_json keeps insertion order).
+    assert!(html.contains("data-action-args=\"{&quot;command&quot;:&quot;echo &#39;&lt;hi&gt;&#39; \\&quot;q\\&quot;&quot;,&quot;autostart&quot;:true}\""), "{html}");
     assert!(html.contains(" data-action-autostart "));
     assert!(!html.contains("data-action-hidden"));
     assert!(html.contains("tabindex=\"0\" role=\"button\"><div class=\"lectern-action-title\"><span class=\"lectern-action-glyph\" aria-hidden=\"true\"></span>Terminal: Execute command in terminal &quot;1&quot;</div>"));

@@ -84,6 +84,7 @@ async fn every_route_times_every_bad_credential_is_refused() {
     config.services.git = Some(true);
     config.services.files_dir = Some(files.path().to_path_buf());
     config.services.git_repositories = Some(files.path().join("repos"));
+    config.editor.connect_wait = std::time::Duration::from_millis(50);
     let cookies = cookies(&config);
     let server = TestServer::start(config).await;
     let own_host = server.addr.to_string();
@@ -119,6 +120,25 @@ async fn every_route_times_every_bad_credential_is_refused() {
         ("POST", own_host.clone(), "/examiner/test/x".into(), false),
         ("POST", own_host.clone(), "/message/broadcast".into(), false),
         ("POST", own_host.clone(), "/session/event".into(), false),
+        ("GET", own_host.clone(), "/code-server/hello".into(), false),
+        (
+            "POST",
+            own_host.clone(),
+            "/code-server/editor/open-file".into(),
+            false,
+        ),
+        (
+            "POST",
+            own_host.clone(),
+            "/code-server/editor/append-to-file".into(),
+            false,
+        ),
+        (
+            "POST",
+            own_host.clone(),
+            "/code-server/command/workbench.action.files.save".into(),
+            false,
+        ),
         ("POST", own_host.clone(), format!("/port/{up_port}/form"), true),
         ("POST", app_host.clone(), "/form".into(), true),
         ("GET", own_host.clone(), "/webdav/".into(), false),
@@ -368,5 +388,55 @@ async fn services_with_their_own_passwords_take_those_or_the_login() {
         }
     }
     assert!(checked >= 30, "only {checked} denials checked");
+    server.stop().await;
+}
+
+/// The editor extension's channel is not opened by a login (not even a valid one) or a wrong secret: only
+/// by its own secret (nothing answers unauthenticated, W12).
+#[tokio::test]
+async fn the_editor_channel_needs_its_secret_not_a_login() {
+    let portal = FakePortal::start("s1", "alice", &[]).await;
+    let dir = workshop("applications:\n  editor:\n    enabled: true\n");
+    let mut config = oauth_config(dir.path(), &portal);
+    config.editor.secret = Some(Secret("channel-secret-of-the-matrix-test".into()));
+    let cookies = cookies(&config);
+    let server = TestServer::start(config).await;
+    let url = format!("ws://{}/editor-channel", server.addr);
+    let attempt = |cookie: Option<&str>, bearer: Option<&str>| {
+        let mut request = url.clone().into_client_request().unwrap();
+        if let Some(cookie) = cookie {
+            request.headers_mut().insert("cookie", cookie.parse().unwrap());
+        }
+        if let Some(secret) = bearer {
+            request
+                .headers_mut()
+                .insert("authorization", format!("Bearer {secret}").parse().unwrap());
+        }
+        tokio_tungstenite::connect_async(request)
+    };
+    for (cookie, bearer) in [
+        (None, None),
+        (Some(cookies.valid.as_str()), None),
+        (Some(cookies.forged.as_str()), None),
+        (
+            Some(cookies.valid.as_str()),
+            Some("channel-secret-of-the-matrix-tesT"),
+        ),
+        (None, Some("")),
+    ] {
+        match attempt(cookie, bearer).await {
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                assert_eq!(response.status(), 401, "{cookie:?} {bearer:?}")
+            }
+            other => panic!(
+                "not refused: {cookie:?} {bearer:?}: {:?}",
+                other.map(|r| r.1.status())
+            ),
+        }
+    }
+    let (_socket, response) = attempt(None, Some("channel-secret-of-the-matrix-test"))
+        .await
+        .expect("the secret opens it");
+    assert_eq!(response.status(), 101);
     server.stop().await;
 }

@@ -48,8 +48,18 @@ async fn wait_ready(server: &TestServer, want: &str) -> String {
     }
 }
 
+/// Whether `pid` runs (a zombie waiting to be reaped does not).
 fn alive(pid: i32) -> bool {
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(false)
 }
 
 #[tokio::test]
@@ -126,7 +136,15 @@ async fn lectern_starts_restarts_and_stops_code_server() {
         .parse()
         .unwrap();
     server.stop().await;
-    assert!(!alive(second), "the child's group is stopped with lectern");
+    // Signalled before `stop` returns; wait (bounded) for it to finish exiting.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while alive(second) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the child's group is stopped with lectern"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
