@@ -15,7 +15,7 @@ mod parse;
 mod printf;
 mod value;
 
-pub use funcs::{strip_tags, unescape};
+pub use funcs::{strip_tags, unescape, url_encode};
 pub use value::{Object, Value};
 
 /// What the engine asks of its host.

@@ -312,7 +312,8 @@ fn title_case(s: &str) -> String {
     out
 }
 
-fn url_encode(s: &str) -> String {
+/// Percent-encoding with `+` for spaces (Hugo's `urlquery`, Liquid's `url_encode`).
+pub fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

@@ -66,19 +66,7 @@ pub(super) fn apply(name: &str, value: Val, args: &[Val]) -> Result<Val, (Val, S
         }
         "escape" => Val::Str(html::escape(&text)),
         "escape_once" => Val::Str(html::escape(&crate::content::gotemplate::unescape(&text))),
-        "url_encode" => Val::Str(
-            text.bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                        (b as char).to_string()
-                    } else if b == b' ' {
-                        "+".to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect(),
-        ),
+        "url_encode" => Val::Str(crate::content::gotemplate::url_encode(&text)),
         "split" => {
             let separator = arg(0);
             if separator.is_empty() {

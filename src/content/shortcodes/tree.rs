@@ -277,27 +277,50 @@ fn find_spaced_close(text: &str, closer: &str) -> Option<usize> {
     None
 }
 
+/// Go-template quoting (`"…"` with `\` escapes, `` `…` `` raw), fed one character at a time.
+#[derive(Default)]
+struct Quoting {
+    quote: Option<char>,
+    escaped: bool,
+}
+
+impl Quoting {
+    /// Feeds `c`; true when `c` opens, is inside or closes a quoted string.
+    fn feed(&mut self, c: char) -> bool {
+        match self.quote {
+            Some(q) => {
+                if self.escaped {
+                    self.escaped = false;
+                } else if c == '\\' && q == '"' {
+                    self.escaped = true;
+                } else if c == q {
+                    self.quote = None;
+                }
+                true
+            }
+            None if c == '"' || c == '`' => {
+                self.quote = Some(c);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// The offset of `closer` after `from`, skipping quoted strings.
 fn find_closer(src: &str, from: usize, closer: &str) -> Option<usize> {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
+    let mut quoting = Quoting::default();
     for (i, c) in src[from..].char_indices() {
         let at = from + i;
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' && q == '"' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '"' || c == '`' => quote = Some(c),
-            None if src[at..].starts_with(closer) => return Some(at),
-            // A new tag opens before this one closed: not a tag after all.
-            None if src[at..].starts_with("{{<") || src[at..].starts_with("{{%") => return None,
-            None => {}
+        if quoting.feed(c) {
+            continue;
+        }
+        if src[at..].starts_with(closer) {
+            return Some(at);
+        }
+        // A new tag opens before this one closed: not a tag after all.
+        if src[at..].starts_with("{{<") || src[at..].starts_with("{{%") {
+            return None;
         }
     }
     None
@@ -307,30 +330,12 @@ fn find_closer(src: &str, from: usize, closer: &str) -> Option<usize> {
 fn split_args(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
+    let mut quoting = Quoting::default();
     for c in text.chars() {
-        match quote {
-            Some(q) => {
-                current.push(c);
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' && q == '"' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '"' || c == '`' => {
-                quote = Some(c);
-                current.push(c);
-            }
-            None if c.is_whitespace() => {
-                if !current.is_empty() {
-                    words.push(std::mem::take(&mut current));
-                }
-            }
-            None => current.push(c),
+        if quoting.feed(c) || !c.is_whitespace() {
+            current.push(c);
+        } else if !current.is_empty() {
+            words.push(std::mem::take(&mut current));
         }
     }
     if !current.is_empty() {
