@@ -11,6 +11,7 @@ pub mod protocol;
 pub mod queries;
 pub mod record;
 pub mod ring;
+pub mod screen;
 pub mod session;
 pub mod viewer;
 

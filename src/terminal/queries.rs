@@ -6,10 +6,14 @@
 //! terminals ignore NUL, and every byte keeps its seq.
 //!
 //! [`QueryScanner`] is a small VT parser (ground, escape, CSI, OSC, DCS and other strings) that keeps
-//! its state across calls, so a query split between two reads is still found.
+//! its state across calls, so a query split between two reads is still found. It also reports the bits
+//! of terminal state the screen model (`screen.rs`) keeps beside its emulator: the title, DEC private
+//! modes (mouse, focus, bracketed paste…), the keypad mode and the cursor style.
 
-/// Longest OSC or DCS payload looked at: queries are short, a longer string is never one.
+/// Longest DCS payload looked at: queries are short, a longer string is never one.
 const MAX_PAYLOAD: usize = 64;
+/// Longest OSC payload kept (a title); an OSC query is never longer than `MAX_PAYLOAD`.
+const MAX_OSC: usize = 512;
 /// Longest CSI parameter text looked at.
 const MAX_PARAMS: usize = 32;
 
@@ -33,6 +37,21 @@ enum State {
     /// SOS, PM, APC: ignored strings ended by ST.
     Ignored,
     IgnoredEscape,
+}
+
+/// A sequence the scanner recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A query that started at this offset and ends with the byte just scanned.
+    Query(u64),
+    /// DEC private modes set (`true`) or reset (`CSI ? Pm h` / `l`).
+    Modes(Vec<u16>, bool),
+    /// Application keypad on (`ESC =`) or off (`ESC >`).
+    Keypad(bool),
+    /// Cursor style (`CSI Ps SP q`).
+    CursorStyle(u16),
+    /// Window title (`OSC 0` or `OSC 2`).
+    Title(String),
 }
 
 /// Finds query sequences in a byte stream fed in pieces.
@@ -72,16 +91,26 @@ impl QueryScanner {
     /// Scans `data`, whose first byte has offset `at`; calls `found(start, end)` with the offsets of
     /// every query sequence that ends in `data` (it may have started in an earlier piece).
     pub fn scan(&mut self, data: &[u8], at: u64, mut found: impl FnMut(u64, u64)) {
+        self.scan_all(data, at, |offset, event| {
+            if let Found::Query(start) = event {
+                found(start, offset + 1);
+            }
+        });
+    }
+
+    /// Scans `data` like [`scan`](Self::scan) and reports every recognised sequence with the offset
+    /// of its last byte.
+    pub fn scan_all(&mut self, data: &[u8], at: u64, mut found: impl FnMut(u64, Found)) {
         for (i, &byte) in data.iter().enumerate() {
             let offset = at + i as u64;
-            if let Some(start) = self.step(byte, offset) {
-                found(start, offset + 1);
+            if let Some(event) = self.step(byte, offset) {
+                found(offset, event);
             }
         }
     }
 
-    /// Advances one byte; returns the start of a query that this byte completes.
-    fn step(&mut self, byte: u8, offset: u64) -> Option<u64> {
+    /// Advances one byte; returns what this byte completes.
+    fn step(&mut self, byte: u8, offset: u64) -> Option<Found> {
         // CAN and SUB abort any sequence; ESC starts a new one (except where it may begin ST).
         match (self.state, byte) {
             (_, CAN | SUB) => {
@@ -137,6 +166,10 @@ impl QueryScanner {
                 }
                 // DECID: answered like primary device attributes.
                 b'Z' => self.finish(true),
+                b'=' | b'>' => {
+                    self.finish(false);
+                    Some(Found::Keypad(byte == b'='))
+                }
                 0x00..=0x1f => None,
                 _ => self.finish(false),
             },
@@ -151,7 +184,10 @@ impl QueryScanner {
                 }
                 0x40..=0x7e => {
                     let query = csi_is_query(&self.collected, self.overflow, byte);
-                    self.finish(query)
+                    let state = (!self.overflow)
+                        .then(|| csi_state(&self.collected, byte))
+                        .flatten();
+                    self.finish(query).or(state)
                 }
                 // C0 controls are executed inside a CSI and do not end it.
                 0x00..=0x1f => None,
@@ -161,7 +197,7 @@ impl QueryScanner {
                 if byte == BEL {
                     return self.finish_osc();
                 }
-                self.collect(byte, MAX_PAYLOAD);
+                self.collect(byte, MAX_OSC);
                 None
             }
             State::Dcs => {
@@ -192,17 +228,29 @@ impl QueryScanner {
         }
     }
 
-    fn finish(&mut self, query: bool) -> Option<u64> {
+    fn finish(&mut self, query: bool) -> Option<Found> {
         self.state = State::Ground;
-        query.then_some(self.start)
+        query.then_some(Found::Query(self.start))
     }
 
-    fn finish_osc(&mut self) -> Option<u64> {
-        let query = !self.overflow && osc_is_query(&self.collected);
-        self.finish(query)
+    fn finish_osc(&mut self) -> Option<Found> {
+        let query = self.collected.len() <= MAX_PAYLOAD && osc_is_query(&self.collected);
+        let title = match self.collected.split(|b| *b == b';').next() {
+            Some(b"0" | b"2") if !query => {
+                let text = &self.collected[self.collected.iter().position(|b| *b == b';').unwrap_or(0) + 1..];
+                Some(Found::Title(
+                    String::from_utf8_lossy(text)
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .collect(),
+                ))
+            }
+            _ => None,
+        };
+        self.finish(query).or(title)
     }
 
-    fn finish_dcs(&mut self) -> Option<u64> {
+    fn finish_dcs(&mut self) -> Option<Found> {
         // `DCS $ q … ST` (DECRQSS) and `DCS + q … ST` (XTGETTCAP), possibly after parameters.
         let head: Vec<u8> = self
             .collected
@@ -249,6 +297,28 @@ fn csi_is_query(collected: &[u8], overflow: bool, final_byte: u8) -> bool {
         // Window reports: state, position, sizes, title.
         (None, b"", b't') => matches!(first, Some(11 | 13 | 14 | 15 | 16 | 18 | 19 | 20 | 21)),
         _ => false,
+    }
+}
+
+/// The state change a (non-query) `CSI <collected> <final>` makes that the screen model tracks.
+fn csi_state(collected: &[u8], final_byte: u8) -> Option<Found> {
+    match (collected.first(), final_byte) {
+        (Some(b'?'), b'h' | b'l') => {
+            let modes = collected[1..]
+                .split(|b| *b == b';')
+                .filter_map(|p| std::str::from_utf8(p).ok()?.parse().ok())
+                .collect();
+            Some(Found::Modes(modes, final_byte == b'h'))
+        }
+        (_, b'q') if collected.last() == Some(&b' ') => {
+            let style = std::str::from_utf8(&collected[..collected.len() - 1]).ok()?;
+            Some(Found::CursorStyle(if style.is_empty() {
+                0
+            } else {
+                style.parse().ok()?
+            }))
+        }
+        _ => None,
     }
 }
 
@@ -373,6 +443,25 @@ mod tests {
         scanner.scan(b"6ny", 104, |s, e| found.push((s, e)));
         assert_eq!(found, vec![(102, 106)]);
         assert_eq!(scanner.pending_start(), None);
+    }
+
+    #[test]
+    fn reports_title_modes_keypad_and_cursor_style() {
+        let mut found = Vec::new();
+        let input = b"\x1b]0;my \x07title\x07\x1b[?1000;1006h\x1b[?2004l\x1b=\x1b>\x1b[5 q\x1b]2;two\x1b\\";
+        QueryScanner::new().scan_all(input, 0, |_, event| found.push(event));
+        assert_eq!(
+            found,
+            vec![
+                Found::Title("my ".to_string()),
+                Found::Modes(vec![1000, 1006], true),
+                Found::Modes(vec![2004], false),
+                Found::Keypad(true),
+                Found::Keypad(false),
+                Found::CursorStyle(5),
+                Found::Title("two".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Terminal: one named terminal's shared state (ring, exit markers, PTY size rule, input queue).
 //! The process side (spawn, PTY reader, input writer) lives in `session/process.rs`.
 
+mod model;
 mod process;
 
 use std::collections::{HashMap, VecDeque};
@@ -11,6 +12,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{Notify, mpsc, watch};
 
+pub use model::MODEL_SCROLLBACK;
 pub use process::SpawnSpec;
 
 use super::record::Recorder;
@@ -94,6 +96,8 @@ pub(crate) struct Shared {
     pub(crate) advances: u64,
     /// The PTY reader waits on `advanced` for a viewer to catch up.
     pub(crate) reader_waiting: bool,
+    /// PTY resizes by the seq they apply from, for the screen model.
+    pub(crate) resizes: VecDeque<(Seq, Size)>,
 }
 
 impl Shared {
@@ -119,6 +123,8 @@ pub struct Terminal {
     next_viewer_id: AtomicU64,
     /// Signalled when a viewer advances or leaves while the PTY reader waits.
     pub(crate) advanced: Notify,
+    /// The screen model, fed off the hot path (`session/model.rs`).
+    model: Mutex<model::ModelState>,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -151,6 +157,7 @@ impl Terminal {
                 positions: HashMap::new(),
                 advances: 0,
                 reader_waiting: false,
+                resizes: VecDeque::new(),
             }),
             name,
             stream,
@@ -159,7 +166,9 @@ impl Terminal {
             shutdown,
             next_viewer_id: AtomicU64::new(1),
             advanced: Notify::new(),
+            model: Mutex::new(model::ModelState::new(Size::DEFAULT)),
         });
+        tokio::spawn(model::follow(Arc::downgrade(&terminal), terminal.subscribe()));
         terminal.spawn_shell(false)?;
         Ok(terminal)
     }
@@ -272,6 +281,7 @@ impl Terminal {
             } else {
                 // An exited terminal remembers the size for its next shell.
                 shared.pty_size = size;
+                model::push_resize(&mut shared, size);
                 if let Some(recorder) = shared.recorder.as_mut() {
                     recorder.resize(size);
                 }

@@ -7,6 +7,7 @@
 mod api;
 mod hello;
 mod reader;
+mod screen;
 mod writer;
 
 use std::time::Duration;
@@ -40,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/terminal/api/{name}/execute", post(api::execute))
         .route("/terminal/api/{name}/interrupt", post(api::interrupt))
         .route("/terminal/api/{name}/clear", post(api::clear))
+        // A terminal named `ws` or `session` is shadowed by those routes here; the api/ form works for all.
+        .route("/terminal/{name}/screen", get(screen::screen))
+        .route("/terminal/api/{name}/screen", get(screen::screen))
 }
 
 /// Query string of the websocket URL.

@@ -14,4 +14,5 @@ mod edges;
 mod flood;
 mod interactive;
 mod replay;
+mod screen;
 mod secrets;
