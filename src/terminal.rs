@@ -7,6 +7,7 @@
 //! stalled one. A viewer that falls off the ring is told what it lost.
 
 pub mod hub;
+pub mod output;
 pub mod protocol;
 pub mod queries;
 pub mod record;
@@ -19,8 +20,8 @@ use std::fmt;
 
 pub use hub::TerminalHub;
 pub use ring::{ReplayRing, Seq};
-pub use session::{ExitStatus, Terminal};
-pub use viewer::{Viewer, ViewerEvent};
+pub use session::{ExitStatus, Snapshot, Terminal};
+pub use viewer::{Lag, Viewer, ViewerEvent};
 
 /// Largest accepted terminal width, in columns.
 pub const MAX_COLS: u64 = 1000;

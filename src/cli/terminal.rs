@@ -29,4 +29,18 @@ pub struct TerminalArgs {
     /// Most terminals one session may open (default 32).
     #[arg(long, env = "LECTERN_MAX_TERMINALS", value_name = "N")]
     pub max_terminals: Option<usize>,
+    /// A viewer that acknowledges (or speaks protocol 2) and falls this many bytes behind the output is
+    /// skipped ahead to a snapshot instead of being sent the backlog (default: 3/4 of the replay ring).
+    #[arg(long, env = "LECTERN_TERMINAL_LAG_BYTES", value_name = "BYTES")]
+    pub terminal_lag_bytes: Option<usize>,
+    /// … or whose next byte is this old, in milliseconds (default 1000).
+    #[arg(long, env = "LECTERN_TERMINAL_LAG_MS", value_name = "MS")]
+    pub terminal_lag_ms: Option<u64>,
+    /// Folder for each terminal's full output (`GET /terminal/{name}/output`); default: a private
+    /// temporary folder removed at exit.
+    #[arg(long, env = "LECTERN_TERMINAL_OUTPUT_DIR", value_name = "DIR")]
+    pub terminal_output_dir: Option<PathBuf>,
+    /// Most bytes of output kept on disk per terminal (default 256 MiB; the newest are kept).
+    #[arg(long, env = "LECTERN_TERMINAL_OUTPUT_BYTES", value_name = "BYTES")]
+    pub terminal_output_bytes: Option<u64>,
 }

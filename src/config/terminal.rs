@@ -13,6 +13,12 @@ pub const MIN_REPLAY_BYTES: usize = crate::terminal::ring::MIN_CAPACITY;
 pub const MAX_REPLAY_BYTES: usize = 1024 * 1024 * 1024;
 /// Default cap on terminals per session.
 pub const DEFAULT_MAX_TERMINALS: usize = 32;
+/// Default age of a viewer's next byte beyond which it is skipped ahead: 1 s.
+pub const DEFAULT_LAG_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+/// Default bound of each terminal's full output on disk: 256 MiB.
+pub const DEFAULT_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
+/// Smallest bound of the full output on disk: 1 MiB.
+pub const MIN_OUTPUT_BYTES: u64 = 1024 * 1024;
 
 /// Validated terminal settings.
 #[derive(Debug, Clone)]
@@ -33,6 +39,24 @@ pub struct TerminalConfig {
     pub record_dir: Option<PathBuf>,
     /// Most terminals at once.
     pub max_terminals: usize,
+    /// Bytes behind the output beyond which a skipping viewer gets a snapshot (`None`: 3/4 of the ring).
+    pub lag_bytes: Option<usize>,
+    /// Age of a skipping viewer's next byte beyond which it gets a snapshot.
+    pub lag_time: std::time::Duration,
+    /// Folder for the full output of each terminal (`None`: a private temporary folder).
+    pub output_dir: Option<PathBuf>,
+    /// Most bytes of full output kept on disk per terminal.
+    pub output_bytes: u64,
+}
+
+impl TerminalConfig {
+    /// The lag bound in bytes: as configured, at most the ring less 64 KiB (a viewer is skipped ahead
+    /// before the ring would drop what it has not read).
+    pub fn lag_bytes(&self) -> u64 {
+        let ring = self.replay_bytes as u64;
+        let bound = self.lag_bytes.map_or(ring / 4 * 3, |bytes| bytes as u64);
+        bound.clamp(1, ring.saturating_sub(64 * 1024).max(1))
+    }
 }
 
 impl Default for TerminalConfig {
@@ -61,6 +85,10 @@ impl Default for TerminalConfig {
             replay_bytes: DEFAULT_REPLAY_BYTES,
             record_dir: None,
             max_terminals: DEFAULT_MAX_TERMINALS,
+            lag_bytes: None,
+            lag_time: DEFAULT_LAG_TIME,
+            output_dir: None,
+            output_bytes: DEFAULT_OUTPUT_BYTES,
         }
     }
 }
@@ -119,6 +147,20 @@ impl TerminalConfig {
                 });
             }
             config.max_terminals = max;
+        }
+        config.lag_bytes = args.terminal_lag_bytes;
+        if let Some(ms) = args.terminal_lag_ms {
+            config.lag_time = std::time::Duration::from_millis(ms);
+        }
+        config.output_dir = args.terminal_output_dir.clone();
+        if let Some(bytes) = args.terminal_output_bytes {
+            if bytes < MIN_OUTPUT_BYTES {
+                return Err(ConfigError::Invalid {
+                    name: "--terminal-output-bytes (LECTERN_TERMINAL_OUTPUT_BYTES)",
+                    message: format!("{bytes} is less than {MIN_OUTPUT_BYTES} bytes"),
+                });
+            }
+            config.output_bytes = bytes;
         }
         Ok(config)
     }

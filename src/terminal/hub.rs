@@ -26,6 +26,8 @@ struct HubInner {
     epoch: u64,
     /// Terminals started so far (the `<n>` of stream ids).
     started: std::sync::atomic::AtomicU64,
+    /// The private folder of the terminals' full output, when none is configured (removed with the hub).
+    _output_dir: Option<tempfile::TempDir>,
     /// Dropped with the hub: tells every PTY task to kill its shell.
     _shutdown: watch::Sender<()>,
     shutdown_rx: watch::Receiver<()>,
@@ -40,6 +42,20 @@ impl TerminalHub {
             .filter_map(|(name, value)| env_name(name).map(|name| (name, value.clone())))
             .filter(|(name, _)| !is_secret_env(name))
             .collect();
+        let temporary = match &config.output_dir {
+            Some(_) => None,
+            None => tempfile::Builder::new()
+                .prefix("lectern-terminals-")
+                .tempdir()
+                .inspect_err(
+                    |error| tracing::warn!(%error, "cannot create a folder for the terminals' full output"),
+                )
+                .ok(),
+        };
+        let output_dir = config
+            .output_dir
+            .clone()
+            .or_else(|| temporary.as_ref().map(|dir| dir.path().to_path_buf()));
         let spec = Arc::new(SpawnSpec {
             argv: config.shell.clone(),
             use_scripts: config.shell_is_default,
@@ -48,6 +64,8 @@ impl TerminalHub {
             env,
             replay_bytes: config.replay_bytes,
             record_dir: config.record_dir.clone(),
+            output_dir,
+            output_bytes: config.output_bytes,
         });
         let (shutdown, shutdown_rx) = watch::channel(());
         Self {
@@ -56,11 +74,17 @@ impl TerminalHub {
                 spec,
                 terminals: Mutex::new(HashMap::new()),
                 epoch: rand::random(),
+                _output_dir: temporary,
                 started: std::sync::atomic::AtomicU64::new(0),
                 _shutdown: shutdown,
                 shutdown_rx,
             }),
         }
+    }
+
+    /// When a skippable viewer lags: bytes behind, age of its next byte.
+    pub fn lag_bounds(&self) -> (u64, std::time::Duration) {
+        (self.inner.config.lag_bytes(), self.inner.config.lag_time)
     }
 
     /// Whether terminals are served.

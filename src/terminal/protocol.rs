@@ -114,6 +114,23 @@ pub enum ServerMsg {
         /// Seq just past its last output byte.
         seq: Seq,
     },
+    /// Version 2: the terminal's state drawn from nothing, instead of output this client would not
+    /// keep up with or did not have. The client resets its terminal (or, when `from` is set, starts a
+    /// fresh screen below what it shows, with a note that output was skipped), writes `data`, and
+    /// continues with the output at `seq`.
+    Snapshot {
+        /// The output continues at this seq.
+        seq: Seq,
+        /// The seq the client had reached: output `[from, seq)` was skipped (kept in the full
+        /// output). `None`: the client had nothing (a new client).
+        from: Option<Seq>,
+        /// The size the screen was drawn for.
+        cols: u16,
+        /// Rows.
+        rows: u16,
+        /// Escape sequences and text that draw the screen, history first; never a terminal query.
+        data: String,
+    },
     /// A new shell started; its output begins at `seq`.
     Restarted {
         /// Seq of the new shell's first byte.

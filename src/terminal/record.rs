@@ -1,6 +1,8 @@
 //! Optional asciicast v2 recording of each shell run to `--record-dir` (one `.cast` file per run).
-//! Events go through a bounded queue to a writer task, so a slow disk never stalls the PTY reader;
-//! when the queue is full the event is dropped and counted in a final marker line.
+//! Events go through a bounded queue to a writer task. Output is lossless: the PTY reader waits for
+//! room ([`RecordHandle::output`]) — only a disk slower than the program slows it; resizes and the exit
+//! are queued without waiting (dropped and counted when the queue is full, which output never is for
+//! long).
 
 use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -14,10 +16,26 @@ use super::session::ExitStatus;
 /// Recording events queued per terminal before new ones are dropped.
 const QUEUE: usize = 1024;
 
+#[derive(Debug)]
 enum Event {
     Output(f64, Vec<u8>),
     Resize(f64, Size),
     Exit(f64, ExitStatus),
+}
+
+/// What the PTY reader records output through (a clone of the queue).
+#[derive(Debug, Clone)]
+pub struct RecordHandle {
+    started: Instant,
+    events: mpsc::Sender<Event>,
+}
+
+impl RecordHandle {
+    /// Records PTY output, waiting for room in the queue.
+    pub async fn output(&self, data: &[u8]) {
+        let at = self.started.elapsed().as_secs_f64();
+        let _ = self.events.send(Event::Output(at, data.to_vec())).await;
+    }
 }
 
 /// The recording of one shell run.
@@ -75,7 +93,15 @@ impl Recorder {
         }
     }
 
-    /// Records PTY output.
+    /// The handle the PTY reader records output through.
+    pub fn handle(&self) -> RecordHandle {
+        RecordHandle {
+            started: self.started,
+            events: self.events.clone(),
+        }
+    }
+
+    /// Records output without waiting (output lectern adds itself, e.g. `clear`).
     pub fn output(&mut self, data: &[u8]) {
         let at = self.elapsed();
         self.queue(Event::Output(at, data.to_vec()));

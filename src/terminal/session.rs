@@ -12,9 +12,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{Notify, mpsc, watch};
 
-pub use model::MODEL_SCROLLBACK;
+pub use model::{MODEL_SCROLLBACK, Snapshot};
 pub use process::SpawnSpec;
 
+use super::output::OutputLog;
 use super::record::Recorder;
 use super::ring::ReplayRing;
 use super::{Seq, Size, TerminalError, TerminalName};
@@ -98,6 +99,27 @@ pub(crate) struct Shared {
     pub(crate) reader_waiting: bool,
     /// PTY resizes by the seq they apply from, for the screen model.
     pub(crate) resizes: VecDeque<(Seq, Size)>,
+    /// When output was published: (end of the stream after it, time), oldest first, bounded. Tells
+    /// how old a viewer's next byte is.
+    pub(crate) published: VecDeque<(Seq, std::time::Instant)>,
+}
+
+/// Publish times remembered per terminal.
+const MAX_PUBLISHED: usize = 4096;
+
+impl Shared {
+    /// When the byte at `seq` was published (`None`: not yet). Older than every remembered publish:
+    /// the oldest remembered time, a lower bound of its age.
+    pub(crate) fn published_at(&self, seq: Seq) -> Option<std::time::Instant> {
+        if seq >= self.ring.end() {
+            return None;
+        }
+        let index = self.published.partition_point(|(end, _)| *end <= seq);
+        self.published
+            .get(index)
+            .or(self.published.front())
+            .map(|(_, at)| *at)
+    }
 }
 
 impl Shared {
@@ -125,6 +147,8 @@ pub struct Terminal {
     pub(crate) advanced: Notify,
     /// The screen model, fed off the hot path (`session/model.rs`).
     model: Mutex<model::ModelState>,
+    /// Every output byte on disk, bounded (`output.rs`).
+    pub(crate) output: Option<OutputLog>,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -143,6 +167,11 @@ impl Terminal {
         spec: Arc<SpawnSpec>,
         shutdown: watch::Receiver<()>,
     ) -> Result<Arc<Self>, TerminalError> {
+        let output = spec.output_dir.as_deref().and_then(|dir| {
+            OutputLog::create(dir, name.as_str(), spec.output_bytes)
+                .inspect_err(|error| tracing::warn!(terminal = %name, %error, "cannot keep the terminal's full output"))
+                .ok()
+        });
         let terminal = Arc::new(Self {
             shared: Mutex::new(Shared {
                 ring: ReplayRing::new(spec.replay_bytes),
@@ -158,6 +187,7 @@ impl Terminal {
                 advances: 0,
                 reader_waiting: false,
                 resizes: VecDeque::new(),
+                published: VecDeque::new(),
             }),
             name,
             stream,
@@ -167,6 +197,7 @@ impl Terminal {
             next_viewer_id: AtomicU64::new(1),
             advanced: Notify::new(),
             model: Mutex::new(model::ModelState::new(Size::DEFAULT)),
+            output,
         });
         tokio::spawn(model::follow(Arc::downgrade(&terminal), terminal.subscribe()));
         terminal.spawn_shell(false)?;
@@ -196,6 +227,11 @@ impl Terminal {
     /// Seq one past the last output byte so far.
     pub fn end(&self) -> Seq {
         self.lock().ring.end()
+    }
+
+    /// Seq of the oldest output byte the replay ring still holds.
+    pub fn ring_start(&self) -> Seq {
+        self.lock().ring.start()
     }
 
     /// Bytes the replay ring currently holds in memory.
@@ -297,6 +333,17 @@ impl Terminal {
     /// Adds bytes to the output stream as if the program had printed them (used by `clear`).
     pub fn inject_output(&self, data: &[u8]) {
         self.publish(data);
+        if let Some(recorder) = self.lock().recorder.as_mut() {
+            recorder.output(data);
+        }
+        if let Some(log) = &self.output {
+            log.append_now(Bytes::copy_from_slice(data));
+        }
+    }
+
+    /// The terminal's full output log (`None` when it could not be created or is off).
+    pub fn output(&self) -> Option<&OutputLog> {
+        self.output.as_ref()
     }
 
     /// A fresh id for a viewer of this terminal.
@@ -346,6 +393,11 @@ impl Terminal {
         {
             let mut shared = self.lock();
             shared.ring.push(data);
+            let end = shared.ring.end();
+            if shared.published.len() >= MAX_PUBLISHED {
+                shared.published.pop_front();
+            }
+            shared.published.push_back((end, std::time::Instant::now()));
             let on = memchr::memmem::rfind(data, BRACKETED_ON);
             let off = memchr::memmem::rfind(data, BRACKETED_OFF);
             match (on, off) {
@@ -353,9 +405,6 @@ impl Terminal {
                 (Some(_), None) => shared.bracketed_paste = true,
                 (None, Some(_)) => shared.bracketed_paste = false,
                 (None, None) => {}
-            }
-            if let Some(recorder) = shared.recorder.as_mut() {
-                recorder.output(data);
             }
         }
         self.notify();

@@ -1,6 +1,8 @@
 //! Viewer: one client's cursor into a terminal's output. Signal, then pull: the viewer sleeps on
 //! the terminal's `watch` counter and, when woken, copies from the ring at its own `Seq`. A viewer
-//! that was too slow gets `Lost` for the evicted range and continues with the retained tail.
+//! that was too slow gets `Lost` for the evicted range and continues with the retained tail. Only a
+//! viewer that `holds_pty` (one that wants every byte and cannot be sent a snapshot) counts for the
+//! PTY's flow control; the others are skipped ahead (`jump`) when they lag (`lag`).
 
 use std::sync::Arc;
 
@@ -66,6 +68,10 @@ pub struct Viewer {
     max_payload: usize,
     /// Output before this seq is replay: its terminal queries are blanked (`queries.rs`).
     replay_end: Seq,
+    /// This viewer counts for the PTY's flow control.
+    holds_pty: bool,
+    /// When it attached: replayed output is old, but not late.
+    attached_at: std::time::Instant,
     /// Finds queries in the replayed bytes, across frames.
     scanner: QueryScanner,
 }
@@ -79,6 +85,7 @@ impl Viewer {
         last_seq: Option<Seq>,
         readonly: bool,
         size: Size,
+        holds_pty: bool,
     ) -> (Self, Attached) {
         let changed = terminal.subscribe();
         let (next, next_marker, attached) = {
@@ -104,7 +111,9 @@ impl Viewer {
             )
         };
         let id = terminal.new_viewer_id();
-        terminal.lock().positions.insert(id, next);
+        if holds_pty {
+            terminal.lock().positions.insert(id, next);
+        }
         let viewer = Self {
             id,
             terminal,
@@ -115,6 +124,8 @@ impl Viewer {
             size,
             max_payload: MAX_OUTPUT_PAYLOAD,
             replay_end: attached.seq,
+            holds_pty,
+            attached_at: std::time::Instant::now(),
             scanner: QueryScanner::new(),
         };
         (viewer, attached)
@@ -174,7 +185,7 @@ impl Viewer {
         let terminal = self.terminal.clone();
         let mut shared = terminal.lock();
         let event = self.pull_locked(&shared);
-        if event.is_some() {
+        if event.is_some() && self.holds_pty {
             shared.positions.insert(self.id, self.next);
             shared.advances = shared.advances.wrapping_add(1);
             if shared.reader_waiting && !shared.reader_ahead() {
@@ -225,7 +236,58 @@ impl Viewer {
     }
 }
 
+/// How far a viewer is behind the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lag {
+    /// Output bytes after the viewer's position.
+    pub bytes: u64,
+    /// How long ago the viewer's next byte was written.
+    pub age: std::time::Duration,
+}
+
 impl Viewer {
+    /// How far behind the end of the output this viewer is (after `acked`, when it acknowledges).
+    /// The replay it was given at attach does not count: it is old, but the viewer is not late.
+    pub fn lag(&self, acked: Option<Seq>) -> Lag {
+        let from = acked.map_or(self.next, |acked| acked.min(self.next));
+        let shared = self.terminal.lock();
+        let since = shared
+            .published_at(from.max(self.replay_end))
+            .map(|at| at.max(self.attached_at));
+        Lag {
+            bytes: shared.ring.end().saturating_sub(from.max(self.replay_end)),
+            age: since.map_or(std::time::Duration::ZERO, |at| at.elapsed()),
+        }
+    }
+
+    /// Moves this viewer to `to` (ahead of it) without its bytes. With `markers`, returns the exit and
+    /// restart events of the skipped part, to be delivered before what replaces the bytes; without,
+    /// they are dropped (a new client has no use for old ones). A marker exactly at `to` comes next.
+    pub fn jump(&mut self, to: Seq, markers: bool) -> Vec<ViewerEvent> {
+        let mut events = Vec::new();
+        if to <= self.next {
+            return events;
+        }
+        let shared = self.terminal.lock();
+        let first = self.next_marker;
+        for marker in shared.markers.iter().filter(|m| m.id >= first && m.seq < to) {
+            if markers {
+                events.push(match marker.kind {
+                    MarkerKind::Exit(status) => ViewerEvent::Exit {
+                        status,
+                        seq: marker.seq,
+                    },
+                    MarkerKind::Restarted => ViewerEvent::Restarted { seq: marker.seq },
+                });
+            }
+            self.next_marker = marker.id + 1;
+        }
+        drop(shared);
+        self.next = to;
+        self.scanner = QueryScanner::new();
+        events
+    }
+
     /// Blanks the terminal queries in the replayed part of `frame` (output at `seq`). A frame that
     /// ends inside an escape sequence that began in it is cut before that sequence, so the next frame
     /// scans it whole.

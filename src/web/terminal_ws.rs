@@ -6,6 +6,7 @@
 
 mod api;
 mod hello;
+mod output;
 mod reader;
 mod screen;
 mod writer;
@@ -44,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         // A terminal named `ws` or `session` is shadowed by those routes here; the api/ form works for all.
         .route("/terminal/{name}/screen", get(screen::screen))
         .route("/terminal/api/{name}/screen", get(screen::screen))
+        .route("/terminal/{name}/output", get(output::output))
+        .route("/terminal/api/{name}/output", get(output::output))
 }
 
 /// Query string of the websocket URL.
@@ -138,6 +141,25 @@ fn receive_failure(error: axum::Error) -> Option<(&'static str, String, u16)> {
     failure
 }
 
+/// Protocol 2 attaches by snapshot when the client's gap is gone from the ring, or when the snapshot
+/// is smaller than the replay would be; returns it with the seq the client had (`None`: a new one).
+async fn attach_snapshot(
+    terminal: &std::sync::Arc<crate::terminal::Terminal>,
+    last_seq: Option<u64>,
+    end: u64,
+) -> Option<(crate::terminal::Snapshot, Option<u64>)> {
+    let start = terminal.ring_start();
+    let from = last_seq.unwrap_or(start);
+    let gap = end.saturating_sub(from);
+    if gap == 0 {
+        return None;
+    }
+    let model = terminal.clone();
+    let snapshot = tokio::task::spawn_blocking(move || model.snapshot()).await.ok()?;
+    let lost = from < start;
+    (snapshot.seq >= end && (lost || (snapshot.data.len() as u64) < gap)).then_some((snapshot, last_seq))
+}
+
 /// One websocket connection: hello, then the reader and the writer side by side.
 async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url_readonly: bool) {
     let _open = crate::metrics::websocket(crate::metrics::Websocket::Terminal);
@@ -160,7 +182,10 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
         Some(stream) if stream != terminal.stream() => None,
         _ => hello.last_seq,
     };
-    let (viewer, attached) = Viewer::attach(terminal.clone(), last_seq, readonly, hello.size);
+    // A protocol-1 client without a window must get every byte: it counts for the PTY's flow control.
+    // The others are skipped ahead when they lag, and never hold the PTY.
+    let holds_pty = hello.version < 2 && hello.window.is_none();
+    let (viewer, attached) = Viewer::attach(terminal.clone(), last_seq, readonly, hello.size, holds_pty);
     if !readonly {
         // Attaching counts as activity: the PTY takes this client's size.
         let _ = terminal.activity(viewer.id(), hello.size).await;
@@ -176,6 +201,17 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
         return;
     }
     tracing::debug!(terminal = %name, readonly, ?last_seq, "viewer attached");
+    let first = if hello.version >= 2 {
+        attach_snapshot(&terminal, last_seq, attached.seq).await
+    } else {
+        None
+    };
+    let (lag_bytes, lag_time) = hub.lag_bounds();
+    let skipping = (!holds_pty).then_some(writer::Skipping {
+        snapshots: hello.version >= 2,
+        lag_bytes,
+        lag_time,
+    });
     let (control, control_rx) = mpsc::channel(CONTROL_QUEUE);
     let (acks, acked) = watch::channel(0u64);
     let reader = reader::run(
@@ -189,7 +225,7 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
             acks,
         },
     );
-    let writer = writer::run(sink, viewer, control_rx, hello.window, acked);
+    let writer = writer::run(sink, viewer, control_rx, hello.window, acked, skipping, first);
     tokio::pin!(reader, writer);
     tokio::select! {
         () = &mut writer => {}

@@ -16,3 +16,4 @@ mod interactive;
 mod replay;
 mod screen;
 mod secrets;
+mod snapshot;

@@ -63,7 +63,27 @@ enum Step {
     Flooding,
 }
 
+/// A terminal's state drawn from nothing: write `data` after a reset, then the output from `seq` on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// The output continues at this seq.
+    pub seq: Seq,
+    /// The size the screen was drawn for.
+    pub size: Size,
+    /// Escape sequences and text; never a terminal query.
+    pub data: String,
+}
+
 impl Terminal {
+    /// The terminal's state now, as a [`Snapshot`] (CPU work: call it off the request path).
+    pub fn snapshot(&self) -> Snapshot {
+        self.with_screen(|screen| Snapshot {
+            seq: screen.seq(),
+            size: screen.size(),
+            data: screen.snapshot(MODEL_SCROLLBACK),
+        })
+    }
+
     /// Runs `f` on the screen model brought up to the end of the output (fed, or skipped to the tail
     /// after a flood).
     pub fn with_screen<R>(&self, f: impl FnOnce(&Screen) -> R) -> R {

@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::{ExitStatus, FLOW_STALL, MarkerKind, PtyCommand, PtyInput, Terminal, push_marker};
 use crate::config::SECRET_ENV;
-use crate::terminal::record::Recorder;
+use crate::terminal::record::{RecordHandle, Recorder};
 use crate::terminal::{Seq, TerminalError};
 
 /// Bytes read from the PTY per read call.
@@ -41,6 +41,10 @@ pub struct SpawnSpec {
     pub replay_bytes: usize,
     /// Folder for asciicast recordings.
     pub record_dir: Option<PathBuf>,
+    /// Folder for each terminal's full output (`output.rs`); `None`: not kept.
+    pub output_dir: Option<PathBuf>,
+    /// Most bytes of full output kept per terminal.
+    pub output_bytes: u64,
 }
 
 impl SpawnSpec {
@@ -118,8 +122,15 @@ impl Terminal {
             shared.ring.end()
         };
         self.notify();
+        let recording = self.lock().recorder.as_ref().map(Recorder::handle);
         tokio::spawn(feed(feed_side.0, feed_side.1, input_rx));
-        tokio::spawn(pump(self.clone(), reader, child, self.shutdown.clone()));
+        tokio::spawn(pump(
+            self.clone(),
+            reader,
+            child,
+            self.shutdown.clone(),
+            recording,
+        ));
         Ok(start)
     }
 }
@@ -197,6 +208,7 @@ async fn pump(
     mut reader: pty_process::OwnedReadPty,
     mut child: tokio::process::Child,
     mut shutdown: watch::Receiver<()>,
+    recording: Option<RecordHandle>,
 ) {
     let mut buffer = vec![0u8; READ_BUFFER];
     let mut exited: Option<std::process::ExitStatus> = None;
@@ -211,7 +223,17 @@ async fn pump(
             biased;
             read = reader.read(&mut buffer) => match read {
                 Ok(0) => break,
-                Ok(n) => terminal.publish(&buffer[..n]),
+                Ok(n) => {
+                    terminal.publish(&buffer[..n]);
+                    // The full output and the recording keep every byte: wait for them (only a
+                    // disk slower than the program ever makes this wait).
+                    if let Some(log) = &terminal.output {
+                        log.append(bytes::Bytes::copy_from_slice(&buffer[..n])).await;
+                    }
+                    if let Some(recording) = &recording {
+                        recording.output(&buffer[..n]).await;
+                    }
+                }
                 Err(error) => {
                     if error.raw_os_error() != Some(EIO) {
                         tracing::warn!(terminal = %terminal.name, %error, "terminal read failed");

@@ -1,8 +1,15 @@
-//! The writing half of a terminal connection: viewer events (output, lost, exit, restarted) and
-//! control messages, with the optional acknowledgement window. Memory per connection is bounded: one
-//! output frame (≤ 64 KiB) in flight, the rest stays in the shared ring.
+//! The writing half of a terminal connection: viewer events (output, lost, exit, restarted),
+//! snapshots and control messages, with the optional acknowledgement window. Memory per connection is
+//! bounded: one output frame (≤ 64 KiB) or one snapshot in flight, the rest stays in the shared ring.
+//!
+//! A viewer that may be skipped (protocol 2, or one that acknowledges) and falls behind — more than
+//! `lag_bytes` of output, or a next byte older than `lag_time` — stops being sent output. Once what it
+//! was sent is acknowledged (and at most every `CATCH_UP_INTERVAL`), it catches up: protocol 2 gets one
+//! `snapshot` of the screen now, protocol 1 a `lost` and the last `V1_TAIL` bytes. The PTY never waits
+//! for such a viewer; one that keeps up gets every byte.
 
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::Message;
 use futures_util::SinkExt;
@@ -10,32 +17,53 @@ use tokio::sync::{mpsc, watch};
 
 use super::{Control, Sink, close, send_json};
 use crate::terminal::protocol::{self, ServerMsg};
-use crate::terminal::{Viewer, ViewerEvent};
+use crate::terminal::{Seq, Snapshot, Viewer, ViewerEvent};
 
-/// Output frames sent on a connection and not yet acknowledged (only with a hello `window`).
+/// Least time between two catch-ups of a viewer that keeps lagging (a flood): at most this many
+/// snapshots a second reach a browser that cannot keep up.
+const CATCH_UP_INTERVAL: Duration = Duration::from_millis(100);
+/// Output a protocol-1 viewer gets after a skip: the tail of the stream, after a `lost`.
+const V1_TAIL: u64 = 16 * 1024;
+
+/// When and how a viewer is skipped ahead (`None` in [`run`]: never; it holds the PTY instead).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Skipping {
+    /// Catch up by `snapshot` (protocol 2) rather than `lost` and the tail (protocol 1).
+    pub(super) snapshots: bool,
+    /// Bytes behind beyond which the viewer lags.
+    pub(super) lag_bytes: u64,
+    /// Age of its next byte beyond which the viewer lags.
+    pub(super) lag_time: Duration,
+}
+
+/// Output frames and snapshots sent on a connection and not yet acknowledged (only with a window).
 #[derive(Default)]
 struct InFlight {
-    /// `[start, end)` seq ranges of sent frames, oldest first.
-    frames: VecDeque<(u64, u64)>,
+    /// `(start, end, bytes)`: seq range delivered, and bytes sent for it (a snapshot covers no seqs
+    /// but weighs its size), oldest first.
+    frames: VecDeque<(u64, u64, u64)>,
     /// Bytes in `frames`.
     bytes: u64,
 }
 
 impl InFlight {
-    fn sent(&mut self, seq: u64, len: u64) {
-        self.frames.push_back((seq, seq + len));
-        self.bytes += len;
+    fn sent(&mut self, start: u64, end: u64, bytes: u64) {
+        self.frames.push_back((start, end, bytes));
+        self.bytes += bytes;
     }
 
     /// Everything before `seq` was processed by the client.
     fn acked(&mut self, seq: u64) {
         while let Some(front) = self.frames.front_mut() {
             if front.1 <= seq {
-                self.bytes -= front.1 - front.0;
+                self.bytes -= front.2;
                 self.frames.pop_front();
             } else {
                 if front.0 < seq {
-                    self.bytes -= seq - front.0;
+                    // Part of an output frame (whose bytes are its seqs).
+                    let done = (seq - front.0).min(front.2);
+                    self.bytes -= done;
+                    front.2 -= done;
                     front.0 = seq;
                 }
                 break;
@@ -44,74 +72,190 @@ impl InFlight {
     }
 }
 
+/// The writer's state besides the socket.
+struct Writer {
+    sink: Sink,
+    viewer: Viewer,
+    window: Option<u64>,
+    in_flight: InFlight,
+    /// Last valid acknowledgement.
+    acked: Seq,
+}
+
+impl Writer {
+    async fn send_event(&mut self, event: ViewerEvent) -> bool {
+        match event {
+            ViewerEvent::Output { seq, frame } => {
+                if self.window.is_some() {
+                    let len = (frame.len() - protocol::SEQ_PREFIX) as u64;
+                    self.in_flight.sent(seq, seq + len, len);
+                }
+                self.sink.send(Message::Binary(frame.into())).await.is_ok()
+            }
+            ViewerEvent::Lost { from, to } => send_json(&mut self.sink, &ServerMsg::Lost { from, to }).await,
+            ViewerEvent::Exit { status, seq } => {
+                let exit = ServerMsg::Exit {
+                    code: status.code,
+                    signal: status.signal,
+                    seq,
+                };
+                send_json(&mut self.sink, &exit).await
+            }
+            ViewerEvent::Restarted { seq } => send_json(&mut self.sink, &ServerMsg::Restarted { seq }).await,
+        }
+    }
+
+    /// Sends `snapshot` in place of output `[from, snapshot.seq)` (`from`: `None` for a new client,
+    /// whose skipped markers are dropped too).
+    async fn send_snapshot(&mut self, snapshot: Snapshot, from: Option<Seq>) -> bool {
+        if !self.jump(snapshot.seq, from.is_some()).await {
+            return false;
+        }
+        if self.window.is_some() {
+            self.in_flight
+                .sent(snapshot.seq, snapshot.seq, snapshot.data.len() as u64);
+        }
+        let message = ServerMsg::Snapshot {
+            seq: snapshot.seq,
+            from,
+            cols: snapshot.size.cols,
+            rows: snapshot.size.rows,
+            data: snapshot.data,
+        };
+        send_json(&mut self.sink, &message).await
+    }
+
+    /// A lagging viewer catches up; false when the socket failed.
+    async fn catch_up(&mut self, snapshots: bool) -> bool {
+        let from = self.viewer.position();
+        if snapshots {
+            let terminal = self.viewer.terminal().clone();
+            let Ok(snapshot) = tokio::task::spawn_blocking(move || terminal.snapshot()).await else {
+                return true;
+            };
+            if snapshot.seq <= from {
+                return true;
+            }
+            return self.send_snapshot(snapshot, Some(from)).await;
+        }
+        let terminal = self.viewer.terminal();
+        let to = terminal
+            .end()
+            .saturating_sub(V1_TAIL)
+            .max(terminal.ring_start())
+            .max(from);
+        if to <= from {
+            return true;
+        }
+        if !self.jump(to, true).await {
+            return false;
+        }
+        send_json(&mut self.sink, &ServerMsg::Lost { from, to }).await
+    }
+
+    /// Moves the viewer to `to`, sending the skipped exit/restart markers when `markers`; what
+    /// lies before `to` no longer counts as unacknowledged for the lag.
+    async fn jump(&mut self, to: Seq, markers: bool) -> bool {
+        for event in self.viewer.jump(to, markers) {
+            if !self.send_event(event).await {
+                return false;
+            }
+        }
+        self.acked = self.acked.max(to);
+        true
+    }
+}
+
 /// Sends viewer events and control messages until the client goes away. With an acknowledgement
 /// `window`, output waits while that many bytes are sent and not yet acknowledged; an `ack` beyond
-/// what this connection was given is answered with `bad-ack` and does not count.
+/// what this connection was given is answered with `bad-ack` and does not count. `first`: a snapshot
+/// to send before anything else (a protocol-2 attach), with the seq the client had.
 pub(super) async fn run(
-    mut sink: Sink,
-    mut viewer: Viewer,
+    sink: Sink,
+    viewer: Viewer,
     mut control: mpsc::Receiver<Control>,
     window: Option<u64>,
     mut acked: watch::Receiver<u64>,
+    skipping: Option<Skipping>,
+    first: Option<(Snapshot, Option<Seq>)>,
 ) {
-    let mut in_flight = InFlight::default();
+    let mut writer = Writer {
+        sink,
+        acked: viewer.position(),
+        viewer,
+        window,
+        in_flight: InFlight::default(),
+    };
+    if let Some((snapshot, from)) = first
+        && !writer.send_snapshot(snapshot, from).await
+    {
+        return;
+    }
     // The last ack looked at (`changed()` below marks values seen, so compare, do not ask).
     let mut last_ack = 0;
+    let mut lagging = false;
+    let mut last_catch_up: Option<Instant> = None;
     loop {
         let seq = *acked.borrow_and_update();
         if window.is_some() && seq != last_ack {
             last_ack = seq;
-            let given = viewer.position();
+            let given = writer.viewer.position();
             if seq > given {
                 let text = format!("ack {seq} is beyond the output sent on this connection (up to {given})");
-                if !send_json(&mut sink, &ServerMsg::error("bad-ack", text)).await {
+                if !send_json(&mut writer.sink, &ServerMsg::error("bad-ack", text)).await {
                     break;
                 }
             } else {
-                in_flight.acked(seq);
+                writer.in_flight.acked(seq);
+                writer.acked = writer.acked.max(seq);
+            }
+        }
+        if let Some(skip) = skipping {
+            if !lagging {
+                let lag = writer.viewer.lag(window.map(|_| writer.acked));
+                lagging = lag.bytes > skip.lag_bytes || lag.age > skip.lag_time;
+            }
+            let due = last_catch_up.is_none_or(|at| at.elapsed() >= CATCH_UP_INTERVAL);
+            if lagging && writer.in_flight.bytes == 0 && due {
+                if !writer.catch_up(skip.snapshots).await {
+                    break;
+                }
+                lagging = false;
+                last_catch_up = Some(Instant::now());
+                continue;
             }
         }
         let room = match window {
-            Some(window) => window.saturating_sub(in_flight.bytes),
+            Some(window) => window.saturating_sub(writer.in_flight.bytes),
             None => u64::MAX,
         };
-        viewer.set_max_payload(usize::try_from(room).unwrap_or(usize::MAX));
+        writer
+            .viewer
+            .set_max_payload(usize::try_from(room).unwrap_or(usize::MAX));
+        let wait = last_catch_up.map_or(Duration::ZERO, |at| {
+            CATCH_UP_INTERVAL.saturating_sub(at.elapsed())
+        });
         let sent = tokio::select! {
             biased;
             message = control.recv() => match message {
                 None => break,
-                Some(Control::Message(message)) => send_json(&mut sink, &message).await,
+                Some(Control::Message(message)) => send_json(&mut writer.sink, &message).await,
                 Some(Control::Close(code, reason)) => {
-                    close(&mut sink, code, &reason).await;
+                    close(&mut writer.sink, code, &reason).await;
                     break;
                 }
                 Some(Control::ClientClosed) => {
                     // The websocket layer queued the answering Close; closing flushes it.
-                    let _ = sink.close().await;
+                    let _ = writer.sink.close().await;
                     break;
                 }
             },
             // An error means the reader ended: the connection is closing, and the select in
             // `connection` ends this loop.
             changed = acked.changed(), if window.is_some() => changed.is_ok(),
-            event = viewer.next_event(), if room > 0 => match event {
-                ViewerEvent::Output { seq, frame } => {
-                    if window.is_some() {
-                        in_flight.sent(seq, (frame.len() - protocol::SEQ_PREFIX) as u64);
-                    }
-                    sink.send(Message::Binary(frame.into())).await.is_ok()
-                }
-                ViewerEvent::Lost { from, to } => {
-                    send_json(&mut sink, &ServerMsg::Lost { from, to }).await
-                }
-                ViewerEvent::Exit { status, seq } => {
-                    let exit = ServerMsg::Exit { code: status.code, signal: status.signal, seq };
-                    send_json(&mut sink, &exit).await
-                }
-                ViewerEvent::Restarted { seq } => {
-                    send_json(&mut sink, &ServerMsg::Restarted { seq }).await
-                }
-            },
+            // A lagging viewer waits for its acknowledgements and the catch-up interval, not output.
+            () = tokio::time::sleep(wait), if lagging && writer.in_flight.bytes == 0 => true,
+            event = writer.viewer.next_event(), if room > 0 && !lagging => writer.send_event(event).await,
         };
         if !sent {
             break;

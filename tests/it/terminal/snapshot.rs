@@ -1,0 +1,252 @@
+//! Lagging viewers get a snapshot, not the backlog (issue 23): the PTY never waits for a viewer that
+//! acknowledges or speaks protocol 2; when such a viewer falls behind it is caught up with one
+//! `snapshot` (protocol 2) or a `lost` and the tail (protocol 1); a new protocol-2 client attaches by
+//! snapshot when that is smaller than the replay.
+
+use std::path::Path;
+
+use lectern::terminal::protocol::ServerMsg;
+use lectern::terminal::queries::QueryScanner;
+
+use super::client::{Client, HEAVY, Incoming, server_with_script};
+use super::process::wait_for_file;
+
+/// Runs each line it reads as a shell command (no echo; `\n` becomes `\r\n` as on a real terminal).
+const SHELL: &str = "stty -echo\nprintf 'R\\n'\nwhile read -r l; do eval \"$l\"; done\n";
+
+async fn hello(client: &mut Client, version: u64, window: Option<u64>) -> ServerMsg {
+    client
+        .json(serde_json::json!({"type":"hello","version":version,"last_seq":null,"cols":80,"rows":24,"window":window}))
+        .await;
+    client.msg().await
+}
+
+/// A flood that ends by creating `done` (so the test knows the program finished without reading it).
+fn flood(done: &Path) -> Vec<u8> {
+    format!("seq 1 300000; printf 'END-%s\\n' 42; touch {}\n", done.display()).into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_that_does_not_acknowledge_gets_a_snapshot_and_never_holds_the_pty() {
+    let _heavy = HEAVY.lock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = server_with_script(dir.path(), SHELL, 1 << 20).await;
+    let mut client = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
+    let window = 64 * 1024;
+    assert!(matches!(
+        hello(&mut client, 2, Some(window)).await,
+        ServerMsg::Welcome { .. }
+    ));
+    client.read_until("R\r\n").await;
+    client.json(serde_json::json!({"type":"ack","seq":3})).await;
+    let done = dir.path().join("done");
+    client.input(&flood(&done)).await;
+    // Not one acknowledgement: the 2 MB flood still finishes (the PTY does not wait for this viewer).
+    wait_for_file(&done).await;
+    // What was sent is at most a window; acknowledging it brings a snapshot, not the backlog.
+    let mut sent = 0u64;
+    let mut next = 3u64;
+    while sent < window {
+        match client.next().await {
+            Incoming::Output(seq, data) => {
+                assert_eq!(seq, next);
+                next += data.len() as u64;
+                sent += data.len() as u64;
+            }
+            other => panic!("expected output, got {other:?}"),
+        }
+    }
+    assert_eq!(sent, window);
+    client.json(serde_json::json!({"type":"ack","seq":next})).await;
+    match client.msg().await {
+        ServerMsg::Snapshot {
+            seq,
+            from,
+            cols,
+            rows,
+            data,
+        } => {
+            assert_eq!(from, Some(next));
+            assert!(
+                seq > next + 1_000_000,
+                "skipped to the end, not the backlog: {seq}"
+            );
+            assert_eq!((cols, rows), (80, 24));
+            assert!(data.contains("300000") && data.contains("END-42"), "{data}");
+            let mut queries = 0;
+            QueryScanner::new().scan(data.as_bytes(), 0, |_, _| queries += 1);
+            assert_eq!(queries, 0);
+            // Live output continues at the snapshot's seq.
+            client.json(serde_json::json!({"type":"ack","seq":seq})).await;
+            client.input(b"printf 'after\\n'\n").await;
+            match client.next().await {
+                Incoming::Output(at, text) => assert_eq!((at, text.as_slice()), (seq, &b"after\r\n"[..])),
+                other => panic!("expected live output, got {other:?}"),
+            }
+        }
+        other => panic!("expected a snapshot, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lagging_version_1_viewer_with_a_window_gets_lost_and_the_tail() {
+    let _heavy = HEAVY.lock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = server_with_script(dir.path(), SHELL, 1 << 20).await;
+    let mut client = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
+    assert!(matches!(
+        hello(&mut client, 1, Some(16 * 1024)).await,
+        ServerMsg::Welcome { .. }
+    ));
+    client.read_until("R\r\n").await;
+    client.json(serde_json::json!({"type":"ack","seq":3})).await;
+    let done = dir.path().join("done");
+    client.input(&flood(&done)).await;
+    wait_for_file(&done).await;
+    let mut next = 3u64;
+    let mut tail: Option<Vec<u8>> = None;
+    loop {
+        match client.next().await {
+            Incoming::Output(seq, data) => {
+                assert_eq!(seq, next);
+                next += data.len() as u64;
+                client.json(serde_json::json!({"type":"ack","seq":next})).await;
+                if let Some(tail) = tail.as_mut() {
+                    tail.extend_from_slice(&data);
+                    if tail.ends_with(b"END-42\r\n") {
+                        break;
+                    }
+                }
+            }
+            Incoming::Msg(ServerMsg::Lost { from, to }) if tail.is_none() => {
+                assert_eq!(from, next);
+                next = to;
+                tail = Some(Vec::new());
+            }
+            other => panic!("expected output or one lost, got {other:?}"),
+        }
+    }
+    let tail = tail.unwrap_or_default();
+    assert!(
+        tail.len() <= 17 * 1024,
+        "the tail, not the backlog: {} bytes",
+        tail.len()
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_version_2_client_attaches_by_snapshot_when_it_is_smaller() {
+    let _heavy = HEAVY.lock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = server_with_script(dir.path(), SHELL, 1 << 20).await;
+    let (mut first, _) = Client::attach(&server, "1", None).await;
+    first.read_until("R\r\n").await;
+    // A little output: replaying it is smaller than a snapshot.
+    let mut small = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
+    hello(&mut small, 2, None).await;
+    match small.next().await {
+        Incoming::Output(0, data) => assert_eq!(data, b"R\r\n"),
+        other => panic!("expected the replay, got {other:?}"),
+    }
+    // A lot of output: the snapshot is smaller.
+    first.input(b"seq 1 100000; printf 'END-%s\\n' 7\n").await;
+    first.read_until("END-7\r\n").await;
+    let mut late = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
+    let ServerMsg::Welcome { seq: end, .. } = hello(&mut late, 2, None).await else {
+        panic!("no welcome");
+    };
+    match late.msg().await {
+        ServerMsg::Snapshot { seq, from, data, .. } => {
+            assert_eq!((seq, from), (end, None));
+            assert!(
+                data.len() < 100_000 && data.contains("END-7"),
+                "{} bytes",
+                data.len()
+            );
+        }
+        other => panic!("expected a snapshot, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_full_output_and_the_recording_keep_every_byte_beside_a_lagging_viewer() {
+    let _heavy = HEAVY.lock().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let records = tempfile::tempdir().expect("records");
+    std::fs::write(dir.path().join("run.sh"), SHELL).expect("script");
+    let mut config = lectern::config::Config::for_tests(lectern::config::WorkshopSource::Dir(
+        crate::support::fixture("minimal"),
+    ));
+    config.terminal.shell = vec!["sh".into(), dir.path().join("run.sh").display().to_string()];
+    config.terminal.shell_is_default = false;
+    config.terminal.home = Some(dir.path().to_path_buf());
+    config.terminal.record_dir = Some(records.path().to_path_buf());
+    let server = crate::support::TestServer::start(config).await;
+    let mut client = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
+    hello(&mut client, 2, Some(16 * 1024)).await;
+    client.read_until("R\r\n").await;
+    let done = dir.path().join("done");
+    client.input(&flood(&done)).await;
+    wait_for_file(&done).await;
+    let mut expected = b"R\r\n".to_vec();
+    for n in 1..=300_000 {
+        expected.extend_from_slice(format!("{n}\r\n").as_bytes());
+    }
+    expected.extend_from_slice(b"END-42\r\n");
+    // The full output, over HTTP.
+    let started = std::time::Instant::now();
+    let body = loop {
+        let response = crate::support::http_client()
+            .get(server.url("/terminal/1/output"))
+            .send()
+            .await
+            .expect("output");
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.headers()["x-lectern-output-start"], "0");
+        let body = response.bytes().await.expect("body").to_vec();
+        if body.len() >= expected.len() || started.elapsed() > super::client::GUARD {
+            break body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(
+        body == expected,
+        "full output: {} bytes, expected {}",
+        body.len(),
+        expected.len()
+    );
+    // The recording: the same bytes in its output events.
+    client.input(b"exit\n").await;
+    let cast = loop {
+        let files: Vec<_> = std::fs::read_dir(records.path())
+            .expect("records")
+            .flatten()
+            .collect();
+        let text = files
+            .first()
+            .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
+            .unwrap_or_default();
+        if text.contains("\"m\",\"exit") || started.elapsed() > super::client::GUARD {
+            break text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let mut recorded = String::new();
+    for line in cast.lines().skip(1) {
+        let event: serde_json::Value = serde_json::from_str(line).expect("event");
+        if event[1] == "o" {
+            recorded.push_str(event[2].as_str().expect("text"));
+        }
+    }
+    let expected = String::from_utf8(expected).expect("utf-8");
+    assert!(
+        recorded.starts_with(&expected),
+        "recording: {} bytes, expected {}",
+        recorded.len(),
+        expected.len()
+    );
+    server.stop().await;
+}
