@@ -21,7 +21,7 @@ pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upst
 pub use secrets::{SECRET_ENV, is_secret_env, protect_process_environment};
 pub use services::ServicesConfig;
 pub use session::{STANDARD_VARIABLES, SessionConfig};
-pub use terminal::TerminalConfig;
+pub use terminal::{MIN_REPLAY_BYTES, TerminalConfig};
 
 use crate::cli::ServeArgs;
 

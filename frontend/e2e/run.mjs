@@ -7,6 +7,7 @@ import { ROOT, axe, copyWorkshop, launch, shot, startServer, summary, test as ru
 import { terminalSuite } from "./terminals.mjs";
 import { customActionSuite } from "./custom.mjs";
 import { elsewhereSuite } from "./elsewhere.mjs";
+import { differentialSuite } from "./differential.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -464,6 +465,7 @@ await customActionSuite(browser);
 await elsewhereSuite(browser);
 // ---------------- editor actions against real code-server (editor.mjs) ----------------
 await (await import("./editor.mjs")).editorSuite(browser);
+await differentialSuite();
 
 await browser.close();
 const { passed, failed } = summary();

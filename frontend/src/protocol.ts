@@ -43,6 +43,7 @@ export type ServerMsg =
   | { type: "lost"; from: number; to: number }
   | { type: "exit"; code: number | null; signal: number | null; seq: number }
   | { type: "restarted"; seq: number }
+  | { type: "snapshot"; seq: number; from: number | null; cols: number; rows: number; data: string }
   | { type: "error"; code: string; message: string }
   | { type: "pong"; id: number };
 
@@ -59,6 +60,31 @@ export function unseen(seq: number, data: Uint8Array, have: number): Uint8Array 
   if (seq + data.length <= have) return new Uint8Array(0);
   if (seq >= have) return data;
   return data.subarray(have - seq);
+}
+
+/** Human-readable byte count ("12.3 MB"). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(1)} GB`;
+}
+
+/**
+ * What a client writes for a `snapshot` that replaces output it already showed part of (`from` set):
+ * leave the alternate screen, soft-reset modes, push the current screen into the scrollback, then a quiet
+ * note of what was skipped with a link to the full output, pushed there too — then the snapshot's data
+ * (which starts with its history lines, so the note sits where the output was skipped).
+ */
+export function skipNotice(skipped: number, rows: number, outputUrl: string): string {
+  const push = "\r\n".repeat(Math.max(1, rows));
+  return (
+    "\x1b[?1049l\x1b[!p\x1b[0m" +
+    push +
+    `\x1b[2m── ${formatBytes(skipped)} of output skipped to keep up · full output: ${outputUrl} ──\x1b[0m` +
+    push +
+    "\x1b[H"
+  );
 }
 
 /** Parses a server text frame; null when it is not a known message. */

@@ -10,7 +10,17 @@ import { WebLinksAddon } from "@xterm/addon-web-links";
 import { SearchAddon } from "@xterm/addon-search";
 import { Unicode11Addon } from "@xterm/addon-unicode11";
 import "@xterm/xterm/css/xterm.css";
-import { ACK_WINDOW, VERSION, ackDue, decodeOutput, parseServerMsg, unseen, type ClientMsg } from "./protocol";
+import {
+  ACK_WINDOW,
+  VERSION,
+  ackDue,
+  decodeOutput,
+  parseServerMsg,
+  skipNotice,
+  unseen,
+  type ClientMsg,
+  type ServerMsg,
+} from "./protocol";
 
 /** Connection state, mirrored on the view's data-state attribute. */
 export type TerminalState = "connecting" | "connected" | "reconnecting" | "exited" | "failed";
@@ -263,7 +273,7 @@ export class TerminalView {
     };
     socket.onmessage = (event) => {
       if (socket !== this.socket) return;
-      if (typeof event.data === "string") this.onControl(event.data);
+      if (typeof event.data === "string") this.onControl(event.data, socket);
       else this.onOutput(event.data as ArrayBuffer, socket);
     };
     socket.onclose = () => {
@@ -298,10 +308,30 @@ export class TerminalView {
     this.control({ type: "ack", seq: processed });
   }
 
-  private onControl(text: string): void {
+  /**
+   * The server's screen in place of output this view could not keep up with (or did not have): a new
+   * view starts from it; one that showed part of the output keeps that in its scrollback, below a note
+   * of what was skipped with a link to the full output.
+   */
+  private onSnapshot(msg: Extract<ServerMsg, { type: "snapshot" }>, socket: WebSocket): void {
+    let preamble = "";
+    if (msg.from === null || this.have === null) this.term.reset();
+    else {
+      const url = `${location.origin}/terminal/${encodeURIComponent(this.name)}/output`;
+      preamble = skipNotice(msg.seq - msg.from, this.term.rows, url);
+      this.element.dataset.skipped = String(Number(this.element.dataset.skipped ?? 0) + (msg.seq - msg.from));
+    }
+    this.have = msg.seq;
+    this.term.write(preamble + msg.data, () => this.ack(socket, msg.seq));
+  }
+
+  private onControl(text: string, socket: WebSocket): void {
     const msg = parseServerMsg(text);
     if (!msg) return;
     switch (msg.type) {
+      case "snapshot":
+        this.onSnapshot(msg, socket);
+        break;
       case "welcome":
         this.backoff = 500;
         if (msg.stream && this.stream && msg.stream !== this.stream) this.newSession();

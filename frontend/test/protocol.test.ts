@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACK_WINDOW, ackDue, decodeOutput, parseServerMsg, unseen } from "../src/protocol";
+import { ACK_WINDOW, ackDue, decodeOutput, formatBytes, parseServerMsg, skipNotice, unseen } from "../src/protocol";
 
 describe("protocol v1 mirror", () => {
   it("decodes the 8-byte big-endian seq prefix", () => {
@@ -32,5 +32,26 @@ describe("acknowledgements", () => {
     expect(ackDue(10_000_000, 0)).toBe(true);
     // A late callback for older bytes after a newer ack sends nothing.
     expect(ackDue(100, 500_000)).toBe(false);
+  });
+});
+
+describe("snapshots", () => {
+  it("keep what was shown, note the skipped output where it was, then draw the new screen", async () => {
+    const { Terminal } = await import("@xterm/headless");
+    const term = new Terminal({ cols: 40, rows: 4, scrollback: 100, allowProposedApi: true });
+    const write = (data: string) => new Promise<void>((resolve) => term.write(data, resolve));
+    await write("\x1b[?1049h\x1b[1;31mold screen");
+    await write(skipNotice(12_345_678, term.rows, "http://x/terminal/1/output") + "history\r\n\n\n\n\x1b[Hnew screen");
+    const buffer = term.buffer.active;
+    const lines = Array.from({ length: buffer.length }, (_, i) => buffer.getLine(i)?.translateToString(true) ?? "");
+    expect(buffer.type).toBe("normal");
+    const notice = lines.findIndex((l) => l.includes("12.3 MB of output skipped"));
+    expect(notice).toBeGreaterThan(-1);
+    expect(lines.slice(notice, notice + 3).join("")).toContain("http://x/terminal/1/output");
+    expect(lines.indexOf("history")).toBeGreaterThan(notice);
+    expect(lines[buffer.viewportY]).toBe("new screen");
+    // The soft reset dropped the old colour: the new screen is drawn in the default one.
+    expect(buffer.getLine(buffer.viewportY)?.getCell(0)?.getFgColorMode()).toBe(0);
+    expect(formatBytes(999)).toBe("999 bytes");
   });
 });

@@ -7,8 +7,8 @@ use crate::cli::TerminalArgs;
 
 /// Default replay ring per terminal: 2 MiB.
 pub const DEFAULT_REPLAY_BYTES: usize = 2 * 1024 * 1024;
-/// Smallest replay ring accepted: 64 KiB.
-pub const MIN_REPLAY_BYTES: usize = crate::terminal::ring::MIN_CAPACITY;
+/// Smallest replay ring accepted: 64 KiB (the ring itself never holds less, `terminal::ring`).
+pub const MIN_REPLAY_BYTES: usize = 64 * 1024;
 /// Largest replay ring accepted: 1 GiB.
 pub const MAX_REPLAY_BYTES: usize = 1024 * 1024 * 1024;
 /// Default cap on terminals per session.

@@ -52,6 +52,9 @@ pub enum Found {
     CursorStyle(u16),
     /// Window title (`OSC 0` or `OSC 2`).
     Title(String),
+    /// Erase in display `CSI 2 J` (the screen) or `CSI 3 J` (the scrollback), which started at this
+    /// offset.
+    EraseDisplay(u64, u16),
 }
 
 /// Finds query sequences in a byte stream fed in pieces.
@@ -185,7 +188,7 @@ impl QueryScanner {
                 0x40..=0x7e => {
                     let query = csi_is_query(&self.collected, self.overflow, byte);
                     let state = (!self.overflow)
-                        .then(|| csi_state(&self.collected, byte))
+                        .then(|| csi_state(&self.collected, byte, self.start))
                         .flatten();
                     self.finish(query).or(state)
                 }
@@ -301,8 +304,11 @@ fn csi_is_query(collected: &[u8], overflow: bool, final_byte: u8) -> bool {
 }
 
 /// The state change a (non-query) `CSI <collected> <final>` makes that the screen model tracks.
-fn csi_state(collected: &[u8], final_byte: u8) -> Option<Found> {
+fn csi_state(collected: &[u8], final_byte: u8, start: u64) -> Option<Found> {
     match (collected.first(), final_byte) {
+        (_, b'J') if collected == b"2" || collected == b"3" => {
+            Some(Found::EraseDisplay(start, u16::from(collected[0] - b'0')))
+        }
         (Some(b'?'), b'h' | b'l') => {
             let modes = collected[1..]
                 .split(|b| *b == b';')

@@ -9,7 +9,7 @@
 pub type Seq = u64;
 
 /// Smallest accepted ring capacity in bytes (64 KiB).
-pub const MIN_CAPACITY: usize = 64 * 1024;
+pub const MIN_CAPACITY: usize = crate::config::MIN_REPLAY_BYTES;
 
 /// Result of reading the ring from a given `Seq`.
 #[derive(Debug, PartialEq, Eq)]

@@ -31,6 +31,8 @@ pub struct Screen {
     cursor_style: u16,
     /// Seq of the next byte to feed.
     seq: Seq,
+    /// Lines of history kept.
+    scrollback: usize,
     /// Output was skipped (a flood faster than the model): attributes set in the skipped part may be
     /// missing; the visible text is right once the tail fed afterwards fills the screen.
     skipped: bool,
@@ -82,6 +84,7 @@ impl Screen {
             keypad: false,
             cursor_style: 0,
             seq,
+            scrollback,
             skipped: false,
         }
     }
@@ -96,15 +99,20 @@ impl Screen {
         self.size
     }
 
-    /// Feeds output bytes (the next ones of the stream).
+    /// Feeds output bytes (the next ones of the stream). Where avt and xterm differ on erasing the
+    /// display, this follows xterm (and xterm.js, which the dashboard runs): `CSI 2 J` erases in place
+    /// instead of scrolling the screen into the history (avt), and `CSI 3 J` clears the history (avt
+    /// ignores it).
     pub fn feed(&mut self, data: &[u8]) {
+        let at = self.seq;
+        let mut erases: Vec<(usize, usize, u16)> = Vec::new();
         let (title, modes, keypad, style) = (
             &mut self.title,
             &mut self.modes,
             &mut self.keypad,
             &mut self.cursor_style,
         );
-        self.scanner.scan_all(data, self.seq, |_, found| match found {
+        self.scanner.scan_all(data, at, |end, found| match found {
             Found::Title(text) => *title = text,
             Found::Modes(list, on) => {
                 for mode in list {
@@ -115,9 +123,45 @@ impl Screen {
             }
             Found::Keypad(on) => *keypad = on,
             Found::CursorStyle(n) => *style = n,
-            Found::Query(_) => {}
+            // Only a sequence wholly in this piece can be rewritten.
+            Found::EraseDisplay(start, which) if start >= at => {
+                erases.push(((start - at) as usize, (end - at) as usize + 1, which));
+            }
+            Found::EraseDisplay(..) | Found::Query(_) => {}
         });
         self.seq += data.len() as u64;
+        let mut done = 0;
+        for (start, end, which) in erases {
+            self.feed_vt(&data[done..start]);
+            if which == 2 {
+                // Erase above and below the cursor: the whole screen, the cursor unmoved, no scroll-out.
+                self.feed_vt(b"\x1b[1J\x1b[0J");
+            } else {
+                self.clear_history();
+            }
+            done = end;
+        }
+        self.feed_vt(&data[done..]);
+    }
+
+    /// Drops the history, as `CSI 3 J` does in xterm: a fresh avt terminal given this one's state.
+    fn clear_history(&mut self) {
+        let dump = self.vt.dump();
+        if let Ok(mut fresh) = avt::Terminal::with_scrollback(
+            self.size.cols.into(),
+            self.size.rows.into(),
+            Some(self.scrollback),
+        ) {
+            fresh.feed(dump.as_str());
+            self.vt = fresh;
+        }
+    }
+
+    /// Feeds bytes to avt as text (an incomplete trailing character waits for the next piece).
+    fn feed_vt(&mut self, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
         let mut bytes = std::mem::take(&mut self.carry);
         bytes.extend_from_slice(data);
         let complete = match std::str::from_utf8(&bytes) {

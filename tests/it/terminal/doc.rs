@@ -80,7 +80,15 @@ fn json_examples_parse_and_cover_every_message() {
     assert_eq!(client_types, set(&["ack", "hello", "ping", "resize", "restart"]));
     assert_eq!(
         server_types,
-        set(&["error", "exit", "lost", "pong", "restarted", "welcome"])
+        set(&[
+            "error",
+            "exit",
+            "lost",
+            "pong",
+            "restarted",
+            "snapshot",
+            "welcome"
+        ])
     );
 }
 

@@ -9,8 +9,9 @@ use lectern::terminal::protocol::ServerMsg;
 use super::client::{Client, Incoming, read_to_exit, server_with_bash, server_with_script};
 use crate::support::{TestServer, fixture, http_client};
 
-/// "Promptly": a bounded wait, not a performance assertion.
-const PROMPTLY: Duration = Duration::from_secs(10);
+/// Failure guard for waits on a loaded machine (not a performance assertion: the speed of Ctrl-C is
+/// measured by the benchmark suite, `browser_flood`).
+const GUARD: Duration = super::client::GUARD;
 
 /// Runs `command` and waits for its marked output; the marker is computed by the shell so the
 /// echoed command line never matches it.
@@ -33,9 +34,8 @@ async fn ctrl_c_stops_a_flood_promptly() {
         .read_until("flooding-the-terminal\r\nflooding-the-terminal")
         .await;
     client.input(b"\x03").await;
-    tokio::time::timeout(PROMPTLY, run(&mut client, "true", "back"))
-        .await
-        .expect("the shell answers within 10 s of Ctrl-C");
+    // The shell answers after Ctrl-C (each read is guarded; how fast is the benchmark suite's question).
+    run(&mut client, "true", "back").await;
     client.close().await;
     server.stop().await;
 }
@@ -214,7 +214,7 @@ async fn runs_are_recorded_as_asciicast() {
         }
     }
     // The writer task flushes after the exit; wait (bounded) for the closing marker.
-    let deadline = tokio::time::Instant::now() + PROMPTLY;
+    let deadline = tokio::time::Instant::now() + GUARD;
     let text = loop {
         let text = std::fs::read_dir(&casts)
             .ok()
