@@ -50,8 +50,11 @@ pub async fn serve(
         )
     });
     let events = state.events.clone();
+    let terminals = state.terminals.clone();
     let shutdown = async move {
         shutdown.await;
+        // Viewers are told why, and no learner process outlives lectern (background jobs included).
+        terminals.shutdown().await;
         // Event streams never end on their own; closing the bus lets the graceful drain finish.
         events.close();
     };

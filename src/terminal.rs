@@ -18,6 +18,8 @@ pub mod viewer;
 
 use std::fmt;
 
+use protocol::ErrorCode;
+
 pub use hub::TerminalHub;
 pub use ring::{ReplayRing, Seq};
 pub use session::{ExitStatus, Snapshot, Terminal};
@@ -66,20 +68,24 @@ pub enum TerminalError {
     /// The input queue stayed full (the program does not read its input).
     #[error("terminal {0} does not accept input right now")]
     Busy(String),
+    /// lectern is shutting down: no terminal starts any more.
+    #[error("lectern is shutting down")]
+    ShuttingDown,
 }
 
 impl TerminalError {
     /// The stable error code sent in `{"type":"error","code":..}`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            TerminalError::BadName(_) => "bad-name",
-            TerminalError::Disabled => "disabled",
-            TerminalError::TooMany(_) => "too-many-terminals",
-            TerminalError::Spawn { .. } => "spawn-failed",
-            TerminalError::Exited(_) => "exited",
-            TerminalError::Running(_) => "running",
-            TerminalError::BadSize { .. } => "bad-size",
-            TerminalError::Busy(_) => "busy",
+            TerminalError::BadName(_) => ErrorCode::BadName,
+            TerminalError::Disabled => ErrorCode::Disabled,
+            TerminalError::TooMany(_) => ErrorCode::TooManyTerminals,
+            TerminalError::Spawn { .. } => ErrorCode::SpawnFailed,
+            TerminalError::Exited(_) => ErrorCode::Exited,
+            TerminalError::Running(_) => ErrorCode::Running,
+            TerminalError::BadSize { .. } => ErrorCode::BadSize,
+            TerminalError::Busy(_) => ErrorCode::Busy,
+            TerminalError::ShuttingDown => ErrorCode::Shutdown,
         }
     }
 }

@@ -37,6 +37,37 @@ export type ClientMsg =
   | { type: "ping"; id: number }
   | { type: "restart" };
 
+/**
+ * Every `code` of a server `error` message — the mirror of `ErrorCode` in src/terminal/protocol.rs, in the
+ * same order (a Rust test, tests/it/terminal/doc.rs, checks they agree).
+ */
+export const ERROR_CODES = [
+  "expected-hello",
+  "unsupported-version",
+  "duplicate-hello",
+  "bad-message",
+  "unknown-type",
+  "bad-size",
+  "readonly",
+  "exited",
+  "running",
+  "busy",
+  "bad-ack",
+  "too-big",
+  "bad-name",
+  "disabled",
+  "too-many-terminals",
+  "spawn-failed",
+  "shutdown",
+  "closed",
+] as const;
+
+/** A server error code. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Error codes that come with the end of the connection because the terminal went away on purpose. */
+export const GOODBYE_CODES: readonly ErrorCode[] = ["shutdown", "closed"];
+
 /** Server → client control messages. */
 export type ServerMsg =
   | { type: "welcome"; terminal: string; seq: number; readonly: boolean; running: boolean; stream?: string }
@@ -44,7 +75,7 @@ export type ServerMsg =
   | { type: "exit"; code: number | null; signal: number | null; seq: number }
   | { type: "restarted"; seq: number }
   | { type: "snapshot"; seq: number; from: number | null; cols: number; rows: number; data: string }
-  | { type: "error"; code: string; message: string }
+  | { type: "error"; code: ErrorCode; message: string }
   | { type: "pong"; id: number };
 
 /** Splits a binary output frame into its seq and payload. */

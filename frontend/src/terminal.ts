@@ -12,6 +12,7 @@ import { Unicode11Addon } from "@xterm/addon-unicode11";
 import "@xterm/xterm/css/xterm.css";
 import {
   ACK_WINDOW,
+  GOODBYE_CODES,
   VERSION,
   ackDue,
   decodeOutput,
@@ -354,7 +355,8 @@ export class TerminalView {
         this.focus();
         break;
       case "error":
-        this.term.write(`\r\n\x1b[31m${msg.message}\x1b[0m\r\n`);
+        // A goodbye (lectern shutting down, the terminal closed) is news, not a mistake: dim, not red.
+        this.term.write(`\r\n\x1b[${GOODBYE_CODES.includes(msg.code) ? 2 : 31}m${msg.message}\x1b[0m\r\n`);
         break;
       case "pong":
         break;

@@ -36,6 +36,9 @@ pub fn run(data: &[u8]) {
             );
             assert_eq!(ParseError::UnknownType(kind).code(), "unknown-type");
         }
-        Err(error) => assert!(!error.code().is_empty(), "every error has a protocol code"),
+        Err(error) => assert!(
+            !error.code().as_str().is_empty(),
+            "every error has a protocol code"
+        ),
     }
 }

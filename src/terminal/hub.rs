@@ -5,9 +5,13 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
-use super::session::SpawnSpec;
+use super::protocol::ErrorCode;
+use super::session::{HANGUP_GRACE, SpawnSpec};
 use super::{Terminal, TerminalError, TerminalName};
 use crate::config::{TerminalConfig, is_secret_env};
+
+/// How long `shutdown` waits for viewers to take their close frame and detach.
+const VIEWERS_GONE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// All terminals of this session, by name. Cheap to clone; when the last clone is dropped every
 /// shell is killed.
@@ -26,6 +30,8 @@ struct HubInner {
     epoch: u64,
     /// Terminals started so far (the `<n>` of stream ids).
     started: std::sync::atomic::AtomicU64,
+    /// `shutdown` began: no terminal starts any more.
+    shutting_down: std::sync::atomic::AtomicBool,
     /// The private folder of the terminals' full output, when none is configured (removed with the hub).
     _output_dir: Option<tempfile::TempDir>,
     /// Dropped with the hub: tells every PTY task to kill its shell.
@@ -76,6 +82,7 @@ impl TerminalHub {
                 epoch: rand::random(),
                 _output_dir: temporary,
                 started: std::sync::atomic::AtomicU64::new(0),
+                shutting_down: std::sync::atomic::AtomicBool::new(false),
                 _shutdown: shutdown,
                 shutdown_rx,
             }),
@@ -96,6 +103,13 @@ impl TerminalHub {
     pub fn get_or_start(&self, name: &TerminalName) -> Result<Arc<Terminal>, TerminalError> {
         if !self.enabled() {
             return Err(TerminalError::Disabled);
+        }
+        if self
+            .inner
+            .shutting_down
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            return Err(TerminalError::ShuttingDown);
         }
         let mut terminals = self
             .inner
@@ -122,6 +136,60 @@ impl TerminalHub {
         )?;
         terminals.insert(name.clone(), terminal.clone());
         Ok(terminal)
+    }
+
+    /// Closes the terminal called `name` (for reaping idle ones): it is forgotten, its viewers are told and
+    /// disconnected, and every process of its shell's session is ended (SIGHUP, then SIGKILL after a grace
+    /// period). False when there is no such terminal. Its name starts a new terminal when used again.
+    pub async fn close(&self, name: &TerminalName, why: &str) -> bool {
+        let terminal = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .remove(name);
+        let Some(terminal) = terminal else {
+            return false;
+        };
+        terminal
+            .close(
+                ErrorCode::Closed,
+                format!("terminal {name} was closed: {why}"),
+                HANGUP_GRACE,
+            )
+            .await;
+        true
+    }
+
+    /// lectern is exiting: no terminal starts any more, every viewer is told why and disconnected, and
+    /// every process of every terminal is ended (SIGHUP, SIGKILL after a grace period), background jobs
+    /// included. Returns once they are gone and the viewers have had their goodbye (bounded).
+    pub async fn shutdown(&self) {
+        self.inner
+            .shutting_down
+            .store(true, std::sync::atomic::Ordering::Release);
+        let terminals: Vec<Arc<Terminal>> = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        let message = "lectern is shutting down: the processes of this terminal were ended";
+        futures_util::future::join_all(
+            terminals
+                .iter()
+                .map(|terminal| terminal.close(ErrorCode::Shutdown, message, HANGUP_GRACE)),
+        )
+        .await;
+        // The viewers' connections send the reason and a close frame, then detach.
+        let deadline = tokio::time::Instant::now() + VIEWERS_GONE;
+        while terminals.iter().any(|terminal| terminal.viewers() > 0)
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// The terminal called `name` if it exists.

@@ -18,6 +18,8 @@ pub const MAX_CLIENT_MESSAGE: usize = 1024 * 1024;
 
 /// Close code: normal closure.
 pub const CLOSE_NORMAL: u16 = 1000;
+/// Close code: going away — the server is shutting down, or the terminal was closed.
+pub const CLOSE_GOING_AWAY: u16 = 1001;
 /// Close code: a text message that is not valid UTF-8.
 pub const CLOSE_BAD_DATA: u16 = 1007;
 /// Close code: the client broke the protocol (no hello, unsupported version).
@@ -26,6 +28,109 @@ pub const CLOSE_POLICY: u16 = 1008;
 pub const CLOSE_TOO_BIG: u16 = 1009;
 /// Close code: the server could not attach (shell failed to start, too many terminals).
 pub const CLOSE_INTERNAL: u16 = 1011;
+
+/// Every error code the server sends in `{"type":"error","code":..}` (docs/terminal-protocol.md, section 5.4).
+/// The TypeScript mirror is `ERROR_CODES` in `frontend/src/protocol.ts`; a test checks they agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The first message was not a hello, or none came in time.
+    ExpectedHello,
+    /// The hello asked for a version this server does not speak.
+    UnsupportedVersion,
+    /// A second hello.
+    DuplicateHello,
+    /// Not JSON, wrong fields, a negative number, or a text frame that is not UTF-8.
+    BadMessage,
+    /// A JSON object of a type this server does not know.
+    UnknownType,
+    /// A terminal size out of range.
+    BadSize,
+    /// Input, resize or restart on a read-only connection.
+    Readonly,
+    /// Input while the shell has exited.
+    Exited,
+    /// Restart while the shell runs.
+    Running,
+    /// The program does not read its input.
+    Busy,
+    /// An ack beyond the output sent.
+    BadAck,
+    /// A message over the size limit.
+    TooBig,
+    /// An invalid terminal name.
+    BadName,
+    /// Terminals are switched off.
+    Disabled,
+    /// The session holds its maximum number of terminals.
+    TooManyTerminals,
+    /// The shell could not be started.
+    SpawnFailed,
+    /// The server is shutting down: the terminal's processes are ended, the connection closes.
+    Shutdown,
+    /// The terminal was closed (or reaped): its processes are ended, the connection closes.
+    Closed,
+}
+
+impl ErrorCode {
+    /// Every code, in the order of the documentation's table.
+    pub const ALL: &[ErrorCode] = &[
+        ErrorCode::ExpectedHello,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::DuplicateHello,
+        ErrorCode::BadMessage,
+        ErrorCode::UnknownType,
+        ErrorCode::BadSize,
+        ErrorCode::Readonly,
+        ErrorCode::Exited,
+        ErrorCode::Running,
+        ErrorCode::Busy,
+        ErrorCode::BadAck,
+        ErrorCode::TooBig,
+        ErrorCode::BadName,
+        ErrorCode::Disabled,
+        ErrorCode::TooManyTerminals,
+        ErrorCode::SpawnFailed,
+        ErrorCode::Shutdown,
+        ErrorCode::Closed,
+    ];
+
+    /// The code as sent (`"too-big"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ExpectedHello => "expected-hello",
+            ErrorCode::UnsupportedVersion => "unsupported-version",
+            ErrorCode::DuplicateHello => "duplicate-hello",
+            ErrorCode::BadMessage => "bad-message",
+            ErrorCode::UnknownType => "unknown-type",
+            ErrorCode::BadSize => "bad-size",
+            ErrorCode::Readonly => "readonly",
+            ErrorCode::Exited => "exited",
+            ErrorCode::Running => "running",
+            ErrorCode::Busy => "busy",
+            ErrorCode::BadAck => "bad-ack",
+            ErrorCode::TooBig => "too-big",
+            ErrorCode::BadName => "bad-name",
+            ErrorCode::Disabled => "disabled",
+            ErrorCode::TooManyTerminals => "too-many-terminals",
+            ErrorCode::SpawnFailed => "spawn-failed",
+            ErrorCode::Shutdown => "shutdown",
+            ErrorCode::Closed => "closed",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// A JSON text message from client to server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,7 +244,7 @@ pub enum ServerMsg {
     /// Something the client sent could not be honoured.
     Error {
         /// Stable machine-readable code (docs/terminal-protocol.md lists them).
-        code: String,
+        code: ErrorCode,
         /// Human-readable explanation.
         message: String,
     },
@@ -152,9 +257,9 @@ pub enum ServerMsg {
 
 impl ServerMsg {
     /// An `error` message.
-    pub fn error(code: &str, message: impl Into<String>) -> Self {
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
         ServerMsg::Error {
-            code: code.to_string(),
+            code,
             message: message.into(),
         }
     }
@@ -163,7 +268,7 @@ impl ServerMsg {
     pub fn to_json(&self) -> String {
         // Serialising these plain enums cannot fail; fall back to a fixed error text anyway.
         serde_json::to_string(self).unwrap_or_else(|_| {
-            r#"{"type":"error","code":"internal","message":"cannot encode message"}"#.to_string()
+            r#"{"type":"error","code":"bad-message","message":"cannot encode message"}"#.to_string()
         })
     }
 }
@@ -181,10 +286,10 @@ pub enum ParseError {
 
 impl ParseError {
     /// The protocol error code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ParseError::Malformed(_) => "bad-message",
-            ParseError::UnknownType(_) => "unknown-type",
+            ParseError::Malformed(_) => ErrorCode::BadMessage,
+            ParseError::UnknownType(_) => ErrorCode::UnknownType,
         }
     }
 }
@@ -216,7 +321,7 @@ pub fn parse_client(text: &str) -> Result<ClientMsg, ParseError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelloError {
     /// The protocol error code (`expected-hello`, `unsupported-version`, `bad-message`).
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// Human-readable explanation.
     pub message: String,
 }
@@ -226,7 +331,7 @@ pub struct HelloError {
 /// hello is told `unsupported-version`, not `bad-message`); then the fields are checked strictly.
 pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
     let expected = |what: &str| HelloError {
-        code: "expected-hello",
+        code: ErrorCode::ExpectedHello,
         message: format!("the first message must be a hello, not {what}"),
     };
     let value: serde_json::Value =
@@ -240,19 +345,19 @@ pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
         Some(version) if SUPPORTED_VERSIONS.contains(&version) => {}
         Some(version) => {
             return Err(HelloError {
-                code: "unsupported-version",
+                code: ErrorCode::UnsupportedVersion,
                 message: format!("protocol version {version} is not supported: use 1 or {VERSION}"),
             });
         }
         None => {
             return Err(HelloError {
-                code: "bad-message",
+                code: ErrorCode::BadMessage,
                 message: "malformed message: hello needs a version (a non-negative integer)".to_string(),
             });
         }
     }
     let hello = serde_json::from_value(value).map_err(|error| HelloError {
-        code: "bad-message",
+        code: ErrorCode::BadMessage,
         message: format!("malformed message: {error}"),
     })?;
     if let ClientMsg::Hello {
@@ -262,7 +367,7 @@ pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
     } = hello
     {
         return Err(HelloError {
-            code: "bad-message",
+            code: ErrorCode::BadMessage,
             message: "malformed message: `stream` is a field of protocol version 2".to_string(),
         });
     }

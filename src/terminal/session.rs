@@ -1,6 +1,7 @@
 //! Terminal: one named terminal's shared state (ring, exit markers, PTY size rule, input queue).
 //! The process side (spawn, PTY reader, input writer) lives in `session/process.rs`.
 
+mod hangup;
 mod model;
 mod process;
 
@@ -12,10 +13,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{Notify, mpsc, watch};
 
+pub use hangup::HANGUP_GRACE;
 pub use model::{MODEL_SCROLLBACK, Snapshot};
 pub use process::SpawnSpec;
 
 use super::output::OutputLog;
+use super::protocol::ErrorCode;
 use super::record::Recorder;
 use super::ring::ReplayRing;
 use super::{Seq, Size, TerminalError, TerminalName};
@@ -102,6 +105,20 @@ pub(crate) struct Shared {
     /// When output was published: (end of the stream after it, time), oldest first, bounded. Tells
     /// how old a viewer's next byte is.
     pub(crate) published: VecDeque<(Seq, std::time::Instant)>,
+    /// Session ids (the shells' pids) of the runs so far, newest last: closing ends every process in them.
+    pub(crate) sessions: VecDeque<u32>,
+}
+
+/// Sessions of earlier shell runs remembered, to end what their background jobs left running.
+const MAX_SESSIONS: usize = 16;
+
+/// Why a terminal's viewers are being disconnected: sent to each as an `error`, then a close 1001.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closing {
+    /// `shutdown` (lectern exits) or `closed` (the terminal was closed or reaped).
+    pub code: ErrorCode,
+    /// What the viewer is told.
+    pub message: String,
 }
 
 /// Publish times remembered per terminal.
@@ -149,6 +166,8 @@ pub struct Terminal {
     model: Mutex<model::ModelState>,
     /// Every output byte on disk, bounded (`output.rs`).
     pub(crate) output: Option<OutputLog>,
+    /// Set when the terminal is closed or lectern shuts down: every viewer is told, then disconnected.
+    closing: watch::Sender<Option<Closing>>,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -188,6 +207,7 @@ impl Terminal {
                 reader_waiting: false,
                 resizes: VecDeque::new(),
                 published: VecDeque::new(),
+                sessions: VecDeque::new(),
             }),
             name,
             stream,
@@ -198,6 +218,7 @@ impl Terminal {
             advanced: Notify::new(),
             model: Mutex::new(model::ModelState::new(Size::DEFAULT)),
             output,
+            closing: watch::Sender::new(None),
         });
         tokio::spawn(model::follow(Arc::downgrade(&terminal), terminal.subscribe()));
         terminal.spawn_shell(false)?;
@@ -339,6 +360,28 @@ impl Terminal {
         if let Some(log) = &self.output {
             log.append_now(Bytes::copy_from_slice(data));
         }
+    }
+
+    /// Why the terminal is closing, once it is (viewers watch this to say goodbye).
+    pub fn closing(&self) -> watch::Receiver<Option<Closing>> {
+        self.closing.subscribe()
+    }
+
+    /// Closes the terminal: tells every viewer why (they are disconnected), then ends the whole session of
+    /// its shell — SIGHUP to every process in it, background jobs included, SIGKILL to what is left
+    /// after `grace` (`session/hangup.rs`). Returns once no process of it is left.
+    pub async fn close(&self, code: ErrorCode, message: impl Into<String>, grace: Duration) {
+        self.closing.send_replace(Some(Closing {
+            code,
+            message: message.into(),
+        }));
+        let sessions: Vec<u32> = self.lock().sessions.iter().copied().collect();
+        futures_util::future::join_all(
+            sessions
+                .into_iter()
+                .map(|session| hangup::end_session(session, grace)),
+        )
+        .await;
     }
 
     /// The terminal's full output log (`None` when it could not be created or is off).

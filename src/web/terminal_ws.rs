@@ -25,7 +25,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::{AppError, AppState};
 use crate::terminal::protocol::{
-    CLOSE_BAD_DATA, CLOSE_INTERNAL, CLOSE_TOO_BIG, MAX_CLIENT_MESSAGE, ServerMsg,
+    CLOSE_BAD_DATA, CLOSE_INTERNAL, CLOSE_TOO_BIG, ErrorCode, MAX_CLIENT_MESSAGE, ServerMsg,
 };
 use crate::terminal::{TerminalHub, TerminalName, Viewer};
 
@@ -113,23 +113,23 @@ async fn close(sink: &mut Sink, code: u16, reason: &str) {
 }
 
 /// Rejects the connection with an `error` message and a close code.
-async fn reject(sink: &mut Sink, code: &str, message: String, close_code: u16) {
+async fn reject(sink: &mut Sink, code: ErrorCode, message: String, close_code: u16) {
     send_json(sink, &ServerMsg::error(code, message.clone())).await;
     close(sink, close_code, &message).await;
 }
 
 /// What a failed receive means: the error code and text to send and the close code, or `None` when
 /// the connection simply dropped. Classified by the websocket layer's error type.
-fn receive_failure(error: axum::Error) -> Option<(&'static str, String, u16)> {
+fn receive_failure(error: axum::Error) -> Option<(ErrorCode, String, u16)> {
     let inner = error.into_inner();
     let failure = match inner.downcast_ref::<tungstenite::Error>() {
         Some(tungstenite::Error::Capacity(_)) => Some((
-            "too-big",
+            ErrorCode::TooBig,
             format!("message too big: at most {MAX_CLIENT_MESSAGE} bytes"),
             CLOSE_TOO_BIG,
         )),
         Some(tungstenite::Error::Utf8(_)) => Some((
-            "bad-message",
+            ErrorCode::BadMessage,
             "malformed message: a text message must be valid UTF-8".to_string(),
             CLOSE_BAD_DATA,
         )),
@@ -212,6 +212,7 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
         lag_bytes,
         lag_time,
     });
+    let closing = terminal.closing();
     let (control, control_rx) = mpsc::channel(CONTROL_QUEUE);
     let (acks, acked) = watch::channel(0u64);
     let reader = reader::run(
@@ -225,7 +226,15 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
             acks,
         },
     );
-    let writer = writer::run(sink, viewer, control_rx, hello.window, acked, skipping, first);
+    let writer = writer::run(
+        sink,
+        viewer,
+        (control_rx, closing),
+        hello.window,
+        acked,
+        skipping,
+        first,
+    );
     tokio::pin!(reader, writer);
     tokio::select! {
         () = &mut writer => {}

@@ -12,6 +12,7 @@ mod bad_input;
 mod doc;
 mod edges;
 mod flood;
+mod hangup;
 mod interactive;
 mod replay;
 mod screen;

@@ -9,7 +9,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
 
-use super::{ExitStatus, FLOW_STALL, MarkerKind, PtyCommand, PtyInput, Terminal, push_marker};
+use super::{
+    ExitStatus, FLOW_STALL, MAX_SESSIONS, MarkerKind, PtyCommand, PtyInput, Terminal, hangup, push_marker,
+};
 use crate::config::SECRET_ENV;
 use crate::terminal::record::{RecordHandle, Recorder};
 use crate::terminal::{Seq, TerminalError};
@@ -97,6 +99,8 @@ impl Terminal {
             command = command.arg("-c").arg(script);
         }
         let child = command.spawn(pts).map_err(|e| spawn_error(to_io(e)))?;
+        // The shell leads a new session (pty-process calls setsid): its pid is the session id.
+        let session = child.id();
         let (reader, writer) = pty.into_split();
         let (queue, input_rx) = mpsc::channel(INPUT_QUEUE);
         let input = PtyInput {
@@ -119,6 +123,12 @@ impl Terminal {
             if restarted {
                 push_marker(&mut shared, MarkerKind::Restarted);
             }
+            if let Some(session) = session {
+                shared.sessions.push_back(session);
+                if shared.sessions.len() > MAX_SESSIONS {
+                    shared.sessions.pop_front();
+                }
+            }
             shared.ring.end()
         };
         self.notify();
@@ -127,7 +137,7 @@ impl Terminal {
         tokio::spawn(pump(
             self.clone(),
             reader,
-            child,
+            (child, session),
             self.shutdown.clone(),
             recording,
         ));
@@ -206,17 +216,24 @@ async fn wait_for_viewers(
 async fn pump(
     terminal: Arc<Terminal>,
     mut reader: pty_process::OwnedReadPty,
-    mut child: tokio::process::Child,
+    (mut child, session): (tokio::process::Child, Option<u32>),
     mut shutdown: watch::Receiver<()>,
     recording: Option<RecordHandle>,
 ) {
+    // The hub is gone (lectern is exiting without its drain, or a test dropped it): end the session now.
+    let abandon = |child: &mut tokio::process::Child| {
+        let _ = child.start_kill();
+        if let Some(session) = session {
+            hangup::kill_session(session);
+        }
+    };
     let mut buffer = vec![0u8; READ_BUFFER];
     let mut exited: Option<std::process::ExitStatus> = None;
     // Flow control is off until a viewer advances past this count (set after a stall).
     let mut ignore_until: Option<u64> = None;
     loop {
         if !wait_for_viewers(&terminal, &mut ignore_until, &mut shutdown).await {
-            let _ = child.start_kill();
+            abandon(&mut child);
             return;
         }
         tokio::select! {
@@ -250,7 +267,7 @@ async fn pump(
             },
             () = tokio::time::sleep(DRAIN_IDLE), if exited.is_some() => break,
             _ = shutdown.changed() => {
-                let _ = child.start_kill();
+                abandon(&mut child);
                 return;
             }
         }

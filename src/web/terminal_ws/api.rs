@@ -41,7 +41,9 @@ fn to_app_error(error: TerminalError) -> AppError {
         TerminalError::BadName(_) | TerminalError::BadSize { .. } => AppError::BadRequest(error.to_string()),
         TerminalError::Disabled => AppError::NotFound(error.to_string()),
         TerminalError::Exited(_) | TerminalError::Running(_) => AppError::Conflict(error.to_string()),
-        TerminalError::TooMany(_) | TerminalError::Busy(_) => AppError::Unavailable(error.to_string()),
+        TerminalError::TooMany(_) | TerminalError::Busy(_) | TerminalError::ShuttingDown => {
+            AppError::Unavailable(error.to_string())
+        }
         TerminalError::Spawn { .. } => AppError::Internal(anyhow::Error::new(error)),
     }
 }

@@ -8,7 +8,7 @@ use futures_util::{SinkExt, StreamExt};
 
 use super::{Sink, Stream, receive_failure, reject};
 use crate::terminal::Size;
-use crate::terminal::protocol::{self, CLOSE_POLICY, ClientMsg};
+use crate::terminal::protocol::{self, CLOSE_POLICY, ClientMsg, ErrorCode};
 
 /// How long a new connection may take to send `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,7 +33,7 @@ pub(super) async fn read(sink: &mut Sink, stream: &mut Stream) -> Option<Hello> 
         let message = match tokio::time::timeout_at(deadline, stream.next()).await {
             Err(_) => {
                 let text = "no hello within 10 seconds".to_string();
-                reject(sink, "expected-hello", text, CLOSE_POLICY).await;
+                reject(sink, ErrorCode::ExpectedHello, text, CLOSE_POLICY).await;
                 return None;
             }
             Ok(None) => return None,
@@ -55,7 +55,7 @@ pub(super) async fn read(sink: &mut Sink, stream: &mut Stream) -> Option<Hello> 
             }
             Message::Binary(_) => {
                 let text = "the first message must be a hello text message".to_string();
-                reject(sink, "expected-hello", text, CLOSE_POLICY).await;
+                reject(sink, ErrorCode::ExpectedHello, text, CLOSE_POLICY).await;
                 return None;
             }
         };
@@ -77,7 +77,7 @@ pub(super) async fn read(sink: &mut Sink, stream: &mut Stream) -> Option<Hello> 
         } = hello
         else {
             let text = "the first message must be a hello".to_string();
-            reject(sink, "expected-hello", text, CLOSE_POLICY).await;
+            reject(sink, ErrorCode::ExpectedHello, text, CLOSE_POLICY).await;
             return None;
         };
         return match Size::new(cols, rows) {

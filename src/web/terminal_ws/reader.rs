@@ -15,7 +15,7 @@ use futures_util::{FutureExt, StreamExt};
 use tokio::sync::{mpsc, watch};
 
 use super::{Control, Stream, receive_failure};
-use crate::terminal::protocol::{self, ClientMsg, ServerMsg};
+use crate::terminal::protocol::{self, ClientMsg, ErrorCode, ServerMsg};
 use crate::terminal::{Size, Terminal, TerminalError};
 
 /// Input one connection may hold while the PTY takes nothing (the terminal's own queue holds 64 more
@@ -185,7 +185,12 @@ pub(super) async fn run(mut stream: Stream, mut context: Context) {
 
 /// One client message after hello; returns what to answer.
 fn handle(message: Message, context: &mut Context, ops: &mut PtyOps) -> Vec<Control> {
-    let readonly_error = || Control::Message(ServerMsg::error("readonly", "this connection is read-only"));
+    let readonly_error = || {
+        Control::Message(ServerMsg::error(
+            ErrorCode::Readonly,
+            "this connection is read-only",
+        ))
+    };
     let text = match message {
         Message::Ping(_) | Message::Pong(_) | Message::Close(_) => return Vec::new(),
         Message::Binary(_) if context.readonly => return vec![readonly_error()],
@@ -205,7 +210,7 @@ fn handle(message: Message, context: &mut Context, ops: &mut PtyOps) -> Vec<Cont
         ))),
         Ok(ClientMsg::Ping { id }) => Some(Control::Message(ServerMsg::Pong { id })),
         Ok(ClientMsg::Hello { .. }) => Some(Control::Message(ServerMsg::error(
-            "duplicate-hello",
+            ErrorCode::DuplicateHello,
             "hello was already received on this connection",
         ))),
         Ok(ClientMsg::Resize { cols, rows }) => match Size::new(cols, rows) {

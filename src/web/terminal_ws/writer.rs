@@ -16,7 +16,8 @@ use futures_util::SinkExt;
 use tokio::sync::{mpsc, watch};
 
 use super::{Control, Sink, close, send_json};
-use crate::terminal::protocol::{self, ServerMsg};
+use crate::terminal::protocol::{self, ErrorCode, ServerMsg};
+use crate::terminal::session::Closing;
 use crate::terminal::{Seq, Snapshot, Viewer, ViewerEvent};
 
 /// Least time between two catch-ups of a viewer that keeps lagging (a flood): at most this many
@@ -169,11 +170,12 @@ impl Writer {
 /// Sends viewer events and control messages until the client goes away. With an acknowledgement
 /// `window`, output waits while that many bytes are sent and not yet acknowledged; an `ack` beyond
 /// what this connection was given is answered with `bad-ack` and does not count. `first`: a snapshot
-/// to send before anything else (a protocol-2 attach), with the seq the client had.
+/// to send before anything else (a protocol-2 attach), with the seq the client had. When the terminal
+/// closes (`closing`), the client is sent the reason as an `error` and a close 1001, and the writer stops.
 pub(super) async fn run(
     sink: Sink,
     viewer: Viewer,
-    mut control: mpsc::Receiver<Control>,
+    (mut control, mut closing): (mpsc::Receiver<Control>, watch::Receiver<Option<Closing>>),
     window: Option<u64>,
     mut acked: watch::Receiver<u64>,
     skipping: Option<Skipping>,
@@ -196,13 +198,20 @@ pub(super) async fn run(
     let mut lagging = false;
     let mut last_catch_up: Option<Instant> = None;
     loop {
+        let why = closing.borrow_and_update().clone();
+        if let Some(why) = why {
+            if send_json(&mut writer.sink, &ServerMsg::error(why.code, why.message.clone())).await {
+                close(&mut writer.sink, protocol::CLOSE_GOING_AWAY, &why.message).await;
+            }
+            break;
+        }
         let seq = *acked.borrow_and_update();
         if window.is_some() && seq != last_ack {
             last_ack = seq;
             let given = writer.viewer.position();
             if seq > given {
                 let text = format!("ack {seq} is beyond the output sent on this connection (up to {given})");
-                if !send_json(&mut writer.sink, &ServerMsg::error("bad-ack", text)).await {
+                if !send_json(&mut writer.sink, &ServerMsg::error(ErrorCode::BadAck, text)).await {
                     break;
                 }
             } else {
@@ -250,6 +259,8 @@ pub(super) async fn run(
                     break;
                 }
             },
+            // The terminal is closing: the top of the loop says goodbye.
+            changed = closing.changed() => changed.is_ok(),
             // An error means the reader ended: the connection is closing, and the select in
             // `connection` ends this loop.
             changed = acked.changed(), if window.is_some() => changed.is_ok(),

@@ -1,9 +1,12 @@
 //! SIGTERM with live streams (a terminal, the event stream, a proxied websocket): the process exits
-//! cleanly by itself and every stream ends (none is left hanging). Telling the terminal why (a close
-//! frame with a reason) is the terminal drain's, still to come: today's behaviour is asserted.
+//! cleanly by itself, every stream ends (none is left hanging), the terminal's viewer is told why (a
+//! `shutdown` error, then close 1001 with the reason), and no process of the terminal survives —
+//! background jobs included, one that ignores SIGHUP too (docs/terminal-protocol.md, section 13).
 
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
+
+use lectern::terminal::protocol::{CLOSE_GOING_AWAY, ErrorCode, ServerMsg};
 
 use crate::proxy::{upstream, workshop};
 use crate::support::spawned::Spawned;
@@ -31,6 +34,23 @@ async fn sigterm_exits_cleanly_and_ends_every_stream() {
     terminal.msg().await;
     terminal.input(b"echo live-$((6*7))\r").await;
     terminal.read_until("live-42").await;
+    // A background job, and one that ignores SIGHUP (only SIGKILL ends it); each prints its pid.
+    let mut pids = Vec::new();
+    for (tag, command) in [
+        ("job", "sleep 1000 &"),
+        ("deaf", "(trap '' HUP; exec sleep 1001) &"),
+    ] {
+        terminal
+            .input(format!("{command} echo {tag}-$!-$((1+1))\r").as_bytes())
+            .await;
+        let seen = terminal.read_until("-2\r\n").await;
+        let at = seen.rfind(&format!("{tag}-")).expect("pid line") + tag.len() + 1;
+        let pid: i32 = seen[at..].split('-').next().expect("pid").parse().expect("a pid");
+        pids.push(pid);
+    }
+    for pid in &pids {
+        assert!(alive(*pid), "job {pid} runs before the SIGTERM");
+    }
     let events = crate::support::http_client()
         .get(server.url("/api/events"))
         .send()
@@ -53,16 +73,29 @@ async fn sigterm_exits_cleanly_and_ends_every_stream() {
         server.log_text()
     );
 
-    // The terminal's connection ends (it does not hang).
-    let told = loop {
+    // The terminal's viewer is told why, then the connection closes with 1001 and the reason.
+    let mut told = None;
+    let frame = loop {
         match terminal.next().await {
             Incoming::Closed(frame) => break frame,
+            Incoming::Msg(ServerMsg::Error { code, message }) => told = Some((code, message)),
             Incoming::Output(..) | Incoming::Msg(_) => {}
         }
     };
-    println!("fault sigterm: terminal close frame {told:?}");
-    // FIXME(issue 11, terminal drain): today the socket is dropped without a close frame; once the
-    // drain tells terminals why, assert `told` is a close frame with a reason.
+    println!("fault sigterm: terminal told {told:?}, close frame {frame:?}");
+    let (code, message) = told.expect("the viewer gets an error saying why before the close");
+    assert_eq!(code, ErrorCode::Shutdown);
+    assert!(message.contains("shutting down"), "{message}");
+    let frame = frame.expect("a close frame, not a dropped socket");
+    assert_eq!(u16::from(frame.code), CLOSE_GOING_AWAY);
+    assert!(frame.reason.contains("shutting down"), "{frame:?}");
+    // No process of the terminal outlives lectern.
+    for pid in pids {
+        assert!(
+            !alive(pid),
+            "job {pid} of the terminal survived lectern's SIGTERM"
+        );
+    }
     // The other streams end rather than hang.
     let ended = tokio::time::timeout(super::GUARD, async {
         while let Some(Ok(_)) = events.next().await {}
@@ -77,4 +110,14 @@ async fn sigterm_exits_cleanly_and_ends_every_stream() {
         ended.is_ok(),
         "the event stream and the proxied websocket end with the server"
     );
+}
+
+/// Whether `pid` is a live process (a zombie waiting for its parent to reap it counts as gone).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat[stat.rfind(')').map_or(0, |at| at + 1)..]
+            .split_whitespace()
+            .next();
+        !matches!(state, Some("Z" | "X"))
+    })
 }

@@ -13,7 +13,7 @@ const LINES: &str = "stty -echo -opost\nprintf R\nwhile read -r l; do printf '[%
 /// The error code of the next message, which must be an error.
 async fn error_code(client: &mut Client) -> (String, String) {
     match client.msg().await {
-        ServerMsg::Error { code, message } => (code, message),
+        ServerMsg::Error { code, message } => (code.to_string(), message),
         other => panic!("expected an error, got {other:?}"),
     }
 }

@@ -92,35 +92,40 @@ fn json_examples_parse_and_cover_every_message() {
     );
 }
 
+/// The frontend's `ERROR_CODES` (frontend/src/protocol.ts) is `ErrorCode::ALL`, in order: one list of codes,
+/// mirrored, never two that drift.
+#[test]
+fn error_codes_are_mirrored_in_the_frontend() {
+    let source = std::fs::read_to_string(repo_root().join("frontend/src/protocol.ts")).expect("protocol.ts");
+    let start = source
+        .find("export const ERROR_CODES = [")
+        .expect("protocol.ts declares ERROR_CODES");
+    let list = &source[start..start + source[start..].find("] as const").expect("end of ERROR_CODES")];
+    let mirrored: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
+    let codes: Vec<&str> = protocol::ErrorCode::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .collect();
+    assert_eq!(
+        mirrored, codes,
+        "ERROR_CODES in frontend/src/protocol.ts must list ErrorCode::ALL of src/terminal/protocol.rs"
+    );
+}
+
 #[test]
 fn error_codes_and_limits_are_documented() {
     let doc = document();
-    let codes = [
-        "expected-hello",
-        "unsupported-version",
-        "duplicate-hello",
-        "bad-message",
-        "unknown-type",
-        "bad-size",
-        "readonly",
-        "exited",
-        "running",
-        "busy",
-        "bad-ack",
-        "too-big",
-        "bad-name",
-        "disabled",
-        "too-many-terminals",
-        "spawn-failed",
-    ];
-    for code in codes {
+    for code in protocol::ErrorCode::ALL {
         assert!(
-            doc.contains(&format!("`{code}`")),
-            "error code {code} is not documented"
+            doc.contains(&format!("| `{code}`")) || doc.contains(&format!(", `{code}`")),
+            "error code {code} is not in the table of section 5.4"
         );
+        let json = serde_json::to_string(code).expect("json");
+        assert_eq!(json, format!("\"{code}\""), "serde and as_str agree");
     }
     for close in [
         protocol::CLOSE_NORMAL,
+        protocol::CLOSE_GOING_AWAY,
         protocol::CLOSE_BAD_DATA,
         protocol::CLOSE_POLICY,
         protocol::CLOSE_TOO_BIG,

@@ -21,6 +21,29 @@ async fn hello(client: &mut Client, version: u64, window: Option<u64>) -> Server
     client.msg().await
 }
 
+/// Waits until the server's screen of terminal 1 shows `text` (guarded).
+async fn screen_shows(server: &crate::support::TestServer, text: &str) {
+    let deadline = tokio::time::Instant::now() + super::client::GUARD;
+    loop {
+        let screen = crate::support::http_client()
+            .get(server.url("/terminal/1/screen"))
+            .send()
+            .await
+            .expect("screen")
+            .text()
+            .await
+            .expect("screen text");
+        if screen.contains(text) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the screen never showed {text:?}: {screen}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// A flood that ends by creating `done` (so the test knows the program finished without reading it).
 fn flood(done: &Path) -> Vec<u8> {
     format!("seq 1 300000; printf 'END-%s\\n' 42; touch {}\n", done.display()).into_bytes()
@@ -43,6 +66,8 @@ async fn a_viewer_that_does_not_acknowledge_gets_a_snapshot_and_never_holds_the_
     client.input(&flood(&done)).await;
     // Not one acknowledgement: the 2 MB flood still finishes (the PTY does not wait for this viewer).
     wait_for_file(&done).await;
+    // The program is done; lectern may still be reading its last bytes from the PTY (a loaded machine).
+    screen_shows(&server, "END-42").await;
     // What was sent is at most a window; acknowledging it brings a snapshot, not the backlog.
     let mut sent = 0u64;
     let mut next = 3u64;
