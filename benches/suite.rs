@@ -1,7 +1,10 @@
 //! `cargo bench --bench suite [-- --quick] [--only CASE,CASE]`: lectern's terminal and proxy paths
-//! measured side by side with ttyd, wetty, nginx and the raw PTY ceiling in one run, written to
+//! measured side by side with ttyd, wetty, nginx and the raw PTY ceiling in one run (and in Chromium:
+//! `browser_flood`), written to
 //! target/bench/results.json (the contract in README "Benchmarks") and target/bench/results.md.
 
+#[path = "suite/browser.rs"]
+mod browser;
 #[path = "suite/cases.rs"]
 mod cases;
 #[path = "suite/harness.rs"]
@@ -351,6 +354,17 @@ async fn run(options: Options) -> Result<()> {
             "`lectern check` of every corpus workshop, one process each",
         );
         all.push(case);
+    }
+
+    if wanted(&options, "browser_flood") {
+        eprintln!("bench: browser_flood (Chromium) …");
+        // 3 rounds of the 50 MB flood; --quick: 1 round of 10 MB.
+        let (rounds, bytes) = if options.quick {
+            (1, 10_000_000)
+        } else {
+            (3, 50_000_000)
+        };
+        all.extend(browser::browser_flood(rounds, bytes));
     }
 
     let date = chrono_like_now();

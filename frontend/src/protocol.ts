@@ -13,11 +13,12 @@ export const SEQ_PREFIX = 8;
 export const ACK_WINDOW = 256 * 1024;
 
 /**
- * Decides when to acknowledge: after `processed` advanced by a quarter window since the last ack (the
- * server never waits for a smaller remainder: it stops only when a whole window is unacknowledged).
+ * Decides when to acknowledge: after `processed` advanced by a quarter window since the last ack, and
+ * whenever everything `received` so far is processed (caught up: a lagging view is caught up by the server
+ * only once all it was sent is acknowledged, so a remainder must not wait for the next quarter window).
  */
-export function ackDue(processed: number, lastAcked: number, window = ACK_WINDOW): boolean {
-  return processed - lastAcked >= window / 4;
+export function ackDue(processed: number, lastAcked: number, window = ACK_WINDOW, received = Infinity): boolean {
+  return processed - lastAcked >= window / 4 || (processed > lastAcked && processed >= received);
 }
 
 /** Client → server control messages. */

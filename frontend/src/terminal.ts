@@ -304,7 +304,7 @@ export class TerminalView {
   }
 
   private ack(socket: WebSocket, processed: number): void {
-    if (socket !== this.socket || !ackDue(processed, this.acked)) return;
+    if (socket !== this.socket || !ackDue(processed, this.acked, ACK_WINDOW, this.have ?? processed)) return;
     this.acked = processed;
     this.control({ type: "ack", seq: processed });
   }

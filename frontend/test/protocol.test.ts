@@ -32,6 +32,10 @@ describe("acknowledgements", () => {
     expect(ackDue(10_000_000, 0)).toBe(true);
     // A late callback for older bytes after a newer ack sends nothing.
     expect(ackDue(100, 500_000)).toBe(false);
+    // Caught up (everything received is processed): the remainder is acknowledged too, once.
+    expect(ackDue(1_000, 0, ACK_WINDOW, 1_000)).toBe(true);
+    expect(ackDue(1_000, 0, ACK_WINDOW, 2_000)).toBe(false);
+    expect(ackDue(1_000, 1_000, ACK_WINDOW, 1_000)).toBe(false);
   });
 });
 

@@ -246,13 +246,16 @@ pub struct Lag {
 }
 
 impl Viewer {
-    /// How far behind the end of the output this viewer is (after `acked`, when it acknowledges).
-    /// The replay it was given at attach does not count: it is old, but the viewer is not late.
+    /// How far behind the end of the output this viewer is: bytes after `acked` (when it acknowledges;
+    /// else after what it was sent), and the age of the next byte it has not been sent — not of the oldest
+    /// unacknowledged one: a client acknowledges in steps, and a remainder it has drawn but not yet
+    /// acknowledged does not make it late. The replay it was given at attach does not count: it is old,
+    /// but the viewer is not late.
     pub fn lag(&self, acked: Option<Seq>) -> Lag {
         let from = acked.map_or(self.next, |acked| acked.min(self.next));
         let shared = self.terminal.lock();
         let since = shared
-            .published_at(from.max(self.replay_end))
+            .published_at(self.next.max(self.replay_end))
             .map(|at| at.max(self.attached_at));
         Lag {
             bytes: shared.ring.end().saturating_sub(from.max(self.replay_end)),

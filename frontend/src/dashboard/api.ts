@@ -161,7 +161,8 @@ export function installGlobal({ config, api, host, terminals, setTheme, showPage
     version: 1,
     dashboard,
     config,
-    terminalText: (name: string) => terminals.text(name),
+    /** The terminal's text: its whole buffer, or only the rows on screen when `visible`. */
+    terminalText: (name: string, visible = false) => terminals.text(name, visible),
     /** Drops and re-opens every terminal connection (what a network blip does); replay resumes each. */
     reconnectTerminals: () => terminals.reconnectAll(true),
     setTheme,

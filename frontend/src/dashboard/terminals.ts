@@ -46,12 +46,14 @@ export class TerminalViews {
   }
 
   /** Text of terminal `name`'s buffer (for tests and accessibility tools). */
-  text(name: string): string {
+  text(name: string, visible = false): string {
     const view = this.find(name);
     if (!view) return "";
     const buffer = view.term.buffer.active;
+    // `visible`: only the rows on screen (cheap enough to poll while a flood is drawn, as browser_flood does).
+    const [from, to] = visible ? [buffer.viewportY, buffer.viewportY + view.term.rows] : [0, buffer.length];
     const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
+    for (let i = from; i < to; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
     return lines.join("\n");
   }
 }

@@ -275,3 +275,33 @@ async fn the_full_output_and_the_recording_keep_every_byte_beside_a_lagging_view
     );
     server.stop().await;
 }
+
+/// A client acknowledges in steps (the dashboard: every quarter window, and when it has drawn all it got):
+/// bytes it was sent and has not acknowledged yet do not make it "late", however old. With a lag time of
+/// 1 ms, a viewer that never acknowledges still gets every small output while its window has room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unacknowledged_bytes_within_the_window_do_not_make_a_viewer_lag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("run.sh"), SHELL).expect("script");
+    let mut config = lectern::config::Config::for_tests(lectern::config::WorkshopSource::Dir(
+        crate::support::fixture("minimal"),
+    ));
+    config.terminal.shell = vec!["sh".into(), dir.path().join("run.sh").display().to_string()];
+    config.terminal.shell_is_default = false;
+    config.terminal.home = Some(dir.path().to_path_buf());
+    config.terminal.lag_time = std::time::Duration::from_millis(1);
+    let server = crate::support::TestServer::start(config).await;
+    for version in [1, 2] {
+        let mut client = Client::connect(&server, &format!("/terminal/ws/v{version}"))
+            .await
+            .expect("connect");
+        hello(&mut client, version, Some(64 * 1024)).await;
+        client.read_until("R\r\n").await;
+        for n in 1..=5 {
+            client.input(format!("echo line-$(({n}*11))\n").as_bytes()).await;
+            client.read_until(&format!("line-{}\r\n", n * 11)).await;
+        }
+        client.close().await;
+    }
+    server.stop().await;
+}
