@@ -168,14 +168,7 @@ impl TerminalHub {
         self.inner
             .shutting_down
             .store(true, std::sync::atomic::Ordering::Release);
-        let terminals: Vec<Arc<Terminal>> = self
-            .inner
-            .terminals
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .values()
-            .cloned()
-            .collect();
+        let terminals = self.all();
         let message = "lectern is shutting down: the processes of this terminal were ended";
         futures_util::future::join_all(
             terminals
@@ -205,20 +198,24 @@ impl TerminalHub {
     /// Running shells and attached viewers, for `/metrics`.
     pub fn counts(&self) -> crate::metrics::TerminalCounts {
         // Copied out first: no terminal's lock is taken while the hub's is held.
-        let terminals: Vec<Arc<Terminal>> = self
-            .inner
-            .terminals
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .values()
-            .cloned()
-            .collect();
+        let terminals = self.all();
         terminals.iter().fold(Default::default(), |counts, terminal| {
             crate::metrics::TerminalCounts {
                 running: counts.running + usize::from(terminal.running()),
                 viewers: counts.viewers + terminal.viewers(),
             }
         })
+    }
+
+    /// Every terminal, copied out of the map (so no terminal's lock is ever taken while the hub's is held).
+    fn all(&self) -> Vec<Arc<Terminal>> {
+        self.inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// Names of the existing terminals, sorted.

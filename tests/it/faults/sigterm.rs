@@ -10,7 +10,7 @@ use lectern::terminal::protocol::{CLOSE_GOING_AWAY, ErrorCode, ServerMsg};
 
 use crate::proxy::{upstream, workshop};
 use crate::support::spawned::Spawned;
-use crate::terminal::client::{Client, Incoming};
+use crate::terminal::client::{Client, Incoming, alive};
 
 #[tokio::test]
 async fn sigterm_exits_cleanly_and_ends_every_stream() {
@@ -110,14 +110,4 @@ async fn sigterm_exits_cleanly_and_ends_every_stream() {
         ended.is_ok(),
         "the event stream and the proxied websocket end with the server"
     );
-}
-
-/// Whether `pid` is a live process (a zombie waiting for its parent to reap it counts as gone).
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        let state = stat[stat.rfind(')').map_or(0, |at| at + 1)..]
-            .split_whitespace()
-            .next();
-        !matches!(state, Some("Z" | "X"))
-    })
 }

@@ -57,6 +57,16 @@ pub fn generate(len: usize, seed: u64) -> Vec<u8> {
     out
 }
 
+/// Whether `pid` is a live process (a zombie waiting for its parent to reap it counts as gone).
+pub fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat[stat.rfind(')').map_or(0, |at| at + 1)..]
+            .split_whitespace()
+            .next();
+        !matches!(state, Some("Z" | "X"))
+    })
+}
+
 /// Hex sha256.
 pub fn sha256(data: &[u8]) -> String {
     Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()

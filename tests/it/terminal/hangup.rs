@@ -8,18 +8,9 @@ use std::collections::BTreeMap;
 use lectern::config::{Config, WorkshopSource};
 use lectern::terminal::{TerminalHub, TerminalName};
 
+use super::client::alive;
 use super::process::wait_for_file;
 use crate::support::fixture;
-
-/// Whether `pid` is a live process (a zombie counts as gone).
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        let state = stat[stat.rfind(')').map_or(0, |at| at + 1)..]
-            .split_whitespace()
-            .next();
-        !matches!(state, Some("Z" | "X"))
-    })
-}
 
 fn pid_in(path: &std::path::Path) -> i32 {
     std::fs::read_to_string(path)
