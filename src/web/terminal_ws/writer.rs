@@ -3,7 +3,8 @@
 //! bounded: one output frame (≤ 64 KiB) or one snapshot in flight, the rest stays in the shared ring.
 //!
 //! A viewer that may be skipped (protocol 2, or one that acknowledges) and falls behind — more than
-//! `lag_bytes` of output, or a next byte older than `lag_time` — stops being sent output. Once what it
+//! `lag_bytes` of output (after its last ack, with a window), or, without a window, a next byte older than
+//! `lag_time` — stops being sent output. Once what it
 //! was sent is acknowledged (and at most every `CATCH_UP_INTERVAL`), it catches up: protocol 2 gets one
 //! `snapshot` of the screen now, protocol 1 a `lost` and the last `V1_TAIL` bytes. The PTY never waits
 //! for such a viewer; one that keeps up gets every byte.
@@ -222,7 +223,9 @@ pub(super) async fn run(
         if let Some(skip) = skipping {
             if !lagging {
                 let lag = writer.viewer.lag(window.map(|_| writer.acked));
-                lagging = lag.bytes > skip.lag_bytes || lag.age > skip.lag_time;
+                // With a window, only bytes count: a client that lets its window fill up is holding
+                // its own output back on purpose (docs/terminal-protocol.md, sections 7 and 12).
+                lagging = lag.bytes > skip.lag_bytes || (window.is_none() && lag.age > skip.lag_time);
             }
             let due = last_catch_up.is_none_or(|at| at.elapsed() >= CATCH_UP_INTERVAL);
             if lagging && writer.in_flight.bytes == 0 && due {

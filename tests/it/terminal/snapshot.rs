@@ -277,8 +277,10 @@ async fn the_full_output_and_the_recording_keep_every_byte_beside_a_lagging_view
 }
 
 /// A client acknowledges in steps (the dashboard: every quarter window, and when it has drawn all it got):
-/// bytes it was sent and has not acknowledged yet do not make it "late", however old. With a lag time of
-/// 1 ms, a viewer that never acknowledges still gets every small output while its window has room.
+/// bytes it was sent and has not acknowledged yet, and output held back by its full window, do not make it
+/// "late", however old. With a lag time of 1 ms, a viewer that never acknowledges still gets every small
+/// output while its window has room, and one that acknowledges only a full window gets a whole flood
+/// below the lag bound.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unacknowledged_bytes_within_the_window_do_not_make_a_viewer_lag() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -301,6 +303,34 @@ async fn unacknowledged_bytes_within_the_window_do_not_make_a_viewer_lag() {
             client.input(format!("echo line-$(({n}*11))\n").as_bytes()).await;
             client.read_until(&format!("line-{}\r\n", n * 11)).await;
         }
+        // A flood below the lag bound, read by a client that acknowledges only every half window (so
+        // what it was sent waits unacknowledged far longer than the lag time): every byte, nothing skipped.
+        client.input(b"seq 1 50000; echo FLOOD-$((6*7))\n").await;
+        let mut text = Vec::new();
+        let (mut next, mut acked) = (None, 0u64);
+        while !text.ends_with(b"FLOOD-42\r\n") {
+            match client.next().await {
+                Incoming::Output(seq, data) => {
+                    assert!(next.is_none_or(|next| next == seq), "contiguous");
+                    if next.is_none() {
+                        acked = seq;
+                    }
+                    next = Some(seq + data.len() as u64);
+                    text.extend_from_slice(&data);
+                    let end = seq + data.len() as u64;
+                    if end - acked >= 32 * 1024 {
+                        acked = end;
+                        client.json(serde_json::json!({"type":"ack","seq":end})).await;
+                    }
+                }
+                other => panic!("protocol {version}: expected every byte, got {other:?}"),
+            }
+        }
+        let lines = String::from_utf8_lossy(&text);
+        assert!(
+            lines.starts_with("1\r\n") && lines.contains("\r\n50000\r\n"),
+            "every line"
+        );
         client.close().await;
     }
     server.stop().await;
