@@ -199,6 +199,30 @@ impl Jail {
         }
     }
 
+    /// The entry a request path names, itself — a symlink is not followed to its target — inside its real
+    /// parent folder, which must lie inside the jail; the entry must exist. For removing or renaming an
+    /// entry rather than acting on what it points to.
+    pub fn resolve_entry(&self, request: &str) -> Result<PathBuf, JailError> {
+        let relative = self.relative(request)?;
+        let (Some(parent), Some(name)) = (relative.parent(), relative.file_name()) else {
+            return Err(JailError::Invalid {
+                path: request.to_string(),
+                reason: "no file name",
+            });
+        };
+        let entry = self.contain(&self.root.join(parent))?.join(name);
+        match std::fs::symlink_metadata(&entry) {
+            Ok(_) => Ok(entry),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                Err(JailError::NotFound(request.to_string()))
+            }
+            Err(source) => Err(JailError::Io {
+                path: request.to_string(),
+                source,
+            }),
+        }
+    }
+
     /// [`Jail::resolve`], and the result is a regular file.
     pub fn resolve_file(&self, request: &str) -> Result<PathBuf, JailError> {
         self.resolve_file_in(&self.root, request)
@@ -417,6 +441,37 @@ mod tests {
         assert!(matches!(hidden.resolve_new("a/.env"), Err(JailError::Hidden(_))));
         assert!(matches!(hidden.resolve_new("docs/x"), Err(JailError::Hidden(_))));
         assert!(!outside.path().join("x").exists());
+    }
+
+    #[test]
+    fn entries_are_named_not_followed() {
+        let (root, _outside, jail) = tree();
+        let real = root.path().canonicalize().unwrap();
+        assert_eq!(
+            jail.resolve_entry("escape").unwrap(),
+            real.join("escape"),
+            "the link itself"
+        );
+        assert_eq!(jail.resolve_entry("alias/b").unwrap(), real.join("a/b"));
+        assert_eq!(jail.resolve_entry("broken").unwrap(), real.join("broken"));
+        assert!(matches!(
+            jail.resolve_entry("escape/out.txt"),
+            Err(JailError::Outside(_))
+        ));
+        assert!(matches!(
+            jail.resolve_entry("a/missing"),
+            Err(JailError::NotFound(_))
+        ));
+        assert!(matches!(jail.resolve_entry(""), Err(JailError::Invalid { .. })));
+        let hidden = jail.clone().dot_files(DotFiles::Hidden);
+        assert!(matches!(
+            hidden.resolve_entry("docs/key"),
+            Err(JailError::Hidden(_))
+        ));
+        assert!(matches!(
+            hidden.resolve_entry(".secret"),
+            Err(JailError::Hidden(_))
+        ));
     }
 
     #[test]

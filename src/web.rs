@@ -13,6 +13,7 @@ mod metrics;
 mod proxy;
 mod services;
 mod session;
+pub mod shared;
 mod state;
 mod terminal_ws;
 

@@ -6,6 +6,7 @@
 //! workshop definition's `applications.*.enabled`); a switched-off service answers 404 as if absent.
 
 mod examiner;
+mod file_api;
 pub mod git;
 mod uploads;
 pub mod webdav;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/examiner/test/{*name}", post(examiner::run_test))
         .route("/message/broadcast", post(broadcast))
+        .merge(file_api::routes())
 }
 
 /// Routes that check their own credentials (or lectern's login): `/webdav/`, `/git/`.

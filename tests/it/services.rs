@@ -1,6 +1,7 @@
-//! Session services (issue 15): WebDAV on the files folder (litmus, containment, credentials) and Git over
-//! smart HTTP with the real `git` client. Shared helpers here; the tests are in `services/*.rs`.
+//! Session services (issue 15): WebDAV on the files folder (litmus, containment, credentials), Git over
+//! smart HTTP with the real `git` client, and the Files tab's API. Shared helpers here; the tests are in `services/*.rs`.
 
+mod files;
 mod git;
 mod webdav;
 

@@ -1,6 +1,7 @@
 //! Tidy checks on the source tree: every Rust file opens with a `//!` line saying what it owns; the
 //! transport-free cores import no HTTP types; a production file over 500 lines says why; the dashboard's
-//! action table is generated from the Rust catalogue and every glyph it may show is drawn.
+//! action table is generated from the Rust catalogue and every glyph it may show is drawn; its API types are
+//! generated from `src/web/shared.rs`.
 
 use std::path::Path;
 
@@ -142,6 +143,19 @@ fn generated_catalogue_ts() -> String {
     }
     out.push_str("};\n");
     out
+}
+
+/// Rust and TypeScript agree on the JSON they exchange (`/session/event`, the Files tab's API, …): the TS
+/// types are the ones `ts-rs` writes from `src/web/shared.rs`. A stale file is rewritten and the test fails.
+#[test]
+fn dashboard_api_types_are_generated_from_the_rust_ones() {
+    let path = repo_root().join("frontend/src/api.generated.ts");
+    let want = lectern::web::shared::typescript();
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    if have != want {
+        std::fs::write(&path, &want).expect("write the generated API types");
+        panic!("{} was stale and has been regenerated: commit it", path.display());
+    }
 }
 
 /// Rust and TypeScript agree on the action catalogue: the TS table is the generated one. A stale file

@@ -45,10 +45,11 @@ struct Form {
     budget: Budget,
 }
 
-/// One request's bytes against the request limit and the uploads folder's quota.
+/// One request's bytes against the request limit and (for the uploads folder) its quota.
 struct Budget {
     limit: u64,
-    quota: u64,
+    /// The folder's quota; `None` for a folder without one (the Files tab's files folder).
+    quota: Option<u64>,
     /// Size of the uploads folder when the request started.
     used: u64,
     /// Bytes of this request so far (every field).
@@ -70,12 +71,14 @@ impl Budget {
     /// Counts `n` more bytes of a file, which will land in the uploads folder.
     fn count_file(&mut self, n: usize) -> Result<(), AppError> {
         self.count(n)?;
+        let Some(quota) = self.quota else {
+            return Ok(());
+        };
         self.reserved += n as u64;
         let in_flight = IN_FLIGHT.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        if self.used.saturating_add(in_flight) > self.quota {
+        if self.used.saturating_add(in_flight) > quota {
             return Err(AppError::TooLarge(format!(
-                "the uploads folder is full: it may hold {} bytes (LECTERN_UPLOAD_QUOTA)",
-                self.quota
+                "the uploads folder is full: it may hold {quota} bytes (LECTERN_UPLOAD_QUOTA)"
             )));
         }
         Ok(())
@@ -110,7 +113,8 @@ pub async fn upload_files(
     multipart: Multipart,
 ) -> Result<&'static str, AppError> {
     let jail = prepare(&state, &headers)?;
-    let form = receive(&state, &jail, multipart, "files").await?;
+    let quota = Some(state.config.services.upload_quota_bytes);
+    let form = receive(&state, jail.root(), quota, multipart, "files").await?;
     if form.files.is_empty() {
         return Err(AppError::BadRequest("no files in field \"files\"".to_string()));
     }
@@ -131,7 +135,8 @@ pub async fn upload_file(
     multipart: Multipart,
 ) -> Result<&'static str, AppError> {
     let jail = prepare(&state, &headers)?;
-    let mut form = receive(&state, &jail, multipart, "file").await?;
+    let quota = Some(state.config.services.upload_quota_bytes);
+    let mut form = receive(&state, jail.root(), quota, multipart, "file").await?;
     let path = form.path.as_deref().map(str::trim).unwrap_or_default();
     let relative = jail
         .relative(path)
@@ -163,6 +168,12 @@ fn prepare(state: &AppState, headers: &HeaderMap) -> Result<Jail, AppError> {
     if !enabled(state).uploads {
         return Err(AppError::NotFound("uploads are not enabled".to_string()));
     }
+    check_declared_size(state, headers)?;
+    uploads_dir(state)
+}
+
+/// A request whose `Content-Length` is over `LECTERN_UPLOAD_LIMIT` is refused before it is read.
+pub(super) fn check_declared_size(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     let limit = state.config.services.upload_limit_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -171,33 +182,54 @@ fn prepare(state: &AppState, headers: &HeaderMap) -> Result<Jail, AppError> {
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large(limit));
     }
-    uploads_dir(state)
+    Ok(())
+}
+
+/// The files of a multipart field `files`, received into temporary files in `temp_dir` (no quota: the
+/// Files tab's uploads into the files folder) and ready to be [`persist`]ed; names checked.
+pub(super) async fn receive_files(
+    state: &AppState,
+    temp_dir: &FsPath,
+    multipart: Multipart,
+) -> Result<Vec<(tempfile::NamedTempFile, String)>, AppError> {
+    let form = receive(state, temp_dir, None, multipart, "files").await?;
+    Ok(form
+        .files
+        .into_iter()
+        .map(|file| (file.temp, file.name))
+        .collect())
 }
 
 fn too_large(limit: u64) -> AppError {
     AppError::TooLarge(format!("uploads are limited to {limit} bytes per request"))
 }
 
-/// Reads every field; files (field `file_field`) go to temporary files in the uploads folder.
+/// Reads every field; files (field `file_field`) go to temporary files in `temp_dir`, counted against
+/// `quota` for the size of that folder when there is one.
 async fn receive(
     state: &AppState,
-    jail: &Jail,
+    temp_dir: &FsPath,
+    quota: Option<u64>,
     mut multipart: Multipart,
     file_field: &str,
 ) -> Result<Form, AppError> {
-    let services = &state.config.services;
-    let limit = services.upload_limit_bytes;
-    let root = jail.root().to_path_buf();
-    let used = tokio::task::spawn_blocking(move || folder_size(&root))
-        .await
-        .unwrap_or(u64::MAX);
+    let limit = state.config.services.upload_limit_bytes;
+    let used = match quota {
+        Some(_) => {
+            let root = temp_dir.to_path_buf();
+            tokio::task::spawn_blocking(move || folder_size(&root))
+                .await
+                .unwrap_or(u64::MAX)
+        }
+        None => 0,
+    };
     let mut form = Form {
         files: Vec::new(),
         directory: None,
         path: None,
         budget: Budget {
             limit,
-            quota: services.upload_quota_bytes,
+            quota,
             used,
             total: 0,
             reserved: 0,
@@ -215,7 +247,7 @@ async fn receive(
             if file_field == "files" {
                 check_name(&name)?;
             }
-            let temp = receive_file(field, jail.root(), budget).await?;
+            let temp = receive_file(field, temp_dir, budget).await?;
             form.files.push(Received { temp, name });
         } else if field_name == "directory" || field_name == "path" {
             let text = read_text(field, &field_name, budget).await?;
@@ -332,7 +364,7 @@ fn multipart_error(error: MultipartError, limit: u64) -> AppError {
 }
 
 /// Refuses names that are empty, `.`/`..`, too long, or contain separators, NUL or control characters.
-fn check_name(name: &str) -> Result<(), AppError> {
+pub(super) fn check_name(name: &str) -> Result<(), AppError> {
     let bad = name.is_empty()
         || name == "."
         || name == ".."
@@ -358,7 +390,8 @@ fn target_dir(jail: &Jail, relative: &str, field: &str) -> Result<PathBuf, AppEr
     })
 }
 
-fn persist(temp: tempfile::NamedTempFile, target: &FsPath) -> Result<(), AppError> {
+/// Renames a received file into place (replacing a file of that name, never a folder).
+pub(super) fn persist(temp: tempfile::NamedTempFile, target: &FsPath) -> Result<(), AppError> {
     if target.is_dir() {
         return Err(AppError::Conflict(format!("{} is a folder", target.display())));
     }

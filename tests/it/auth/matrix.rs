@@ -82,6 +82,7 @@ async fn every_route_times_every_bad_credential_is_refused() {
     let files = tempfile::tempdir().unwrap();
     config.services.webdav = Some(true);
     config.services.git = Some(true);
+    config.services.files = Some(true);
     config.services.files_dir = Some(files.path().to_path_buf());
     config.services.git_repositories = Some(files.path().join("repos"));
     config.editor.connect_wait = std::time::Duration::from_millis(50);
@@ -144,6 +145,10 @@ async fn every_route_times_every_bad_credential_is_refused() {
         ),
         ("POST", own_host.clone(), format!("/port/{up_port}/form"), true),
         ("POST", app_host.clone(), "/form".into(), true),
+        ("GET", own_host.clone(), "/api/files?path=".into(), false),
+        ("DELETE", own_host.clone(), "/api/files?path=x".into(), false),
+        ("POST", own_host.clone(), "/api/files/folder".into(), false),
+        ("POST", own_host.clone(), "/api/files/upload?path=".into(), false),
         ("GET", own_host.clone(), "/webdav/".into(), false),
         ("GET", own_host.clone(), "/webdav".into(), false),
         ("PROPFIND", own_host.clone(), "/webdav/".into(), false),
