@@ -8,6 +8,7 @@ import { terminalSuite } from "./terminals.mjs";
 import { customActionSuite } from "./custom.mjs";
 import { elsewhereSuite } from "./elsewhere.mjs";
 import { differentialSuite } from "./differential.mjs";
+import { filesSuite } from "./services.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -466,6 +467,7 @@ await elsewhereSuite(browser);
 // ---------------- editor actions against real code-server (editor.mjs) ----------------
 await (await import("./editor.mjs")).editorSuite(browser);
 await differentialSuite();
+await filesSuite(browser);
 
 await browser.close();
 const { passed, failed } = summary();

@@ -4,6 +4,7 @@
 import type { TabConfig } from "../config";
 import { slug } from "../actions/catalogue";
 import { TerminalView } from "../terminal";
+import { FileBrowser } from "../files";
 
 /** One tab and its panel. */
 export interface Tab {
@@ -13,6 +14,8 @@ export interface Tab {
   transient: boolean;
   terminals: TerminalView[];
   iframe?: HTMLIFrameElement;
+  /** The Files tab's browser (kind `files`). */
+  files?: FileBrowser;
 }
 
 /** Terminal split sizes (flex-grow) by layout. */
@@ -91,6 +94,9 @@ export class Tabs {
         panel.append(view.element);
         tab.terminals.push(view);
       });
+    } else if (config.kind === "files") {
+      tab.files = new FileBrowser();
+      panel.append(tab.files.element);
     } else if (config.kind !== "workshop") {
       const iframe = document.createElement("iframe");
       iframe.title = config.label;
@@ -134,6 +140,7 @@ export class Tabs {
     this.active = tab;
     if (tab.iframe && !tab.iframe.src) tab.iframe.src = tab.iframe.dataset.src ?? "about:blank";
     for (const view of tab.terminals) view.start();
+    tab.files?.show();
     requestAnimationFrame(() => tab.terminals.forEach((v) => v.resize()));
     if (focus) tab.button.focus();
     for (const listener of this.listeners) listener(tab);
@@ -160,6 +167,7 @@ export class Tabs {
   /** Reloads a tab: reconnects its terminals, or reloads its iframe (at `url` when given). */
   reload(tab: Tab, url?: string): void {
     tab.terminals.forEach((v) => v.reconnect());
+    if (tab.files) void tab.files.load(tab.files.path);
     if (tab.iframe) {
       if (url) tab.iframe.dataset.src = url;
       tab.iframe.src = "about:blank";
