@@ -20,6 +20,11 @@ pub enum Event {
         /// The JSON object `{"action": .., "data": ..}`.
         json: String,
     },
+    /// Where the session stands changed (it ended, the portal became unreachable or reachable again).
+    Session {
+        /// The JSON of `web::shared::SessionStatus`.
+        json: String,
+    },
 }
 
 /// Cheap-to-clone handle on the broadcast channel.

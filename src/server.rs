@@ -49,6 +49,8 @@ pub async fn serve(
             WatchOptions::default(),
         )
     });
+    // Idle detection, terminal reaping, events waiting for the portal (issue 15).
+    let monitor = web::spawn_monitor(state.clone());
     let events = state.events.clone();
     let terminals = state.terminals.clone();
     let shutdown = async move {
@@ -61,6 +63,7 @@ pub async fn serve(
     let code_server = state.clone();
     let app = web::router(state);
     listen::serve_connections(listener, app, limits, shutdown).await;
+    monitor.abort();
     if let Some(watcher) = watcher {
         watcher.abort();
     }
@@ -109,6 +112,7 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
         editor,
         editor_secret,
         code_server,
+        lifecycle: Default::default(),
         config,
     }))
 }

@@ -26,6 +26,8 @@ use tower_http::trace::TraceLayer;
 pub use editor::{CHANNEL_PATH as EDITOR_CHANNEL_PATH, enabled as editor_enabled};
 pub use error::AppError;
 pub use services::webdav::DavState;
+pub use session::lifecycle::Lifecycle;
+pub use session::spawn_monitor;
 pub use state::{AppState, Shared};
 
 /// Paths answered whatever the `Host` (probes use the pod's address or a service name).
@@ -58,6 +60,11 @@ pub fn router(state: AppState) -> Router {
         .merge(terminal_ws::routes())
         .merge(proxy::routes())
         .fallback(proxy::fallback)
+        // Inside the login check: only a logged-in learner's requests count as activity.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::note_activity,
+        ))
         // `layer`, not `route_layer`: the fallback is protected too.
         .layer(middleware::from_fn_with_state(state.clone(), gate::require_login));
     Router::new()

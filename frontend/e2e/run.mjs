@@ -8,7 +8,7 @@ import { terminalSuite } from "./terminals.mjs";
 import { customActionSuite } from "./custom.mjs";
 import { elsewhereSuite } from "./elsewhere.mjs";
 import { differentialSuite } from "./differential.mjs";
-import { filesSuite } from "./services.mjs";
+import { filesSuite, lifecycleSuite } from "./services.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -468,6 +468,7 @@ await elsewhereSuite(browser);
 await (await import("./editor.mjs")).editorSuite(browser);
 await differentialSuite();
 await filesSuite(browser);
+await lifecycleSuite(browser);
 
 await browser.close();
 const { passed, failed } = summary();

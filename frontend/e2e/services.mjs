@@ -1,5 +1,8 @@
 // End-to-end tests of the session services in Chromium: the Files tab (browse, upload by drag and drop,
-// download, new folder, delete with confirmation, keyboard) against lectern's file API.
+// download, new folder, delete with confirmation, keyboard) against lectern's file API, and the session
+// lifecycle — Terminate and Finish against a fake training portal, and in local mode (final page, shells
+// stopped).
+import http from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -139,5 +142,179 @@ export async function filesSuite(browser) {
   } finally {
     await page.context().close();
     await server.stop();
+  }
+}
+
+// ---------------- the session lifecycle ----------------
+
+/**
+ * A fake training portal (the one fake allowed), following its documented endpoints: OAuth2 authorize and
+ * token, the session's authorize / schedule / event, and the `/delete/` page RESTART_URL points at. Records
+ * the events it receives and the pages the browser was sent to.
+ */
+async function fakePortal(session) {
+  const events = [];
+  const visits = [];
+  const tokens = new Set();
+  let counter = 0;
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url, "http://portal");
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      const json = (status, value) => {
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify(value));
+      };
+      const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
+      if (url.pathname === "/oauth2/authorize/") {
+        counter += 1;
+        const target = new URL(url.searchParams.get("redirect_uri"));
+        target.searchParams.set("code", `code${counter}`);
+        target.searchParams.set("state", url.searchParams.get("state"));
+        response.writeHead(302, { location: target.toString() });
+        return response.end();
+      }
+      if (url.pathname === "/oauth2/token/") {
+        const token = `token-${counter}`;
+        tokens.add(token);
+        return json(200, { access_token: token, token_type: "Bearer", expires_in: 36000, refresh_token: "r", scope: "user:info" });
+      }
+      const match = url.pathname.match(/^\/workshops\/session\/([^/]+)\/([a-z]+)\/$/);
+      if (match && match[1] === session) {
+        if (match[2] === "delete") {
+          visits.push(url.pathname);
+          response.writeHead(200, { "content-type": "text/html" });
+          return response.end("<!doctype html><title>Portal</title><h1>Session deleted by the portal</h1>");
+        }
+        if (!tokens.has(bearer)) return json(403, { error: "forbidden" });
+        if (match[2] === "authorize") return json(200, { owner: "alice", user: "alice", staff: false });
+        if (match[2] === "schedule" || match[2] === "extend")
+          return json(200, { status: "running", expires: new Date(Date.now() + 3600e3).toISOString(), expiring: false, extendable: true });
+        if (match[2] === "event" && request.method === "POST") {
+          events.push(JSON.parse(body).event.name);
+          return json(200, {});
+        }
+      }
+      json(404, { error: "not found" });
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, events, visits, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+async function typeLine(page, line) {
+  await page.locator(".terminal-view").first().click();
+  await page.keyboard.type(`${line}\n`);
+}
+
+async function connected(page) {
+  await until("terminal connected", () =>
+    page.evaluate(() => document.querySelector('.terminal-view[data-terminal="1"]')?.dataset.state === "connected"),
+  );
+}
+
+const alive = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !stat.includes(") Z ");
+  } catch {
+    return false;
+  }
+};
+
+async function shellPid(page, dir) {
+  const file = path.join(dir, `pid-${Date.now()}`);
+  await connected(page);
+  await typeLine(page, `echo $$ > ${file}`);
+  return until("the shell's pid", () => (existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : 0));
+}
+
+export async function lifecycleSuite(browser) {
+  const scratch = mkdtempSync(path.join(tmpdir(), "lectern-e2e-life-"));
+  {
+    const server = await startServer(copyWorkshop(QUIET));
+    const page = await open(browser, server);
+    const other = await open(browser, server);
+    try {
+      await test("local mode: Terminate stops the terminals and shows the final page in every dashboard", async () => {
+        const pid = await shellPid(page, scratch);
+        if (!alive(pid)) throw new Error("no shell");
+        await page.getByRole("button", { name: "Terminate" }).click();
+        await until("terminate dialog", () => page.locator("#terminate-dialog[open]").count());
+        await page.locator("#terminate-dialog button[value=confirm]").click();
+        await until("final page", () => page.locator('#session-ended[data-reason="terminate"]').count());
+        const text = await page.locator("#session-ended").textContent();
+        if (!text.includes("Session terminated") || !text.includes("terminals have been stopped")) throw new Error(text);
+        await until("the shell is gone", () => !alive(pid));
+        await until("the other dashboard shows it too", () => other.locator('#session-ended[data-reason="terminate"]').count());
+        await shot(page, "session-terminated");
+        // A reload still shows the final page, and no terminal starts again.
+        await page.reload();
+        await until("final page after reload", () => page.locator("#session-ended").count());
+        if (await page.locator(".terminal-view").count()) throw new Error("terminal views after the end");
+      });
+    } finally {
+      await page.context().close();
+      await other.context().close();
+      await server.stop();
+    }
+  }
+  {
+    const server = await startServer(copyWorkshop(QUIET));
+    const page = await open(browser, server);
+    try {
+      await test("local mode: Finish (last page) ends the session with the finish page", async () => {
+        const pid = await shellPid(page, scratch);
+        await page.getByRole("button", { name: "Finish", exact: true }).click();
+        await until("finish dialog", () => page.locator("#finish-dialog[open]").count());
+        await page.locator("#finish-dialog button[value=confirm]").click();
+        await until("final page", () => page.locator('#session-ended[data-reason="finish"]').count());
+        await until("the shell is gone", () => !alive(pid));
+        const status = await (await fetch(`${server.url}/session/status`)).json();
+        if (status.ended?.reason !== "finish") throw new Error(JSON.stringify(status));
+      });
+    } finally {
+      await page.context().close();
+      await server.stop();
+    }
+  }
+  {
+    const portal = await fakePortal("s1");
+    const env = {
+      LECTERN_AUTH: "oauth",
+      PORTAL_CLIENT_ID: "s1",
+      PORTAL_CLIENT_SECRET: "portal-secret-for-e2e",
+      PORTAL_URL: portal.url,
+      PORTAL_API_URL: portal.url,
+      SESSION_NAME: "s1",
+      RESTART_URL: `${portal.url}/workshops/session/s1/delete/`,
+      LECTERN_COOKIE_SECRET: "e2e-cookie-secret-that-is-long-enough-0000",
+    };
+    const server = await startServer(copyWorkshop(QUIET), env);
+    const page = await open(browser, server);
+    try {
+      await test("portal mode: Terminate sends the event to the portal and goes to its RESTART_URL", async () => {
+        await connected(page);
+        await page.getByRole("button", { name: "Terminate" }).click();
+        await page.locator("#terminate-dialog button[value=confirm]").click();
+        await until("the portal's delete page", () => page.url().startsWith(`${portal.url}/workshops/session/s1/delete/`));
+        if (!portal.events.includes("Workshop/Terminate")) throw new Error(`portal got ${portal.events}`);
+      });
+      await test("portal mode: Finish sends the event to the portal and goes to its RESTART_URL", async () => {
+        await page.goto(`${server.url}/dashboard/`);
+        await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 20000 });
+        await page.getByRole("button", { name: "Finish", exact: true }).click();
+        await page.locator("#finish-dialog button[value=confirm]").click();
+        await until("the portal's delete page", () => page.url().startsWith(`${portal.url}/workshops/session/s1/delete/`));
+        if (!portal.events.includes("Workshop/Finish")) throw new Error(`portal got ${portal.events}`);
+        if (portal.visits.length !== 2) throw new Error(`visits ${portal.visits}`);
+      });
+    } finally {
+      await page.context().close();
+      await server.stop();
+      await portal.close();
+    }
   }
 }

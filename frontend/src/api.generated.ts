@@ -46,13 +46,31 @@ message: string, };
 
 export type PortalStatus = { 
 /**
- * The last call to the portal got an answer (or there is no portal).
+ * There is a training portal (oauth mode); without one the session ends here, in lectern.
+ */
+present: boolean, 
+/**
+ * The last call to the portal got an answer (always true without a portal).
  */
 reachable: boolean, 
 /**
- * Events waiting to be delivered.
+ * Events waiting to be delivered (retried with backoff).
  */
 pending: number, };
+
+export type SessionStatus = { 
+/**
+ * Set once the session has ended here (its terminals are stopped).
+ */
+ended: SessionEnd | null, 
+/**
+ * The training portal.
+ */
+portal: PortalStatus, 
+/**
+ * Where the browser goes after Terminate, Finish or expiry (`RESTART_URL`), when set.
+ */
+restart_url: string | null, };
 
 export type FileListing = { 
 /**

@@ -1,5 +1,7 @@
-// Server and cross-frame events for the dashboard: SSE /api/events (`content-changed`, `message`),
-// window.postMessage from trusted frames, and the workshop's dashboard overrides.
+// Server and cross-frame events for the dashboard: SSE /api/events (`content-changed`, `message`,
+// `session`), window.postMessage from trusted frames, and the workshop's dashboard overrides.
+
+import type { SessionStatus } from "./api.generated";
 
 /** What the dashboard does with events. */
 export interface EventHandlers {
@@ -11,6 +13,8 @@ export interface EventHandlers {
   trustedOrigins(): Array<string | undefined>;
   /** The event stream is open again after it failed: the server is back (it may have restarted). */
   serverBack?(): void;
+  /** Where the session stands changed (it ended; the portal went away or came back). */
+  session?(status: SessionStatus): void;
 }
 
 /** Subscribes to SSE and postMessage. EventSource reconnects by itself after a drop. */
@@ -31,6 +35,13 @@ export function listen(handlers: EventHandlers): void {
         /* malformed: reload everything */
       }
       handlers.contentChanged(pages);
+    });
+    source.addEventListener("session", (event) => {
+      try {
+        handlers.session?.(JSON.parse((event as MessageEvent).data) as SessionStatus);
+      } catch {
+        /* ignore a malformed status */
+      }
     });
     source.addEventListener("message", (event) => {
       try {

@@ -6,7 +6,8 @@
 import "./styles/dashboard.css";
 import { FALLBACK, type DashboardConfig } from "./config";
 import { listen, loadOverrides } from "./events";
-import { SessionControls } from "./layout/session";
+import type { SessionStatus } from "./api.generated";
+import { SessionControls, showFinalPage } from "./layout/session";
 import { Split } from "./layout/split";
 import { Tabs } from "./layout/tabs";
 import { dashboardApi, handleMessage, installGlobal, messageHost, type Workspace } from "./dashboard/api";
@@ -121,8 +122,22 @@ class Dashboard implements Workspace {
 }
 
 async function main(): Promise<void> {
-  const config = (await getJson<DashboardConfig>("/api/dashboard")) ?? FALLBACK;
+  const [loaded, status] = await Promise.all([
+    getJson<DashboardConfig>("/api/dashboard"),
+    getJson<SessionStatus>("/session/status"),
+  ]);
+  if (status?.ended) {
+    // The session ended before this page loaded: nothing to start, only the final page.
+    showFinalPage(status.ended);
+    document.documentElement.setAttribute("data-ready", "true");
+    return;
+  }
+  const config = loaded ?? FALLBACK;
   const dashboard = new Dashboard(config);
+  dashboard.session.onEnded = () => {
+    for (const name of dashboard.terminals.names()) dashboard.terminals.named(name).forEach((view) => view.dispose());
+  };
+  if (status) dashboard.session.applyStatus(status);
   const api = dashboardApi(dashboard);
   const host = messageHost(api);
   installGlobal({
@@ -137,7 +152,9 @@ async function main(): Promise<void> {
     contentChanged: (pages) => void dashboard.navigation.contentChanged(pages),
     message: (message) => handleMessage(host, message),
     trustedOrigins: () => [config.layout.instructions, ...dashboard.tabs.all().map((tab) => tab.iframe?.dataset.src)],
+    session: (status) => dashboard.session.applyStatus(status),
     serverBack: () => {
+      void dashboard.session.loadStatus();
       dashboard.navigation.recover();
       dashboard.terminals.reconnectAll();
     },

@@ -59,4 +59,13 @@ pub struct ServicesArgs {
     /// are taken under `$HOME`).
     #[arg(long, env = "LECTERN_GIT_REPOSITORIES", value_name = "DIR")]
     pub git_repositories: Option<PathBuf>,
+    /// Without a training portal: end the session (stop its terminals, show the final page) after this
+    /// many seconds with no terminal input and no request from a browser (default 0: never). With a
+    /// portal, the portal decides from `/session/activity`.
+    #[arg(long, env = "LECTERN_IDLE_TIMEOUT", value_name = "SECONDS")]
+    pub idle_timeout: Option<u64>,
+    /// A terminal whose shell has exited and that no browser shows is removed after this many seconds,
+    /// freeing its place under the terminal cap (default 300; 0: never).
+    #[arg(long, env = "LECTERN_TERMINAL_REAP_AFTER", value_name = "SECONDS")]
+    pub terminal_reap_after: Option<u64>,
 }

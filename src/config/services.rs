@@ -43,6 +43,22 @@ pub struct ServicesConfig {
     pub git_password: Option<Secret>,
     /// `LECTERN_GIT_REPOSITORIES` as given, made absolute (`None`: `$HOME/.local/share/lectern/git`).
     pub git_repositories: Option<PathBuf>,
+    /// `LECTERN_IDLE_TIMEOUT`: without a portal, the session ends after this long idle (`None`: never).
+    pub idle_timeout: Option<std::time::Duration>,
+    /// `LECTERN_TERMINAL_REAP_AFTER`: exited, unwatched terminals go after this long (`None`: never).
+    pub terminal_reap_after: Option<std::time::Duration>,
+}
+
+/// Default for `LECTERN_TERMINAL_REAP_AFTER`: five minutes.
+pub const DEFAULT_TERMINAL_REAP_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// `0` is "never".
+fn seconds(value: Option<u64>, default: Option<std::time::Duration>) -> Option<std::time::Duration> {
+    match value {
+        Some(0) => None,
+        Some(seconds) => Some(std::time::Duration::from_secs(seconds)),
+        None => default,
+    }
 }
 
 impl Default for ServicesConfig {
@@ -62,6 +78,8 @@ impl Default for ServicesConfig {
             git_username: None,
             git_password: None,
             git_repositories: None,
+            idle_timeout: None,
+            terminal_reap_after: Some(DEFAULT_TERMINAL_REAP_AFTER),
         }
     }
 }
@@ -98,6 +116,8 @@ impl ServicesConfig {
             git_username: non_empty(&args.git_username),
             git_password: non_empty(&args.git_password).map(Secret),
             git_repositories: args.git_repositories.as_deref().map(under_home),
+            idle_timeout: seconds(args.idle_timeout, None),
+            terminal_reap_after: seconds(args.terminal_reap_after, Some(DEFAULT_TERMINAL_REAP_AFTER)),
         })
     }
 

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -37,6 +38,10 @@ struct HubInner {
     /// Dropped with the hub: tells every PTY task to kill its shell.
     _shutdown: watch::Sender<()>,
     shutdown_rx: watch::Receiver<()>,
+    /// Lifecycle hooks (`web/session`): set once the session has ended; no terminal starts after that.
+    closed: std::sync::atomic::AtomicBool,
+    /// Since when each exited, unwatched terminal has been so (for [`TerminalHub::reap`]).
+    unused_since: Mutex<HashMap<TerminalName, Instant>>,
 }
 
 impl TerminalHub {
@@ -85,6 +90,8 @@ impl TerminalHub {
                 shutting_down: std::sync::atomic::AtomicBool::new(false),
                 _shutdown: shutdown,
                 shutdown_rx,
+                closed: std::sync::atomic::AtomicBool::new(false),
+                unused_since: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -116,6 +123,10 @@ impl TerminalHub {
             .terminals
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
+        // Under the map's lock, as `close` sets it: no terminal starts after (or slips past) the end.
+        if self.inner.closed.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(TerminalError::Disabled);
+        }
         if let Some(terminal) = terminals.get(name) {
             return Ok(terminal.clone());
         }
@@ -230,6 +241,97 @@ impl TerminalHub {
             .collect();
         names.sort();
         names
+    }
+}
+
+// Lifecycle hooks, called only by `web/session.rs` (issue 15): the session's end and the reaping of
+// finished terminals. Nothing else in the hub depends on them.
+impl TerminalHub {
+    /// Inputs written to the existing terminals so far: a change means the learner typed (or an action
+    /// ran a command) since the last look.
+    pub fn inputs(&self) -> u64 {
+        let terminals: Vec<Arc<Terminal>> = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        terminals.iter().map(|terminal| terminal.inputs()).sum()
+    }
+
+    /// The session has ended (`web/session`): no terminal starts any more (`Disabled`), every terminal is
+    /// forgotten, its viewers are told why and every process of its shell's session is ended, as on
+    /// shutdown.
+    pub async fn end_session(&self) {
+        let terminals: Vec<Arc<Terminal>> = {
+            let mut terminals = self
+                .inner
+                .terminals
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            self.inner
+                .closed
+                .store(true, std::sync::atomic::Ordering::Release);
+            terminals.drain().map(|(_, terminal)| terminal).collect()
+        };
+        let message = "the session has ended: the processes of this terminal were ended";
+        futures_util::future::join_all(
+            terminals
+                .iter()
+                .map(|terminal| terminal.close(ErrorCode::Closed, message, HANGUP_GRACE)),
+        )
+        .await;
+    }
+
+    /// Removes the terminals whose shell has exited and that no viewer has shown for `after` (checked
+    /// on each call, so the time counts from the first call that saw it so); returns their names. A
+    /// removed terminal no longer counts against the cap; its name starts a fresh shell when used again.
+    pub fn reap(&self, after: Duration) -> Vec<TerminalName> {
+        // Copied out first: no terminal's lock is taken while the hub's is held.
+        let terminals: Vec<(TerminalName, Arc<Terminal>)> = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .iter()
+            .map(|(name, terminal)| (name.clone(), terminal.clone()))
+            .collect();
+        let now = Instant::now();
+        let mut due = Vec::new();
+        {
+            let mut since = self
+                .inner
+                .unused_since
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            since.retain(|name, _| terminals.iter().any(|(n, _)| n == name));
+            for (name, terminal) in &terminals {
+                if terminal.running() || terminal.viewers() > 0 {
+                    since.remove(name);
+                } else if now.duration_since(*since.entry(name.clone()).or_insert(now)) >= after {
+                    since.remove(name);
+                    due.push((name.clone(), terminal.clone()));
+                }
+            }
+        }
+        let mut map = self
+            .inner
+            .terminals
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let mut reaped = Vec::new();
+        for (name, terminal) in due {
+            if map
+                .get(&name)
+                .is_some_and(|current| Arc::ptr_eq(current, &terminal))
+            {
+                map.remove(&name);
+                reaped.push(name);
+            }
+        }
+        reaped
     }
 }
 

@@ -160,6 +160,8 @@ pub struct Terminal {
     changed: watch::Sender<u64>,
     shutdown: watch::Receiver<()>,
     next_viewer_id: AtomicU64,
+    /// Inputs written so far (the session's idle detection watches it: `TerminalHub::inputs`).
+    inputs: AtomicU64,
     /// Signalled when a viewer advances or leaves while the PTY reader waits.
     pub(crate) advanced: Notify,
     /// The screen model, fed off the hot path (`session/model.rs`).
@@ -215,6 +217,7 @@ impl Terminal {
             changed: watch::Sender::new(0),
             shutdown,
             next_viewer_id: AtomicU64::new(1),
+            inputs: AtomicU64::new(0),
             advanced: Notify::new(),
             model: Mutex::new(model::ModelState::new(Size::DEFAULT)),
             output,
@@ -233,6 +236,11 @@ impl Terminal {
     /// The identity of this terminal's output stream: unique per terminal and server process.
     pub fn stream(&self) -> &str {
         &self.stream
+    }
+
+    /// Inputs written so far.
+    pub fn inputs(&self) -> u64 {
+        self.inputs.load(Ordering::Relaxed)
     }
 
     /// Whether a shell is running.
@@ -286,6 +294,7 @@ impl Terminal {
             self.activity(id, size).await?;
         }
         crate::metrics::terminal_input(data.len());
+        self.inputs.fetch_add(1, Ordering::Relaxed);
         match self.write_now(data) {
             None => Ok(()),
             Some(rest) => self.send(PtyCommand::Input(rest)).await,

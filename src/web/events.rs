@@ -1,5 +1,5 @@
 //! Server-sent events `GET /api/events`: `content-changed` (`{"pages": [keys]}`, empty = all) after a reload and
-//! `message` (the JSON of `/message/broadcast`) to open browsers. A subscriber that falls behind the bounded
+//! `message` (the JSON of `/message/broadcast`) and `session` (`web::shared::SessionStatus`) to open browsers. A subscriber that falls behind the bounded
 //! bus gets one `content-changed` with no keys (reload everything) instead of the events it missed.
 
 use std::convert::Infallible;
@@ -61,6 +61,7 @@ fn to_sse(event: &Event) -> Option<SseEvent> {
             Some(SseEvent::default().event("content-changed").data(data))
         }
         Event::Message { json } => Some(SseEvent::default().event("message").data(json.as_str())),
+        Event::Session { json } => Some(SseEvent::default().event("session").data(json.as_str())),
     }
 }
 

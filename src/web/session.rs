@@ -1,18 +1,37 @@
-//! Session lifecycle relays to the training portal: public `/session/poll` and
-//! `/session/activity` (the portal's idle tracking; CORS only for the portal's origin, never `*`), and
-//! `/session/schedule|extend|event` relayed with the logged-in user's portal token (`{}` without one).
+//! The session lifecycle. Public `/session/poll` and `/session/activity` (the portal's idle tracking; CORS
+//! only for the portal's origin, never `*`); `/session/schedule|extend` relayed with the logged-in user's
+//! portal token (`{}` without one); `POST /session/event` (body: `web::shared::SessionEventBody`, the type
+//! the dashboard's TypeScript is generated from) relayed to the portal — when it does not answer, the event
+//! waits and is retried with backoff while the learner keeps working — or, without a portal, Terminate /
+//! Finish / Expired end the session here: terminals stopped, every dashboard told (`session` server-sent
+//! event), `GET /session/status` says so. A monitor task notes terminal input as activity, ends an idle
+//! session after `LECTERN_IDLE_TIMEOUT` (no portal), reaps exited terminals nobody shows
+//! (`LECTERN_TERMINAL_REAP_AFTER`) and delivers waiting events.
 
+pub mod lifecycle;
+
+use std::time::{Duration, Instant};
+
+use axum::Json;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json};
 use http::header::{self, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
+use self::lifecycle::Pending;
 use super::AppState;
-use crate::auth::Principal;
+use super::shared::{EndReason, EventReceipt, PortalDelivery, SessionEnd, SessionEventBody, SessionStatus};
+use crate::auth::Portal;
+use crate::events::Event;
+
+/// How often the monitor task looks at terminal input, idleness, terminals to reap and waiting events.
+const TICK: Duration = Duration::from_secs(1);
+/// How long `POST /session/event` waits for the portal before it queues the event instead.
+const DIRECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Public routes the portal polls.
 pub fn public_routes() -> Router<AppState> {
@@ -27,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/session/schedule", get(schedule))
         .route("/session/extend", get(extend))
         .route("/session/event", post(event))
+        .route("/session/status", get(status))
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,8 +83,10 @@ async fn poll(State(state): State<AppState>, Query(query): Query<PollQuery>, hea
 
 async fn activity(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let activity = state.auth.activity();
+    // Idle since the last portal poll or, when more recent, the learner's last request or keystroke.
+    let idle = activity.accessed.elapsed().min(state.lifecycle.idle());
     let body = serde_json::json!({
-        "idle-time": activity.accessed.elapsed().as_secs_f64(),
+        "idle-time": idle.as_secs_f64(),
         "last-view": activity.exposed.elapsed().as_secs_f64(),
     });
     let mut response = Json(body).into_response();
@@ -104,24 +126,173 @@ async fn extend(State(state): State<AppState>, headers: HeaderMap) -> Response {
     relay(&state, &headers, "extend", None).await
 }
 
-#[derive(Debug, Deserialize)]
-struct EventBody {
-    event: EventInner,
+/// Where the session stands.
+fn session_status(state: &AppState) -> SessionStatus {
+    let restart_url = state
+        .config
+        .session
+        .vars
+        .get("restart_url")
+        .map(|url| url.trim().to_string())
+        .filter(|url| !url.is_empty());
+    SessionStatus {
+        ended: state.lifecycle.ended(),
+        portal: state.lifecycle.portal_status(state.auth.portal().is_some()),
+        restart_url,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct EventInner {
-    name: String,
-    #[serde(default)]
-    data: serde_json::Value,
+/// Tells every open dashboard where the session stands now.
+fn publish_status(state: &AppState) {
+    if let Ok(json) = serde_json::to_string(&session_status(state)) {
+        state.events.publish(Event::Session { json });
+    }
+}
+
+async fn status(State(state): State<AppState>) -> Json<SessionStatus> {
+    Json(session_status(&state))
+}
+
+/// Ends the session here (no portal): the first end stops every terminal and tells every dashboard.
+fn end_session(state: &AppState, reason: EndReason) -> SessionEnd {
+    let (end, first) = state.lifecycle.end(reason);
+    if first {
+        tracing::info!(?reason, "the session ended: stopping its terminals");
+        publish_status(state);
+        let terminals = state.terminals.clone();
+        tokio::spawn(async move { terminals.end_session().await });
+    }
+    end
 }
 
 async fn event(
     State(state): State<AppState>,
-    Extension(_principal): Extension<Principal>,
     headers: HeaderMap,
-    Json(body): Json<EventBody>,
-) -> Response {
-    let payload = serde_json::json!({ "event": { "name": body.event.name, "data": body.event.data } });
-    relay(&state, &headers, "event", Some(payload)).await
+    Json(body): Json<SessionEventBody>,
+) -> Json<EventReceipt> {
+    let reason = match body.event.name.as_str() {
+        "Workshop/Terminate" => Some(EndReason::Terminate),
+        "Workshop/Finish" => Some(EndReason::Finish),
+        "Workshop/Expired" => Some(EndReason::Expired),
+        _ => None,
+    };
+    let token = state.auth.login(&headers).and_then(|claims| claims.token);
+    let portal = match (state.auth.portal(), token) {
+        (Some(portal), Some(token)) => deliver(&state, portal, token, &body).await,
+        _ => PortalDelivery::None,
+    };
+    // With a portal, the portal ends the session (the browser goes to its RESTART_URL), as the original.
+    let ended = match reason {
+        Some(reason) if state.auth.portal().is_none() => Some(end_session(&state, reason)),
+        _ => None,
+    };
+    Json(EventReceipt { portal, ended })
+}
+
+/// Posts the event to the portal now, or queues it (behind waiting ones, or when the portal fails).
+async fn deliver(
+    state: &AppState,
+    portal: &Portal,
+    token: String,
+    body: &SessionEventBody,
+) -> PortalDelivery {
+    let body = serde_json::json!({ "event": { "name": body.event.name, "data": body.event.data } });
+    let session = &state.auth.config().session_name;
+    if !state.lifecycle.has_pending() {
+        let sent = tokio::time::timeout(
+            DIRECT_TIMEOUT,
+            portal.relay(session, "event", &token, Some(body.clone())),
+        )
+        .await;
+        match sent {
+            Ok(Ok(_)) => {
+                if state.lifecycle.reached(false) {
+                    publish_status(state);
+                }
+                return PortalDelivery::Sent;
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the portal did not take an event: it waits for a retry")
+            }
+            Err(_) => tracing::warn!("the portal did not answer an event in time: it waits for a retry"),
+        }
+        state.lifecycle.unreachable();
+    }
+    state.lifecycle.queue(Pending { token, body });
+    publish_status(state);
+    PortalDelivery::Queued
+}
+
+/// Middleware on the login-protected routes: a learner's request is activity (automatic ones are not:
+/// the event stream, metric scrapes, the countdown's schedule and status reads).
+pub async fn note_activity(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let automatic = matches!(
+        request.uri().path(),
+        "/api/events" | "/metrics" | "/session/schedule" | "/session/status"
+    );
+    if !automatic {
+        state.lifecycle.touch();
+    }
+    next.run(request).await
+}
+
+/// Starts the monitor task; it ends when the server shuts down (the event bus closes).
+pub fn spawn_monitor(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let closed = state.events.closed();
+        tokio::pin!(closed);
+        let mut input = state.terminals.inputs();
+        loop {
+            tokio::select! {
+                () = &mut closed => return,
+                () = tokio::time::sleep(TICK) => {}
+                () = state.lifecycle.wake.notified() => {}
+            }
+            let typed = state.terminals.inputs();
+            if typed != input {
+                input = typed;
+                state.lifecycle.touch();
+            }
+            let services = &state.config.services;
+            if let Some(limit) = services.idle_timeout
+                && state.auth.portal().is_none()
+                && state.lifecycle.ended().is_none()
+                && state.lifecycle.idle() >= limit
+            {
+                end_session(&state, EndReason::Expired);
+            }
+            if let Some(after) = services.terminal_reap_after {
+                for name in state.terminals.reap(after) {
+                    tracing::info!(terminal = %name, "reaped an exited terminal nobody shows");
+                }
+            }
+            retry_portal(&state).await;
+        }
+    })
+}
+
+/// Delivers waiting events in order while the portal answers; stops at the first failure (backoff).
+async fn retry_portal(state: &AppState) {
+    let Some(portal) = state.auth.portal() else {
+        return;
+    };
+    let session = &state.auth.config().session_name;
+    while let Some(pending) = state.lifecycle.due(Instant::now()) {
+        let sent = tokio::time::timeout(
+            DIRECT_TIMEOUT,
+            portal.relay(session, "event", &pending.token, Some(pending.body)),
+        )
+        .await;
+        let changed = if matches!(sent, Ok(Ok(_))) {
+            state.lifecycle.reached(true)
+        } else {
+            state.lifecycle.unreachable()
+        };
+        if changed {
+            publish_status(state);
+        }
+        if !matches!(sent, Ok(Ok(_))) {
+            return;
+        }
+    }
 }

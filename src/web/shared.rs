@@ -88,14 +88,26 @@ pub struct SessionEnd {
     pub message: String,
 }
 
-/// The training portal's reachability, as the dashboard shows it (`GET /session/portal` and the
-/// `portal` server-sent event).
+/// The training portal as the dashboard sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PortalStatus {
-    /// The last call to the portal got an answer (or there is no portal).
+    /// There is a training portal (oauth mode); without one the session ends here, in lectern.
+    pub present: bool,
+    /// The last call to the portal got an answer (always true without a portal).
     pub reachable: bool,
-    /// Events waiting to be delivered.
+    /// Events waiting to be delivered (retried with backoff).
     pub pending: u32,
+}
+
+/// `GET /session/status` and the `session` server-sent event: where the session stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SessionStatus {
+    /// Set once the session has ended here (its terminals are stopped).
+    pub ended: Option<SessionEnd>,
+    /// The training portal.
+    pub portal: PortalStatus,
+    /// Where the browser goes after Terminate, Finish or expiry (`RESTART_URL`), when set.
+    pub restart_url: Option<String>,
 }
 
 /// `GET /api/files?path=DIR`: one folder of the files folder.
@@ -161,6 +173,7 @@ pub fn typescript() -> String {
         EndReason::decl(&cfg),
         SessionEnd::decl(&cfg),
         PortalStatus::decl(&cfg),
+        SessionStatus::decl(&cfg),
         FileListing::decl(&cfg),
         FileEntry::decl(&cfg),
         FileKind::decl(&cfg),

@@ -40,6 +40,8 @@ pub struct Shared {
     pub editor_secret: Secret,
     /// The supervised code-server, when lectern starts it.
     pub code_server: Option<Supervisor>,
+    /// Activity, the session's end, events waiting for the portal.
+    pub lifecycle: super::Lifecycle,
 }
 
 impl AppState {

@@ -1,8 +1,9 @@
 //! Session services (issue 15): WebDAV on the files folder (litmus, containment, credentials), Git over
-//! smart HTTP with the real `git` client, and the Files tab's API. Shared helpers here; the tests are in `services/*.rs`.
+//! smart HTTP with the real `git` client, the Files tab's API and the session lifecycle. Shared helpers here; the tests are in `services/*.rs`.
 
 mod files;
 mod git;
+mod lifecycle;
 mod webdav;
 
 use std::path::Path;

@@ -1,6 +1,8 @@
 // The cross-frame API the dashboard exposes as `window.lectern` (alias `window.educates`), as seen by the
 // instructions page. Kept in one interface so the dispatcher can be unit-tested against a fake.
 
+import type { SessionEventName } from "../api.generated";
+
 /** What the dashboard page offers to the instructions iframe. */
 export interface DashboardApi {
   /** Names of the terminals shown in the dashboard's Terminal tab (e.g. ["1","2"]). */
@@ -28,7 +30,7 @@ export interface DashboardApi {
   /** Shows an image in the preview dialog. */
   previewImage(src: string, title: string): void;
   /** Records an analytics event (best effort). */
-  event(name: string, data: Record<string, unknown>): void;
+  event(name: SessionEventName, data: Record<string, unknown>): void;
   /** True the first time `key` is asked for in this browser session: autostart runs once per session. */
   autostartOnce(key: string): boolean;
   /** Current theme. */

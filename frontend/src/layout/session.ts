@@ -1,8 +1,12 @@
 // Session controls: countdown and extend, finish / terminate / expired dialogs, the image preview dialog,
-// and session events (POST /session/event, best effort).
+// session events (POST /session/event; body and answer are the server's types, generated into
+// api.generated.ts), the end of the session (with a portal: its RESTART_URL; without one: lectern's final
+// page) and a quiet notice while the portal is unreachable (GET /session/status, the `session` event).
 
+import type { EventReceipt, SessionEnd, SessionEventBody, SessionEventName, SessionStatus } from "../api.generated";
 import type { DashboardConfig } from "../config";
 import { ask, dialogButton, makeDialog } from "./dialogs";
+import "../styles/session.css";
 
 type Dialog = ReturnType<typeof makeDialog>;
 
@@ -10,6 +14,10 @@ type Dialog = ReturnType<typeof makeDialog>;
 export class SessionControls {
   readonly dialogs: Record<"finish" | "terminate" | "expired" | "image", Dialog>;
   private expiredShown = false;
+  private restartUrl: string | null = null;
+  /** Called once when the session has ended here (the dashboard stops its terminal views). */
+  onEnded: (() => void) | null = null;
+  private readonly notice: HTMLElement;
 
   constructor(
     private readonly config: DashboardConfig,
@@ -30,6 +38,31 @@ export class SessionControls {
     const image = makeDialog("image-dialog", "Image");
     dialogButton(image.actions, "Close", "close", true);
     this.dialogs = { finish, terminate, expired, image };
+    this.notice = document.createElement("p");
+    this.notice.className = "portal-notice";
+    this.notice.setAttribute("role", "status");
+    this.notice.hidden = true;
+    document.body.append(this.notice);
+  }
+
+  /** Reads where the session stands (it may have ended before this page loaded). */
+  async loadStatus(): Promise<void> {
+    const status = (await fetchJson("/session/status")) as SessionStatus | null;
+    if (status) this.applyStatus(status);
+  }
+
+  /** A status from the server: the final page once ended, the portal notice while it is unreachable. */
+  applyStatus(status: SessionStatus): void {
+    this.restartUrl = status.restart_url;
+    if (status.ended) {
+      this.ended(status.ended);
+      return;
+    }
+    const down = status.portal.present && !status.portal.reachable;
+    this.notice.hidden = !down;
+    this.notice.textContent = down
+      ? `The training portal is not answering; ${status.portal.pending} update(s) will be sent when it is back. You can keep working.`
+      : "";
   }
 
   /**
@@ -64,7 +97,10 @@ export class SessionControls {
       this.countdown.setAttribute("aria-label", `Time left ${this.countdown.textContent}`);
       if (left === 0 && !this.expiredShown) {
         this.expiredShown = true;
-        void ask(this.dialogs.expired.dialog);
+        void this.event("Workshop/Expired", {});
+        void ask(this.dialogs.expired.dialog).then(() => {
+          if (this.restartUrl) window.top!.location.href = this.restartUrl;
+        });
       }
     };
     void refresh().then(tick);
@@ -81,36 +117,89 @@ export class SessionControls {
 
   /** Finish dialog; on confirm ends the session. */
   async finish(): Promise<void> {
-    if ((await ask(this.dialogs.finish.dialog)) === "confirm") this.end("Workshop/Finish", "Workshop finished");
+    if ((await ask(this.dialogs.finish.dialog)) === "confirm") await this.end("Workshop/Finish", "Workshop finished");
   }
 
   /** Terminate dialog; on confirm ends the session. */
   async terminate(): Promise<void> {
-    if ((await ask(this.dialogs.terminate.dialog)) === "confirm") this.end("Workshop/Terminate", "Session terminated");
+    if ((await ask(this.dialogs.terminate.dialog)) === "confirm") await this.end("Workshop/Terminate", "Session terminated");
   }
 
-  /** Records a session event (best effort). */
-  event(name: string, data: Record<string, unknown>): void {
-    void fetch("/session/event", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ event: name, data }),
-    }).catch(() => undefined);
+  /** Records a session event; resolves with the server's receipt (null when it could not be sent). */
+  async event(name: SessionEventName, data: Record<string, unknown>): Promise<EventReceipt | null> {
+    const body: SessionEventBody = { event: { name, data } };
+    try {
+      const response = await fetch("/session/event", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return response.ok ? ((await response.json()) as EventReceipt) : null;
+    } catch {
+      return null;
+    }
   }
 
-  private end(event: string, message: string): void {
-    this.event(event, {});
+  /**
+   * The original's end: a cover, the event (waiting at most 2.5 s), then the portal's RESTART_URL after 1 s.
+   * Without a portal the server ends the session itself and the receipt says so: the final page.
+   */
+  private async end(event: SessionEventName, message: string): Promise<void> {
     const cover = document.createElement("div");
     cover.className = "cover";
     cover.setAttribute("role", "status");
     const text = document.createElement("p");
-    text.textContent = `${message}. You can close this tab.`;
+    text.textContent = "Cleaning up session…";
     cover.append(text);
     document.body.append(cover);
-    const restart = (window as unknown as { lecternRestartUrl?: string }).lecternRestartUrl;
+    const receipt = await Promise.race([
+      this.event(event, {}),
+      new Promise<null>((resolve) => window.setTimeout(() => resolve(null), 2500)),
+    ]);
+    if (receipt?.ended) {
+      cover.remove();
+      this.ended(receipt.ended);
+      return;
+    }
+    const restart = this.restartUrl ?? (window as unknown as { lecternRestartUrl?: string }).lecternRestartUrl;
+    text.textContent = `${message}. You can close this tab.`;
     if (restart) window.setTimeout(() => (window.top!.location.href = restart), 1000);
   }
+
+  private ended(end: SessionEnd): void {
+    if (document.getElementById("session-ended")) return;
+    this.notice.hidden = true;
+    this.onEnded?.();
+    showFinalPage(end);
+  }
+}
+
+const TITLES: Record<SessionEnd["reason"], string> = {
+  terminate: "Session terminated",
+  finish: "Workshop finished",
+  expired: "Session expired",
+};
+
+/** Replaces the dashboard with the final page of a session that ended here (its terminals are stopped). */
+export function showFinalPage(end: SessionEnd): void {
+  if (document.getElementById("session-ended")) return;
+  for (const dialog of document.querySelectorAll("dialog[open]")) (dialog as HTMLDialogElement).close();
+  const page = document.createElement("main");
+  page.id = "session-ended";
+  page.className = "final-page";
+  page.dataset.reason = end.reason;
+  const heading = document.createElement("h1");
+  heading.textContent = TITLES[end.reason];
+  const text = document.createElement("p");
+  text.textContent = end.message;
+  page.append(heading, text);
+  const app = document.getElementById("app");
+  if (app) app.replaceChildren(page);
+  else document.body.replaceChildren(page);
+  document.title = `${TITLES[end.reason]} — lectern`;
+  heading.tabIndex = -1;
+  heading.focus();
 }
 
 /** GET `url` as JSON; null on any failure. */

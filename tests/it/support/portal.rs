@@ -30,6 +30,10 @@ struct PortalState {
     codes: Mutex<HashMap<String, (String, String)>>,
     tokens: Mutex<HashMap<String, String>>,
     counter: Mutex<u64>,
+    /// Names of the events received (`/event/`), in order.
+    events: Mutex<Vec<String>>,
+    /// While set, `/event/` answers 503 (the portal is down).
+    failing: std::sync::atomic::AtomicBool,
 }
 
 /// A running fake portal.
@@ -55,10 +59,7 @@ impl FakePortal {
             .route("/workshops/session/{name}/authorize/", get(session_authorize))
             .route("/workshops/session/{name}/schedule/", get(schedule))
             .route("/workshops/session/{name}/extend/", get(schedule))
-            .route(
-                "/workshops/session/{name}/event/",
-                post(|| async { axum::Json(serde_json::json!({})) }),
-            )
+            .route("/workshops/session/{name}/event/", post(event))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -73,6 +74,18 @@ impl FakePortal {
     /// `http://127.0.0.1:port`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Names of the events the portal has received, in order.
+    pub fn events(&self) -> Vec<String> {
+        self.state.events.lock().unwrap().clone()
+    }
+
+    /// While `failing`, the event endpoint answers 503.
+    pub fn set_failing(&self, failing: bool) {
+        self.state
+            .failing
+            .store(failing, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Makes `user` the one logged in at the portal.
@@ -186,4 +199,24 @@ async fn schedule(State(state): State<Arc<PortalState>>, headers: HeaderMap) -> 
     }
     axum::Json(serde_json::json!({"status": "running", "expires": "2030-01-01T00:00:00Z", "expiring": false}))
         .into_response()
+}
+
+/// `POST /workshops/session/<name>/event/`: the original's body `{"event": {"name", "data"}}`, with a
+/// token; recorded by name.
+async fn event(
+    State(state): State<Arc<PortalState>>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<serde_json::Value>,
+) -> Response {
+    if state.failing.load(std::sync::atomic::Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "down").into_response();
+    }
+    if bearer_user(&state, &headers).is_none() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(name) = body["event"]["name"].as_str() else {
+        return (StatusCode::BAD_REQUEST, "no event name").into_response();
+    };
+    state.events.lock().unwrap().push(name.to_string());
+    axum::Json(serde_json::json!({})).into_response()
 }
