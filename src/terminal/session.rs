@@ -1,5 +1,4 @@
-//! Terminal: one named terminal's shared state (ring, exit markers, PTY size rule, input queue).
-//! The process side (spawn, PTY reader, input writer) lives in `session/process.rs`.
+//! Terminal: one terminal's shared state (ring, exit markers, size rule, input queue); spawn/IO: process.rs
 
 mod hangup;
 mod model;
@@ -160,8 +159,7 @@ pub struct Terminal {
     changed: watch::Sender<u64>,
     shutdown: watch::Receiver<()>,
     next_viewer_id: AtomicU64,
-    /// Inputs written so far (the session's idle detection watches it: `TerminalHub::inputs`).
-    inputs: AtomicU64,
+    inputs: AtomicU64, // inputs written so far (idle detection: `TerminalHub::inputs`)
     /// Signalled when a viewer advances or leaves while the PTY reader waits.
     pub(crate) advanced: Notify,
     /// The screen model, fed off the hot path (`session/model.rs`).
@@ -238,7 +236,7 @@ impl Terminal {
         &self.stream
     }
 
-    /// Inputs written so far.
+    /// Inputs written so far (idle detection).
     pub fn inputs(&self) -> u64 {
         self.inputs.load(Ordering::Relaxed)
     }
