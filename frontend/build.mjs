@@ -2,6 +2,8 @@
 // index.html + dashboard.js/css (ES module) and instructions.js/css (one classic script, no imports).
 import { build } from "vite";
 import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import path from "node:path";
 import { buildExtension } from "./vscode-extension/build.mjs";
 
@@ -47,4 +49,18 @@ await build({
 // lectern's VS Code extension, embedded in the binary (installed into the code-server lectern starts) and
 // served at /static/lectern-editor.vsix for an operator-run code-server.
 await buildExtension(path.join(outDir, "lectern-editor.vsix"));
+// Precompressed copies (`x.js.br`, `x.js.gz`) the server sends to browsers that accept them, so nothing is
+// compressed per request. Deterministic (gzip without a timestamp), so the CI freshness diff holds.
+for (const name of readdirSync(outDir)) {
+  if (!/\.(js|css|html|svg)$/.test(name)) continue;
+  const data = readFileSync(path.join(outDir, name));
+  const variants = {
+    br: brotliCompressSync(data, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    }),
+    gz: gzipSync(data, { level: 9 }),
+  };
+  for (const [ext, bytes] of Object.entries(variants))
+    if (bytes.length < data.length * 0.9) writeFileSync(path.join(outDir, `${name}.${ext}`), bytes);
+}
 console.log(`built into ${outDir}`);

@@ -53,6 +53,21 @@ pub enum Command {
     Serve(ServeArgs),
     /// Load and render every page of a workshop and report problems (exit 0 clean, 1 errors, 2 usage).
     Check(CheckArgs),
+    /// Write the workshop's instructions as static HTML that works offline, from `file://` (exit 0 written).
+    Export(ExportArgs),
+}
+
+/// `lectern export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Workshop directory.
+    pub dir: PathBuf,
+    /// Folder to write the copy into (created; files of the same names are replaced).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Session variables (the values the pages show).
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 /// `lectern serve`.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod editor;
 pub mod events;
+pub mod export;
 pub mod jail;
 pub mod logging;
 pub mod metrics;

@@ -105,7 +105,7 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
     Ok(AppState::new(Shared {
         content,
         events: EventBus::new(),
-        terminals: TerminalHub::new(config.terminal.clone(), &config.session.vars),
+        terminals: TerminalHub::new(config.terminal.clone(), &shell_vars(&config.session.vars)),
         proxy: Proxy::new(config.proxy.clone()),
         auth: Auth::new(config.auth.clone())?,
         dav: Default::default(),
@@ -180,4 +180,27 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// The session variables shells get, plus a `PATH` that ends with lectern's own folder when it is not on
+/// it already, so `lectern check` typed in a terminal works on a laptop (`cargo run`) as in the image.
+fn shell_vars(
+    vars: &std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut vars = vars.clone();
+    let folder = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf));
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(folder) = folder
+        && !vars.keys().any(|name| name.eq_ignore_ascii_case("path"))
+        && !std::env::split_paths(&path).any(|dir| dir == folder)
+    {
+        let mut dirs: Vec<_> = std::env::split_paths(&path).collect();
+        dirs.push(folder);
+        if let Ok(joined) = std::env::join_paths(dirs) {
+            vars.insert("path".to_string(), joined.to_string_lossy().into_owned());
+        }
+    }
+    vars
 }

@@ -38,6 +38,7 @@ pub const PUBLIC_PATHS: &[&str] = &[
     "/healthz",
     "/readyz",
     "/static/",
+    "/favicon.ico",
     "/oauth_handshake",
     "/oauth_callback",
     "/logout",

@@ -9,6 +9,7 @@ import { customActionSuite } from "./custom.mjs";
 import { elsewhereSuite } from "./elsewhere.mjs";
 import { differentialSuite } from "./differential.mjs";
 import { filesSuite, lifecycleSuite } from "./services.mjs";
+import { responsiveSuite } from "./responsive.mjs";
 const test = runTest;
 
 const FIXTURE = path.join(ROOT, "tests", "fixtures", "e2e-dashboard");
@@ -469,6 +470,7 @@ await (await import("./editor.mjs")).editorSuite(browser);
 await differentialSuite();
 await filesSuite(browser);
 await lifecycleSuite(browser);
+await responsiveSuite(browser);
 
 await browser.close();
 const { passed, failed } = summary();

@@ -18,6 +18,8 @@ export interface DashboardConfig {
   tabs: TabConfig[];
   features: Record<"editor" | "console" | "files" | "uploads" | "examiner" | "slides", boolean>;
   auth: { user: string; staff: boolean };
+  /** URLs of the workshop's workshop-dashboard.css / .js, null when it has none (no probing for them). */
+  overrides?: { css: string | null; js: string | null };
 }
 
 /** Used when /api/dashboard cannot be read: one terminal, instructions on the left. */

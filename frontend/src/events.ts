@@ -64,24 +64,17 @@ export function listen(handlers: EventHandlers): void {
   });
 }
 
-/** Adds the workshop's workshop-dashboard.css and .js (served from its theme folder) when they exist. */
-export function loadOverrides(): void {
-  const base = "/workshop/static/workshop-dashboard";
-  void fetch(`${base}.css`, { method: "HEAD" })
-    .then((r) => {
-      if (!r.ok) return;
-      const link = document.createElement("link");
-      link.rel = "stylesheet";
-      link.href = `${base}.css`;
-      document.head.append(link);
-    })
-    .catch(() => undefined);
-  void fetch(`${base}.js`, { method: "HEAD" })
-    .then((r) => {
-      if (!r.ok) return;
-      const script = document.createElement("script");
-      script.src = `${base}.js`;
-      document.body.append(script);
-    })
-    .catch(() => undefined);
+/** Adds the workshop's workshop-dashboard.css and .js (the server says which exist). */
+export function loadOverrides(overrides: { css: string | null; js: string | null } | undefined): void {
+  if (overrides?.css) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = overrides.css;
+    document.head.append(link);
+  }
+  if (overrides?.js) {
+    const script = document.createElement("script");
+    script.src = overrides.js;
+    document.body.append(script);
+  }
 }

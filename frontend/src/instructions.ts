@@ -98,7 +98,8 @@ function enhanceContent(): void {
 }
 
 function start(): void {
-  const theme = host.dashboard?.theme();
+  const asked = new URLSearchParams(location.search).get("theme");
+  const theme = host.dashboard?.theme() ?? (asked === "light" || asked === "dark" ? asked : undefined);
   if (theme) setTheme(theme);
   if (host.dashboard) {
     document.documentElement.setAttribute("data-embedded", "");

@@ -8,6 +8,7 @@ import { FALLBACK, type DashboardConfig } from "./config";
 import { listen, loadOverrides } from "./events";
 import type { SessionStatus } from "./api.generated";
 import { SessionControls, showFinalPage } from "./layout/session";
+import { PaneSwitcher } from "./layout/panes";
 import { Split } from "./layout/split";
 import { Tabs } from "./layout/tabs";
 import { dashboardApi, handleMessage, installGlobal, messageHost, type Workspace } from "./dashboard/api";
@@ -15,6 +16,7 @@ import { $, getJson } from "./dashboard/dom";
 import { buildHeader } from "./dashboard/header";
 import { Navigation } from "./dashboard/navigation";
 import { TerminalViews } from "./dashboard/terminals";
+import type { TerminalView } from "./terminal";
 import { ThemeState } from "./dashboard/theme";
 
 /** The dashboard page, built from its configuration. */
@@ -25,6 +27,7 @@ class Dashboard implements Workspace {
   readonly navigation: Navigation;
   readonly session: SessionControls;
   split: Split | null = null;
+  panes: PaneSwitcher | null = null;
 
   constructor(readonly config: DashboardConfig) {
     document.documentElement.setAttribute("data-theme", this.theme.current);
@@ -48,6 +51,7 @@ class Dashboard implements Workspace {
       finish: () => void this.session.finish(),
       reveal: () => {
         if (this.split?.isCollapsed) this.split.toggle(false);
+        if (this.panes && this.panes.current !== "instructions") this.panes.show("instructions");
       },
     });
     this.theme.follow((theme) => this.navigation.applyTheme(theme));
@@ -55,6 +59,11 @@ class Dashboard implements Workspace {
       toggleInstructions: () => this.split?.toggle(),
       extendSession: () => void this.session.extend(),
       toggleTheme: () => this.theme.toggle(),
+      toggleScreenReader: () => {
+        this.terminals.setScreenReader(!this.terminals.screenReader);
+        return this.terminals.screenReader;
+      },
+      screenReader: () => this.terminals.screenReader,
       reload: (shift) => {
         if (shift) this.reloadInstructions(true);
         else {
@@ -69,6 +78,7 @@ class Dashboard implements Workspace {
 
     const body = $("div", "dashboard");
     app.append(body);
+    this.terminals.uploads = config.features.uploads;
     this.tabs = new Tabs((name) => this.terminals.make(name), terminalLayout);
     const work = $("main", "workarea");
     work.id = "workarea";
@@ -76,6 +86,11 @@ class Dashboard implements Workspace {
     const upper = $("div", "workarea-tabs");
     upper.append(this.tabs.list, this.tabs.panels);
     work.append(upper);
+    const lowerViews: TerminalView[] = [];
+    this.terminals.onScreen = () => [...(this.tabs.current()?.terminals ?? []), ...lowerViews];
+    const keyBar = this.terminals.keyBar.element;
+    const showKeyBar = () => (keyBar.hidden = this.terminals.onScreen().length === 0);
+    this.tabs.onShow(showKeyBar);
 
     if (withPane && iframe) {
       const pane = $("aside", "instructions-pane");
@@ -84,6 +99,13 @@ class Dashboard implements Workspace {
       pane.append(iframe);
       body.append(pane, work);
       this.split = new Split(body, pane, work, "Resize instructions");
+      this.panes = new PaneSwitcher(
+        body,
+        this.tabs,
+        () => this.split?.isCollapsed && this.split.toggle(false),
+        () => this.terminals.fitAll(),
+      );
+      app.insertBefore(this.panes.element, body);
       this.split.onChange(() => {
         this.terminals.fitAll();
         document.getElementById("toggle-instructions")?.setAttribute("aria-expanded", String(!this.split?.isCollapsed));
@@ -99,21 +121,40 @@ class Dashboard implements Workspace {
       if (terminalLayout === "none" && tab.id === "terminal") continue;
       this.tabs.add(tab);
     }
+    void this.avoidUnavailableFirstTab();
     if (terminalLayout === "lower") {
       const lower = $("section", "workarea-lower terminal-stack");
       lower.setAttribute("aria-label", "Terminal");
       const view = this.terminals.make("1");
+      lowerViews.push(view);
       lower.append(view.element);
       work.append(lower);
       work.classList.add("has-lower");
       requestAnimationFrame(() => view.start());
     }
+    work.append(keyBar);
+    showKeyBar();
     if (this.tabs.all().length === 0) {
       const empty = $("p", "empty-work", "Nothing to show here.");
       this.tabs.panels.append(empty);
     }
     this.session = new SessionControls(config, countdown);
     window.addEventListener("resize", () => this.terminals.fitAll());
+  }
+
+  /** The dashboard does not open on an editor or console that is not running: another tab is shown
+   * (the unavailable one keeps its retrying "starting" panel for when the learner goes there). */
+  private async avoidUnavailableFirstTab(): Promise<void> {
+    const first = this.tabs.current();
+    const url = first?.iframe?.dataset.src;
+    if (!first || !url || !["editor", "console"].includes(first.config.kind)) return;
+    const other = this.tabs.all().find((tab) => !["editor", "console"].includes(tab.config.kind));
+    if (!other) return;
+    const status = await fetch(url, { method: "HEAD", headers: { accept: "text/html" } }).then(
+      (r) => r.status,
+      () => 502,
+    );
+    if (status >= 502 && status <= 504 && this.tabs.current() === first) this.tabs.select(other.config.id, false);
   }
 
   reloadInstructions(keepScroll: boolean): void {
@@ -160,7 +201,7 @@ async function main(): Promise<void> {
     },
   });
   dashboard.session.startCountdown();
-  loadOverrides();
+  loadOverrides(config.overrides);
   await dashboard.navigation.load(config.layout.instructions);
   document.documentElement.setAttribute("data-ready", "true");
 }

@@ -8,7 +8,7 @@ describe("terminal actions", () => {
     const f = fakeHost();
     await dispatch("terminal:execute", { command: "ls -l", session: 2 }, f.host);
     expect(f.calls).toEqual([{ url: "/terminal/api/2/execute", method: "POST", body: { command: "ls -l", clear: false } }]);
-    expect(f.log).toContain("expose 2");
+    expect(f.log).toContain("expose 2 create");
   });
 
   it("session defaults to 1 and clear clears the local view too", async () => {

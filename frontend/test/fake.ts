@@ -17,7 +17,7 @@ export function fakeHost(options: { responses?: Record<string, Array<{ status: n
   const queues = options.responses ?? {};
   const dashboard: DashboardApi = {
     terminalNames: () => ["1", "2"],
-    exposeTerminal: (name) => (log.push(`expose ${name}`), name === "1" || name === "2"),
+    exposeTerminal: (name, create) => (log.push(`expose ${name}${create ? " create" : ""}`), name === "1" || name === "2"),
     clearTerminal: (name) => void log.push(`clear-local ${name}`),
     openDashboard: (name) => {
       if (!tabs.has(name)) throw new Error("Dashboard does not exist");

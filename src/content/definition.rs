@@ -10,6 +10,8 @@ use super::Diagnostic;
 /// What lectern reads from `resources/workshop.yaml`. Missing file or fields → defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkshopDefinition {
+    /// `metadata.name`: the workshop's name (`workshop_name` when `WORKSHOP_NAME` is not set).
+    pub name: Option<String>,
     /// `spec.title`.
     pub title: Option<String>,
     /// `spec.description`.
@@ -171,7 +173,14 @@ impl WorkshopProxy {
 #[derive(Deserialize, Default)]
 struct RawDoc {
     #[serde(default)]
+    metadata: RawMetadata,
+    #[serde(default)]
     spec: RawSpec,
+}
+
+#[derive(Deserialize, Default)]
+struct RawMetadata {
+    name: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -394,6 +403,7 @@ impl WorkshopDefinition {
             instructions,
         };
         let definition = Self {
+            name: raw.metadata.name.filter(|name| !name.trim().is_empty()),
             title: raw.spec.title,
             description: raw.spec.description,
             dashboards: raw.spec.session.dashboards,

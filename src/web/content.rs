@@ -101,8 +101,72 @@ async fn content(State(state): State<AppState>, Path(path): Path<String>, reques
     }
     match content_file(&workshop, &path) {
         Some(file) => serve_file(file, request).await,
+        None if looks_like_page(&path) && !workshop.pages.is_empty() => missing_page(&workshop, &path),
         None => AppError::NotFound(format!("/workshop/content/{path}")).into_response(),
     }
+}
+
+/// A path that names a page rather than a file: no extension, or `.html`.
+fn looks_like_page(path: &str) -> bool {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    !last.contains('.') || last.ends_with(".html")
+}
+
+/// A page that does not exist (deleted or renamed, or an old bookmark): a 404 page in the instructions'
+/// style that links the nearest page (the longest common key prefix) and lists every page.
+fn missing_page(workshop: &Workshop, path: &str) -> Response {
+    let wanted = path.trim_end_matches('/').trim_end_matches(".html");
+    let common = |key: &str| {
+        key.chars()
+            .zip(wanted.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let nearest = workshop
+        .pages
+        .iter()
+        .enumerate()
+        .max_by_key(|(index, page)| (common(&page.key), std::cmp::Reverse(*index)))
+        .map(|(_, page)| page);
+    let list: String = workshop
+        .pages
+        .iter()
+        .map(|page| {
+            format!(
+                "<li><a href=\"{}\">{}</a></li>\n",
+                escape(&page_url(&page.key)),
+                escape(&page.title)
+            )
+        })
+        .collect();
+    let nearest = nearest
+        .map(|page| {
+            format!(
+                "<p>The nearest page is <a class=\"lectern-continue\" href=\"{}\" data-nearest-page=\"{}\">{}</a></p>\n",
+                escape(&page_url(&page.key)),
+                escape(&page.key),
+                escape(&page.title)
+            )
+        })
+        .unwrap_or_default();
+    let out = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Page not found — {workshop_title}</title>\n\
+         <link rel=\"stylesheet\" href=\"/static/instructions.css\">\n</head>\n\
+         <body class=\"lectern-instructions lectern-missing-page\" data-missing-page=\"{wanted}\">\n\
+         <main class=\"lectern-page\" id=\"lectern-page\">\n<h1 class=\"lectern-page-title\">This page does not exist</h1>\n\
+         <p>There is no page <code>{wanted}</code> in this workshop: it may have been renamed or removed.</p>\n\
+         {nearest}<h2>All pages</h2>\n<ol class=\"lectern-page-list\">\n{list}</ol>\n</main>\n</body>\n</html>\n",
+        workshop_title = escape(&workshop.title),
+        wanted = escape(wanted),
+    );
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, "no-cache")],
+        Html(out),
+    )
+        .into_response()
 }
 
 /// The page a request path names: `key`, `key/`, `key.html`, `key/index.html`.
@@ -172,6 +236,11 @@ fn theme_dirs(workshop: &Workshop) -> Vec<PathBuf> {
     ];
     dirs.extend(workshop.static_dirs.iter().cloned());
     dirs
+}
+
+/// Whether the workshop has theme override `name` (the dashboard is told, instead of probing for it).
+pub fn has_theme_file(workshop: &Workshop, name: &str) -> bool {
+    theme_lookup(workshop, name).is_some()
 }
 
 fn theme_lookup(workshop: &Workshop, path: &str) -> Option<PathBuf> {

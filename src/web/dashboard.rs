@@ -4,8 +4,8 @@ mod api;
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 use super::{AppError, AppState};
@@ -20,31 +20,88 @@ pub fn routes() -> Router<AppState> {
 
 /// Public routes: the embedded frontend bundle (no secrets in it; the login page needs its CSS).
 pub fn public_routes() -> Router<AppState> {
-    Router::new().route("/static/{*path}", get(static_file))
+    Router::new().route("/static/{*path}", get(static_file)).route(
+        "/favicon.ico",
+        get(|headers: HeaderMap| async move { embedded("favicon.svg", &headers) }),
+    )
 }
 
-async fn dashboard() -> Response {
-    match crate::assets::get("dashboard/index.html") {
-        Some(bytes) => ([(header::CACHE_CONTROL, "no-cache")], Html(bytes.into_owned())).into_response(),
-        None => AppError::NotFound("dashboard".to_string()).into_response(),
-    }
+async fn dashboard(headers: HeaderMap) -> Response {
+    embedded("index.html", &headers)
 }
 
-async fn static_file(Path(path): Path<String>) -> Response {
+async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
     if path.split('/').any(|part| part == ".." || part.is_empty()) {
         return AppError::NotFound(path).into_response();
     }
-    match crate::assets::get(&format!("dashboard/{path}")) {
-        Some(bytes) => {
-            let mime = mime_for(&path);
-            (
-                [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-cache")],
-                bytes.into_owned(),
-            )
-                .into_response()
-        }
-        None => AppError::NotFound(path).into_response(),
+    embedded(&path, &headers)
+}
+
+/// A file of the embedded bundle: revalidated by its ETag (the names are fixed, so no long caching), sent
+/// as the build's brotli or gzip copy (`x.js.br`, `x.js.gz`, made by frontend/build.mjs) when the browser
+/// takes it.
+fn embedded(path: &str, headers: &HeaderMap) -> Response {
+    let Some(file) = crate::assets::Assets::get(&format!("dashboard/{path}")) else {
+        return AppError::NotFound(path.to_string()).into_response();
+    };
+    let hash = file.metadata.sha256_hash();
+    let etag = format!("\"{}\"", hex(&hash[..12]));
+    let common = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+        (header::VARY, "Accept-Encoding".to_string()),
+    ];
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(',')
+                .any(|tag| tag.trim().trim_start_matches("W/") == etag)
+        });
+    if matches {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
     }
+    let mime = HeaderValue::from_static(mime_for(path));
+    for encoding in accepted_encodings(headers) {
+        let ext = if encoding == "br" { "br" } else { "gz" };
+        if let Some(variant) = crate::assets::Assets::get(&format!("dashboard/{path}.{ext}")) {
+            let encoding = HeaderValue::from_static(if ext == "br" { "br" } else { "gzip" });
+            return (
+                common,
+                [(header::CONTENT_TYPE, mime), (header::CONTENT_ENCODING, encoding)],
+                variant.data.into_owned(),
+            )
+                .into_response();
+        }
+    }
+    (common, [(header::CONTENT_TYPE, mime)], file.data.into_owned()).into_response()
+}
+
+/// `br` and `gzip` as the request's `Accept-Encoding` allows them (not `q=0`), best first.
+fn accepted_encodings(headers: &HeaderMap) -> Vec<&'static str> {
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let takes = |name: &str| {
+        accept.split(',').any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            coding.eq_ignore_ascii_case(name) && !refused
+        })
+    };
+    ["br", "gzip"].into_iter().filter(|name| takes(name)).collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Content type by file extension for the files Vite emits.

@@ -234,8 +234,10 @@ fn editor_status(kind: crate::editor::request::FailureKind) -> StatusCode {
     }
 }
 
-/// The page (browsers) or JSON (API clients) for a failed upstream: heading "Oops!" and a "Try Again"
-/// button, as the original's proxy error page, refreshing itself every 10 s.
+/// The page (browsers) or JSON (API clients) for a failed upstream. The page is a panel in the dashboard's
+/// colours (its saved theme, else the system's) saying the application is starting or not running, which
+/// asks again every few seconds and shows the application once it answers; the technical reason is folded
+/// away under "Details". Heading "Oops!" and the "Try Again" button are the original's.
 fn upstream_failure(status: StatusCode, message: &str, html: bool) -> Response {
     if !html {
         let body = serde_json::json!({ "error": message, "status": status.as_u16() });
@@ -243,11 +245,36 @@ fn upstream_failure(status: StatusCode, message: &str, html: bool) -> Response {
     }
     let escaped = crate::content::html::escape(message);
     let page = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"10\">\
-         <title>{code} application not ready</title></head><body><h1>Oops!</h1>\
-         <p>The application behind this page is not answering yet ({code}): {escaped}</p>\
-         <p><button onclick=\"location.reload()\">Try Again</button></p></body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Starting… ({code})</title><style>{UPSTREAM_CSS}</style>\
+         <script>try{{var t=localStorage.getItem('lectern:theme');if(t)document.documentElement.dataset.theme=t}}catch(e){{}}</script>\
+         </head><body><main class=\"panel\" role=\"status\" aria-live=\"polite\">\
+         <div class=\"spinner\" aria-hidden=\"true\"></div><h1>Oops!</h1>\
+         <p>This application is starting or not running yet. This page tries again by itself and shows it as soon as it answers.</p>\
+         <p><button type=\"button\" onclick=\"location.reload()\">Try Again</button></p>\
+         <details><summary>Details</summary><p>{code}: {escaped}</p></details></main>\
+         <script>{UPSTREAM_JS}</script></body></html>",
         code = status.as_u16()
     );
     (status, axum::response::Html(page)).into_response()
 }
+
+/// Styles of the upstream failure page: the dashboard's palette, light and dark.
+const UPSTREAM_CSS: &str = "\
+:root{--bg:#fff;--fg:#1f2328;--muted:#57606a;--border:#d0d7de;--accent:#0b66d0;--accent-fg:#fff;color-scheme:light}\
+:root[data-theme=dark]{--bg:#1b1e24;--fg:#e6e6e6;--muted:#9aa4b2;--border:#333a45;--accent:#4a9cff;--accent-fg:#0b0d10;color-scheme:dark}\
+@media (prefers-color-scheme:dark){:root:not([data-theme]){--bg:#1b1e24;--fg:#e6e6e6;--muted:#9aa4b2;--border:#333a45;--accent:#4a9cff;--accent-fg:#0b0d10;color-scheme:dark}}\
+html,body{height:100%;margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,sans-serif}\
+body{display:grid;place-items:center;padding:16px;box-sizing:border-box}\
+.panel{max-width:420px;text-align:center;border:1px solid var(--border);border-radius:10px;padding:24px}\
+h1{font-size:20px;margin:8px 0}p{color:var(--muted)}details{color:var(--muted);font-size:13px;text-align:left}\
+button{height:36px;padding:0 16px;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);font:inherit;cursor:pointer}\
+button:focus-visible,summary:focus-visible{outline:2px solid var(--accent);outline-offset:2px}\
+.spinner{width:28px;height:28px;margin:auto;border:3px solid var(--border);border-top-color:var(--accent);border-radius:50%;animation:s 1s linear infinite}\
+@keyframes s{to{transform:rotate(360deg)}}@media (prefers-reduced-motion:reduce){.spinner{animation:none}}";
+
+/// The page's retry: ask for the same URL every 3 s (then slower), reload once it is not a gateway error.
+const UPSTREAM_JS: &str = "(function(){var d=3000;function t(){fetch(location.href,{credentials:'same-origin',\
+headers:{accept:'text/html'},cache:'no-store'}).then(function(r){if(r.status<502||r.status>504)location.reload();\
+else s()},s)}function s(){d=Math.min(d*1.5,15000);setTimeout(t,d)}setTimeout(t,d)})();";

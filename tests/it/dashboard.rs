@@ -219,3 +219,88 @@ async fn shell_and_bundle_are_served() {
     assert_eq!(root.headers()["location"], "/dashboard/");
     server.stop().await;
 }
+
+/// Issue 21: the bundle is sent precompressed (brotli, else gzip) with an ETag, revalidates to 304, and the
+/// favicon exists; the dashboard learns which theme overrides exist from `/api/dashboard` (no 404 probes).
+#[tokio::test]
+async fn bundle_is_precompressed_with_etags_and_overrides_are_announced() {
+    let server = TestServer::start(config_for(&fixture("e2e-dashboard"))).await;
+    let client = reqwest::Client::new();
+    let raw = std::fs::read("assets/dashboard/dashboard.js").expect("bundle");
+    let get = |accept: &'static str| {
+        client
+            .get(server.url("/static/dashboard.js"))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    for (accept, encoding, file) in [
+        ("gzip, deflate, br, zstd", Some("br"), "dashboard.js.br"),
+        ("gzip;q=1.0, br;q=0", Some("gzip"), "dashboard.js.gz"),
+        ("identity", None, "dashboard.js"),
+    ] {
+        let response = get(accept).await.expect("asset");
+        assert_eq!(response.status(), 200, "{accept}");
+        let headers = response.headers().clone();
+        assert_eq!(
+            headers
+                .get("content-encoding")
+                .map(|v| v.to_str().expect("ascii")),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(headers["vary"], "Accept-Encoding");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("text/javascript")
+        );
+        let body = response.bytes().await.expect("body");
+        let expected = std::fs::read(format!("assets/dashboard/{file}")).expect("variant");
+        assert_eq!(body.len(), expected.len(), "{accept}");
+        assert!(
+            encoding.is_none() || body.len() < raw.len() / 3,
+            "{accept}: {}",
+            body.len()
+        );
+    }
+    let etag = get("br").await.expect("asset").headers()["etag"].clone();
+    let revalidated = client
+        .get(server.url("/static/dashboard.js"))
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .expect("revalidate");
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(revalidated.headers()["etag"], etag);
+    let favicon = client
+        .get(server.url("/favicon.ico"))
+        .send()
+        .await
+        .expect("favicon");
+    assert_eq!(favicon.status(), 200);
+    assert!(
+        favicon.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("image/svg+xml")
+    );
+
+    let json: Value = http_client()
+        .get(server.url("/api/dashboard"))
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        json["overrides"],
+        json!({"css": "/workshop/static/workshop-dashboard.css", "js": "/workshop/static/workshop-dashboard.js"})
+    );
+    server.stop().await;
+    assert_eq!(
+        dashboard_json(config_for(&fixture("minimal"))).await["overrides"],
+        json!({"css": null, "js": null})
+    );
+}

@@ -4,6 +4,7 @@
 
 mod availability;
 mod demo;
+mod export;
 mod hardening;
 mod services;
 mod shell;

@@ -7,8 +7,9 @@ import type { SessionEventName } from "../api.generated";
 export interface DashboardApi {
   /** Names of the terminals shown in the dashboard's Terminal tab (e.g. ["1","2"]). */
   terminalNames(): string[];
-  /** Shows the tab holding terminal `name` and focuses it; false when no such terminal is on screen. */
-  exposeTerminal(name: string): boolean;
+  /** Shows the tab holding terminal `name` and focuses it; false when no such terminal is on screen. With
+   * `create`, a terminal the layout does not show gets a tab of its own (its command must not run unseen). */
+  exposeTerminal(name: string, create?: boolean): boolean;
   /** Clears the local view of terminal `name` (scrollback included). */
   clearTerminal(name: string): void;
   /** Shows the tab `name` (label or id); throws "Dashboard does not exist". */

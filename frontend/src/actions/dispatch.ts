@@ -37,7 +37,7 @@ function allTerminals(host: Host): string[] {
 }
 
 function expose(host: Host, name: string): void {
-  host.dashboard?.exposeTerminal(name);
+  host.dashboard?.exposeTerminal(name, true);
 }
 
 /** Sends input to terminal `name` through the HTTP input API. */

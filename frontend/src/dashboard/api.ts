@@ -8,6 +8,7 @@ import { slug } from "../actions/catalogue";
 import type { DashboardConfig, TabConfig } from "../config";
 import { ask } from "../layout/dialogs";
 import type { SessionControls } from "../layout/session";
+import type { PaneSwitcher } from "../layout/panes";
 import type { Split } from "../layout/split";
 import type { Tab, Tabs } from "../layout/tabs";
 import { $ } from "./dom";
@@ -19,10 +20,29 @@ export interface Workspace {
   readonly config: DashboardConfig;
   readonly tabs: Tabs;
   readonly split: Split | null;
+  readonly panes: PaneSwitcher | null;
   readonly session: SessionControls;
   readonly terminals: TerminalViews;
   readonly theme: ThemeState;
   reloadInstructions(keepScroll: boolean): void;
+}
+
+/** Whether an action that shows a terminal may also move the keyboard focus into it: not when the action
+ * was run from the keyboard (focus stays on it, Tab goes on through the page), not on touch screens (the
+ * on-screen keyboard would cover the page) and not while a phone shows the instructions. */
+function mayFocusTerminal(ws: Workspace): boolean {
+  if (window.matchMedia?.("(pointer: coarse)").matches) return false;
+  if (ws.panes?.narrow && ws.panes.current === "instructions") return false;
+  const active = document.activeElement;
+  if (active instanceof HTMLIFrameElement) {
+    try {
+      const inner = active.contentDocument?.activeElement;
+      if (inner && inner !== active.contentDocument?.body && inner.matches(":focus-visible")) return false;
+    } catch {
+      /* cross-origin frame */
+    }
+  }
+  return true;
 }
 
 function tabOfTerminal(tabs: Tabs, name: string): Tab | undefined {
@@ -50,13 +70,16 @@ export function dashboardApi(ws: Workspace): DashboardApi {
       const names = tab?.terminals.map((t) => t.name) ?? [];
       return names.length ? names : terminals.names();
     },
-    exposeTerminal: (name) => {
+    exposeTerminal: (name, create = false) => {
+      if (!terminals.find(name) && create && !tabs.find(`Terminal ${name}`))
+        createTab(tabs, `Terminal ${name}`, `terminal:${name}`, true);
       const view = terminals.find(name);
       if (!view) return false;
       const tab = tabOfTerminal(tabs, name);
       if (tab) tabs.select(tab.config.id, false);
       view.start();
-      view.focus();
+      ws.panes?.markActivity();
+      if (mayFocusTerminal(ws)) view.focus();
       return true;
     },
     clearTerminal: (name) => terminals.named(name).forEach((v) => v.clear()),

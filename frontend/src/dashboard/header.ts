@@ -9,6 +9,10 @@ export interface HeaderActions {
   toggleInstructions(): void;
   extendSession(): void;
   toggleTheme(): void;
+  /** Turns the terminals' screen-reader mode on or off; returns the new state. */
+  toggleScreenReader(): boolean;
+  /** Whether the screen-reader mode is on now. */
+  screenReader(): boolean;
   /** The reload button; `shift` when Shift was held (reload the instructions instead of the tab). */
   reload(shift: boolean): void;
   terminate(): void;
@@ -50,6 +54,15 @@ export function buildHeader(
   theme.title = "Light / dark theme";
   theme.innerHTML = '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 1.5a6.5 6.5 0 1 0 0 13zM8 0a8 8 0 1 1 0 16A8 8 0 0 1 8 0"/></svg>';
   theme.addEventListener("click", () => actions.toggleTheme());
+  const reader = $<HTMLButtonElement>("button", "icon-button");
+  reader.type = "button";
+  reader.id = "toggle-screen-reader";
+  reader.setAttribute("aria-label", "Screen reader mode for terminals");
+  reader.title = "Screen reader mode for terminals";
+  reader.setAttribute("aria-pressed", String(actions.screenReader()));
+  reader.innerHTML =
+    '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 1.5A1.5 1.5 0 1 1 8 4.5 1.5 1.5 0 0 1 8 1.5zM2.5 5.5 8 6.5l5.5-1 .3 1.4-3.8.8v2.3l1.5 5.2-1.4.4L8.6 11h-1.2l-1.5 4.6-1.4-.4 1.5-5.2V7.7l-3.8-.8z"/></svg>';
+  reader.addEventListener("click", () => reader.setAttribute("aria-pressed", String(actions.toggleScreenReader())));
   const refresh = $<HTMLButtonElement>("button", "icon-button");
   refresh.type = "button";
   refresh.setAttribute("aria-label", "Reload the current tab (Shift: reload the instructions)");
@@ -59,7 +72,7 @@ export function buildHeader(
   const terminate = $<HTMLButtonElement>("button", "button danger", "Terminate");
   terminate.type = "button";
   terminate.addEventListener("click", () => actions.terminate());
-  controls.append(countdown, theme, refresh, terminate);
+  controls.append(countdown, reader, theme, refresh, terminate);
   header.append(controls);
   return { header, countdown };
 }

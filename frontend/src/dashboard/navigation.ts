@@ -12,7 +12,7 @@ export interface NavigationHooks {
   theme(): Theme;
   /** Next on the last page: finish the workshop. */
   finish(): void;
-  /** Make the instructions pane visible (before reloading it). */
+  /** Make the instructions pane visible (before reloading it or showing another page). */
   reveal(): void;
 }
 
@@ -23,6 +23,10 @@ export class Navigation {
   private readonly prev: HTMLButtonElement;
   private readonly next: HTMLButtonElement;
   private readonly select: HTMLSelectElement;
+  /** "3 / 14": where the learner is (the select's text is cut short on phones). */
+  private readonly progress: HTMLElement;
+  /** Index of the page shown last, so a page that disappears is replaced by its nearest neighbour. */
+  private lastIndex = 0;
   private pages: PageEntry[] = [];
   private currentKey: string | null = null;
   /** The page last asked for; shown again when the server is back after a failed load. */
@@ -41,12 +45,15 @@ export class Navigation {
     this.prev.type = "button";
     this.select = $<HTMLSelectElement>("select", "page-select");
     this.select.setAttribute("aria-label", "Go to page");
-    this.next = $<HTMLButtonElement>("button", "button", "Next ›");
+    this.next = $<HTMLButtonElement>("button", "button next-button", "Next ›");
     this.next.type = "button";
+    this.prev.classList.add("prev-button");
+    this.progress = $("span", "page-progress");
+    this.progress.setAttribute("aria-hidden", "true"); // the select says the same to screen readers
     this.prev.addEventListener("click", () => this.step(-1));
     this.next.addEventListener("click", () => this.step(1));
     this.select.addEventListener("change", () => this.showPage(this.select.value));
-    nav.append(this.prev, this.select, this.next);
+    nav.append(this.prev, this.select, this.progress, this.next);
     nav.hidden = iframe === null;
     this.element = nav;
     iframe?.addEventListener("load", () => this.onLoad());
@@ -69,6 +76,7 @@ export class Navigation {
     this.fillSelect();
     const saved = sessionStorage.getItem("lectern:page");
     const first = this.pages.find((p) => p.key === saved)?.key ?? index?.first ?? this.pages[0]?.key;
+    if (saved && first !== saved) this.lastIndex = 0;
     if (first) this.showPage(first);
     else {
       this.iframe.srcdoc =
@@ -79,6 +87,7 @@ export class Navigation {
   /** Navigates the instructions to page `key`. */
   showPage(key: string): void {
     if (!this.iframe) return;
+    this.hooks.reveal();
     this.wantedKey = key;
     this.iframe.removeAttribute("srcdoc");
     this.iframe.src = `/workshop/content/${key.split("/").map(encodeURIComponent).join("/")}`;
@@ -111,6 +120,11 @@ export class Navigation {
       this.pages = index.pages;
       this.fillSelect();
     }
+    // The page shown was deleted or renamed: show its nearest neighbour instead of a "not found" page.
+    if (index && this.currentKey !== null && !this.pages.some((p) => p.key === this.currentKey)) {
+      const nearest = this.nearest();
+      if (nearest) return this.showPage(nearest);
+    }
     if (pages.length === 0 || (this.currentKey !== null && pages.includes(this.currentKey))) this.reload(true);
   }
 
@@ -133,20 +147,36 @@ export class Navigation {
     this.update();
   }
 
+  /** The page at the index shown last (or the last page when the workshop got shorter). */
+  private nearest(): string | undefined {
+    return this.pages[Math.min(this.lastIndex, this.pages.length - 1)]?.key;
+  }
+
   private step(delta: number): void {
     const page = this.pages.find((p) => p.key === this.currentKey);
-    const target = delta < 0 ? page?.prev : page?.next;
+    if (!page) {
+      // Not a page of the workshop (it went away): Previous/Next lead to the pages around where it was.
+      const target = this.pages[Math.max(0, Math.min(this.pages.length - 1, this.lastIndex + (delta < 0 ? -1 : 0)))];
+      if (target) this.showPage(target.key);
+      return;
+    }
+    const target = delta < 0 ? page.prev : page.next;
     if (target) this.showPage(target);
-    else if (delta > 0 && page && !page.next) this.hooks.finish();
+    else if (delta > 0 && !page.next) this.hooks.finish();
   }
 
   private update(): void {
-    const page = this.pages.find((p) => p.key === this.currentKey);
-    this.prev.disabled = !page?.prev;
-    this.next.disabled = !page;
+    const index = this.pages.findIndex((p) => p.key === this.currentKey);
+    const page = this.pages[index];
+    if (page) this.lastIndex = index;
+    const lost = !page && this.pages.length > 0;
+    this.prev.disabled = page ? !page.prev : !lost || this.lastIndex === 0;
+    this.next.disabled = !page && !lost;
     this.next.textContent = page && !page.next ? "Finish" : "Next ›";
     if (page) this.select.value = page.key;
+    else this.select.selectedIndex = -1;
     this.select.disabled = this.pages.length === 0;
+    this.progress.textContent = this.pages.length ? `${page ? index + 1 : "–"} / ${this.pages.length}` : "";
   }
 
   private onLoad(): void {

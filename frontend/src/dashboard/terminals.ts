@@ -2,11 +2,23 @@
 // viewer of the same PTY, so lookups by name pick the view that is on screen.
 
 import { TerminalView } from "../terminal";
+import { dropUploads } from "./drop";
+import { KeyBar, keyboardExit } from "./keys";
 import type { ThemeState } from "./theme";
 
 /** The dashboard's terminal views. */
 export class TerminalViews {
   private views: TerminalView[] = [];
+  /** The view that had the keyboard focus last (the key bar types into it). */
+  private lastFocused: TerminalView | null = null;
+  /** The on-screen key bar (shown on touch screens by CSS). */
+  readonly keyBar = new KeyBar(() => this.keyTarget());
+  /** xterm.js's screen-reader mode (an accessible live copy of the output), remembered in this browser. */
+  screenReader = localStorage.getItem("lectern:screen-reader") === "on";
+  /** Files dropped on a terminal are uploaded (set when the uploads service is on). */
+  uploads = false;
+  /** Which views are in the tab on screen (set by the dashboard). */
+  onScreen: () => TerminalView[] = () => [];
 
   constructor(private readonly theme: ThemeState) {
     theme.follow((current) => this.views.forEach((view) => view.setTheme(current)));
@@ -16,6 +28,11 @@ export class TerminalViews {
   make(name: string): TerminalView {
     const view = new TerminalView(name, this.theme.current);
     this.views.push(view);
+    view.term.options.screenReaderMode = this.screenReader;
+    keyboardExit(view);
+    this.keyBar.watch(view);
+    if (this.uploads) dropUploads(view);
+    view.element.addEventListener("focusin", () => (this.lastFocused = view));
     return view;
   }
 
@@ -33,6 +50,19 @@ export class TerminalViews {
   /** The names of every terminal with a view. */
   names(): string[] {
     return [...new Set(this.views.map((v) => v.name))];
+  }
+
+  /** Turns the screen-reader mode of every terminal on or off. */
+  setScreenReader(on: boolean): void {
+    this.screenReader = on;
+    localStorage.setItem("lectern:screen-reader", on ? "on" : "off");
+    this.views.forEach((view) => (view.term.options.screenReaderMode = on));
+  }
+
+  /** The terminal the key bar types into: the one focused last if it is on screen, else the first shown. */
+  private keyTarget(): TerminalView | undefined {
+    const shown = this.onScreen();
+    return this.lastFocused && shown.includes(this.lastFocused) ? this.lastFocused : shown[0];
   }
 
   /** Refits every view to its box (after a layout change). */

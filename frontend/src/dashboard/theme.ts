@@ -5,6 +5,9 @@
 export type Theme = "light" | "dark";
 
 function initialTheme(): Theme {
+  // `?theme=dark` (audits, links that pick one) wins, then the saved choice, then the system's.
+  const asked = new URLSearchParams(location.search).get("theme");
+  if (asked === "light" || asked === "dark") return asked;
   const saved = localStorage.getItem("lectern:theme");
   if (saved === "light" || saved === "dark") return saved;
   return window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light";

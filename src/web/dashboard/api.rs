@@ -26,6 +26,17 @@ pub struct DashboardJson {
     pub features: FeaturesJson,
     /// Who is looking.
     pub auth: AuthJson,
+    /// The workshop's dashboard overrides that exist (`workshop-dashboard.css` / `.js` in its theme).
+    pub overrides: OverridesJson,
+}
+
+/// `overrides` object: URLs of the workshop's dashboard overrides, `null` when it has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OverridesJson {
+    /// `/workshop/static/workshop-dashboard.css` when the workshop has it.
+    pub css: Option<String>,
+    /// `/workshop/static/workshop-dashboard.js` when the workshop has it.
+    pub js: Option<String>,
 }
 
 /// `workshop` object.
@@ -117,13 +128,21 @@ pub async fn dashboard_json(State(state): State<AppState>, extensions: Extension
         staff: false,
     });
     let services = crate::web::services::enabled(&state);
-    Json(build(
+    let mut json = build(
         &state.config,
         &workshop.title,
         &workshop.definition,
         &services,
         &principal,
-    ))
+    );
+    let url = |name: &str| {
+        crate::web::content::has_theme_file(&workshop, name).then(|| format!("/workshop/static/{name}"))
+    };
+    json.overrides = OverridesJson {
+        css: url("workshop-dashboard.css"),
+        js: url("workshop-dashboard.js"),
+    };
+    Json(json)
 }
 
 /// Builds the JSON (pure, for tests).
@@ -194,6 +213,7 @@ pub fn build(
             user: principal.user.clone(),
             staff: principal.staff,
         },
+        overrides: OverridesJson::default(),
     }
 }
 

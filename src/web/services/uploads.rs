@@ -106,12 +106,18 @@ fn uploads_dir(state: &AppState) -> Result<Jail, AppError> {
         .map_err(|error| AppError::Internal(anyhow::anyhow!("cannot resolve {}: {error}", dir.display())))
 }
 
-/// `POST /upload/files`.
+/// `POST /upload/files`. Answers `OK`, or with `Accept: application/json` the absolute paths written
+/// (`{"files": [...]}`: the dashboard types them into the terminal a file was dropped on).
 pub async fn upload_files(
     State(state): State<AppState>,
     headers: HeaderMap,
     multipart: Multipart,
-) -> Result<&'static str, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("application/json"));
     let jail = prepare(&state, &headers)?;
     let quota = Some(state.config.services.upload_quota_bytes);
     let form = receive(&state, jail.root(), quota, multipart, "files").await?;
@@ -122,10 +128,16 @@ pub async fn upload_files(
         None | Some("") => jail.root().to_path_buf(),
         Some(directory) => target_dir(&jail, directory, "directory")?,
     };
+    let mut written = Vec::with_capacity(form.files.len());
     for file in form.files {
-        persist(file.temp, &target.join(&file.name))?;
+        let path = target.join(&file.name);
+        persist(file.temp, &path)?;
+        written.push(path.to_string_lossy().into_owned());
     }
-    Ok("OK")
+    if wants_json {
+        return Ok(axum::Json(serde_json::json!({ "files": written })).into_response());
+    }
+    Ok("OK".into_response())
 }
 
 /// `POST /upload/file`.

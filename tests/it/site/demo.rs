@@ -114,3 +114,23 @@ fn demo_renders_without_errors() {
     drop(store);
     assert!(!root.exists(), "the extracted demo is removed with the store");
 }
+
+/// Issue 21: `workshop_name` is the workshop's `metadata.name` when `WORKSHOP_NAME` is not set (it showed
+/// "workshop"), else the folder's name; an explicit `WORKSHOP_NAME` still wins.
+#[test]
+fn workshop_name_is_the_workshops_name() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-workshop");
+    let mut vars = lectern::content::Variables::new();
+    vars.insert("workshop_name".into(), "workshop".into());
+    let (workshop, _) = lectern::content::load_workshop(&demo, &vars);
+    assert_eq!(workshop.variables["workshop_name"], "lectern-tour");
+    let bare = tempfile::tempdir().expect("tempdir");
+    let folder = bare.path().join("kubernetes-basics");
+    std::fs::create_dir_all(folder.join("workshop/content")).expect("content");
+    std::fs::write(folder.join("workshop/content/01-a.md"), "# A\n").expect("page");
+    let (workshop, _) = lectern::content::load_workshop(&folder, &vars);
+    assert_eq!(workshop.variables["workshop_name"], "kubernetes-basics");
+    vars.insert("workshop_name".into(), "given".into());
+    let (workshop, _) = lectern::content::load_workshop(&folder, &vars);
+    assert_eq!(workshop.variables["workshop_name"], "given");
+}
