@@ -140,7 +140,10 @@ export async function responsiveSuite(browser) {
       await page.keyboard.press("Tab");
       const left = await page.evaluate(() => !document.activeElement?.closest(".xterm") && document.activeElement !== document.body);
       if (!left) throw new Error("Escape, Tab did not move the focus out of the terminal");
-      await page.keyboard.press("Shift+Tab");
+      // The shell got that Escape: Ctrl-G (readline's abort) ends the pending Meta prefix for the next test.
+      await page.locator(".terminal-view").first().click();
+      await page.keyboard.press("Control+G");
+      await page.keyboard.press("Control+C");
       await page.context().close();
     });
 
@@ -148,6 +151,7 @@ export async function responsiveSuite(browser) {
       const page = await open(browser, server, DESKTOP);
       await connected(page);
       await page.locator(".terminal-view").first().click();
+      await page.keyboard.press("Control+C");
       await page.keyboard.type("echo dropped:");
       await page.locator(".terminal-view").first().evaluate((el) => {
         const data = new DataTransfer();
@@ -181,6 +185,23 @@ export async function responsiveSuite(browser) {
       if (favicon !== 200) failed.push(`favicon ${favicon}`);
       if (failed.length) throw new Error(failed.join("\n"));
       await context.close();
+    });
+
+    await test("terminal:clear leaves a prompt on the empty screen", async () => {
+      const page = await open(browser, server, DESKTOP);
+      await connected(page);
+      await page.locator(".terminal-view").first().click();
+      await page.keyboard.press("Control+C");
+      await page.keyboard.type("echo before-clear-$((2*4))\n");
+      await shows(page, "before-clear-8");
+      await page.evaluate(() => window.lectern.showPage("02-second"));
+      await until("page 2 shown", async () => (await frameText(page)).includes("RESPONSIVE-SECOND-PAGE"));
+      await frame(page).locator('.lectern-action[data-action-type="terminal:clear"]').click();
+      await until("cleared, with a prompt", async () => {
+        const lines = (await text(page)).split("\n").map((l) => l.trimEnd()).filter(Boolean);
+        return lines.length === 1 && lines[0] === "$";
+      });
+      await page.context().close();
     });
 
     await test("screen-reader mode: the toggle gives xterm.js its accessible output", async () => {
@@ -299,6 +320,23 @@ export async function responsiveSuite(browser) {
       }
       await shows(page, "1 pages, 0 errors");
       await page.context().close();
+      // The README's screenshots (docs/phone.png, tablet.png, desktop.png are copies): the demo's first page.
+      for (const [name, options] of [
+        ["phone", { ...PHONE, deviceScaleFactor: 1 }],
+        ["tablet", { ...TABLET, deviceScaleFactor: 1 }],
+        ["desktop", DESKTOP],
+      ]) {
+        const p = await open(browser, demo, options);
+        await connected(p);
+        await until("demo page", async () => (await frameText(p)).includes("lectern"));
+        const block = frame(p).locator('.lectern-action[data-action-type="terminal:execute"]').first();
+        await block.locator(".lectern-action-body").click();
+        await until("action done", async () => (await block.getAttribute("data-action-state")) === "done");
+        if (name === "phone") await p.locator(".pane-switcher .pane-button", { hasText: "Terminal" }).click();
+        await shows(p, "Hello from the lectern demo");
+        await shot(p, `readme-${name}`);
+        await p.context().close();
+      }
     } finally {
       await demo.stop();
     }

@@ -54,6 +54,7 @@ describe("terminal actions", () => {
     await dispatch("terminal:interrupt", { session: "2" }, f.host);
     await dispatch("terminal:clear-all", {}, f.host);
     expect(f.calls.map((c) => c.url)).toEqual(["/terminal/api/2/interrupt", "/terminal/api/1/clear", "/terminal/api/2/clear"]);
+    expect(f.log.filter((l) => l.startsWith("redraw"))).toEqual(["redraw 1", "redraw 2"]);
   });
 
   it("terminal:select fails for a terminal not on screen", async () => {

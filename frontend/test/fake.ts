@@ -19,6 +19,7 @@ export function fakeHost(options: { responses?: Record<string, Array<{ status: n
     terminalNames: () => ["1", "2"],
     exposeTerminal: (name, create) => (log.push(`expose ${name}${create ? " create" : ""}`), name === "1" || name === "2"),
     clearTerminal: (name) => void log.push(`clear-local ${name}`),
+    redrawTerminal: (name) => void log.push(`redraw ${name}`),
     openDashboard: (name) => {
       if (!tabs.has(name)) throw new Error("Dashboard does not exist");
       log.push(`open ${name}`);

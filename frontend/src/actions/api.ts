@@ -12,6 +12,8 @@ export interface DashboardApi {
   exposeTerminal(name: string, create?: boolean): boolean;
   /** Clears the local view of terminal `name` (scrollback included). */
   clearTerminal(name: string): void;
+  /** Asks the program in terminal `name` to redraw (Ctrl-L: a shell prints its prompt again after a clear). */
+  redrawTerminal?(name: string): void;
   /** Shows the tab `name` (label or id); throws "Dashboard does not exist". */
   openDashboard(name: string): void;
   /** Adds a transient tab; throws "Dashboard already exists". */

@@ -67,6 +67,8 @@ async function clear(host: Host, names: string[]): Promise<void> {
   for (const name of names) {
     host.dashboard?.clearTerminal(name);
     await terminalCall(host, name, "clear", {});
+    // The clear reached every viewer; now the shell draws a fresh prompt on the empty screen.
+    host.dashboard?.redrawTerminal?.(name);
   }
 }
 
