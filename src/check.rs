@@ -1,24 +1,32 @@
 //! `lectern check`: load and render every page without serving, print diagnostics, return the exit code.
 
-use crate::cli::{CheckArgs, CheckFormat};
+use std::path::Path;
+
+use crate::cli::{CheckArgs, CheckFormat, SessionArgs};
 use crate::config::SessionConfig;
-use crate::content::{Severity, load_workshop};
+use crate::content::{Diagnostic, Severity, Workshop, load_workshop};
+
+/// Loads the workshop in `dir` with the session variables of `session` (the commands that read a workshop
+/// without serving it); `Err(2)` after saying what is wrong with the arguments.
+pub fn load(dir: &Path, session: &SessionArgs) -> Result<(Workshop, Vec<Diagnostic>), u8> {
+    let session = SessionConfig::from_args(session).map_err(|error| {
+        eprintln!("error: {error}");
+        2
+    })?;
+    if !dir.is_dir() {
+        eprintln!("error: {}: not a readable directory", dir.display());
+        return Err(2);
+    }
+    Ok(load_workshop(dir, &session.vars))
+}
 
 /// Runs the check and returns the process exit code: 0 clean, 1 errors, 2 usage or unreadable input.
 pub fn run(args: &CheckArgs) -> u8 {
-    let session = match SessionConfig::from_args(&args.session) {
-        Ok(session) => session,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return 2;
-        }
-    };
-    if !args.dir.is_dir() {
-        eprintln!("error: {}: not a readable directory", args.dir.display());
-        return 2;
-    }
     let started = std::time::Instant::now();
-    let (workshop, diagnostics) = load_workshop(&args.dir, &session.vars);
+    let (workshop, diagnostics) = match load(&args.dir, &args.session) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
     let elapsed = started.elapsed();
     match args.format {
         CheckFormat::Text => {

@@ -8,9 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::ExportArgs;
-use crate::config::SessionConfig;
 use crate::content::html::escape;
-use crate::content::{Page, Workshop, load_workshop};
+use crate::content::{Page, Workshop};
 
 /// Folder of lectern's own files in the copy.
 const OWN: &str = "_lectern";
@@ -19,18 +18,10 @@ const SOURCE_EXTENSIONS: &[&str] = &["md", "markdown", "adoc", "asciidoc", "asc"
 
 /// Runs `lectern export`: exit code 0 written, 1 the workshop has no pages, 2 usage or I/O error.
 pub fn run(args: &ExportArgs) -> u8 {
-    let session = match SessionConfig::from_args(&args.session) {
-        Ok(session) => session,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return 2;
-        }
+    let (workshop, diagnostics) = match crate::check::load(&args.dir, &args.session) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
-    if !args.dir.is_dir() {
-        eprintln!("error: {}: not a readable directory", args.dir.display());
-        return 2;
-    }
-    let (workshop, diagnostics) = load_workshop(&args.dir, &session.vars);
     for diagnostic in &diagnostics {
         eprintln!("{diagnostic}");
     }
