@@ -166,7 +166,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
         .or_else(|| definition.description.clone());
     // `WORKSHOP_NAME` unset (the default "workshop"): the definition's `metadata.name`, else the folder's name.
     if vars.get("workshop_name").is_none_or(|name| name == "workshop")
-        && let Some(name) = definition.name.clone().or_else(|| folder_name(root))
+        && let Some(name) = definition.name.clone().or_else(|| definition::folder_name(root))
     {
         variables.insert("workshop_name".into(), name);
     }
@@ -488,17 +488,4 @@ mod adoc {
         out.html = html;
         (out, page.title, page.included)
     }
-}
-
-/// The name of a workshop's folder (its parent's when the folder is the conventional `workshop/`).
-fn folder_name(root: &Path) -> Option<String> {
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let name = root.file_name()?.to_string_lossy().into_owned();
-    if name == "workshop" {
-        return root
-            .parent()?
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
-    }
-    Some(name)
 }

@@ -413,3 +413,17 @@ impl WorkshopDefinition {
         (definition, warning)
     }
 }
+
+/// The name of a workshop's folder (its parent's when the folder is the conventional `workshop/`): the
+/// workshop's name when its definition has none.
+pub(crate) fn folder_name(root: &Path) -> Option<String> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let name = root.file_name()?.to_string_lossy().into_owned();
+    if name == "workshop" {
+        return root
+            .parent()?
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+    }
+    Some(name)
+}
