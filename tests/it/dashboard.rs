@@ -7,7 +7,7 @@ use lectern::cli::DashboardArgs;
 use lectern::config::{Config, DashboardConfig, WorkshopSource};
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, corpus_dir, fixture, get};
+use crate::support::{TestServer, corpus_dir, fixture, get, get_json};
 
 async fn dashboard_json(config: Config) -> Value {
     let server = TestServer::start(config).await;
@@ -286,14 +286,7 @@ async fn bundle_is_precompressed_with_etags_and_overrides_are_announced() {
             .starts_with("image/svg+xml")
     );
 
-    let json: Value = http_client()
-        .get(server.url("/api/dashboard"))
-        .send()
-        .await
-        .expect("api")
-        .json()
-        .await
-        .expect("json");
+    let json: Value = get_json(&server.url("/api/dashboard")).await;
     assert_eq!(
         json["overrides"],
         json!({"css": "/workshop/static/workshop-dashboard.css", "js": "/workshop/static/workshop-dashboard.js"})

@@ -47,11 +47,7 @@ async fn page_is_a_full_document_with_assets_and_neighbours() {
     let missing = get(&server.url("/workshop/content/nope")).await;
     assert_eq!(missing.status(), 404);
     // Issue 21: a missing page links the nearest one and lists them all (a renamed page, an old bookmark).
-    let renamed = http_client()
-        .get(server.url("/workshop/content/02-renamed/"))
-        .send()
-        .await
-        .expect("renamed");
+    let renamed = get(&server.url("/workshop/content/02-renamed/")).await;
     assert_eq!(renamed.status(), 404);
     let html = renamed.text().await.expect("body");
     assert!(html.contains("data-nearest-page=\"02-"), "{html}");
