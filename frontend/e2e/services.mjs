@@ -132,7 +132,8 @@ export async function filesSuite(browser) {
       const violations = await axe(page);
       if (violations.length) throw new Error(violations.join("\n"));
       const phone = await open(browser, server, { width: 390, height: 844 });
-      await phone.locator("[role=tab]", { hasText: "Files" }).click();
+      // Phones hide the tab strip; the pane switcher has a button per tab (layout/panes.ts).
+      await phone.locator(".pane-switcher .pane-button", { hasText: "Files" }).click();
       await listed(phone, ["docs", "hello.txt"]);
       const overflow = await phone.locator("#panel-files .files").evaluate((el) => el.scrollWidth > el.clientWidth + 1);
       if (overflow) throw new Error("the list scrolls sideways on a phone");
