@@ -208,19 +208,6 @@ pub fn basic_password_in(text: &str, password: &str) -> bool {
     decoded_words(text).any(|decoded| decoded.contains(password))
 }
 
-/// `text` is `Basic <base64 of user:password>` with exactly this password (the scheme in any case, as
-/// HTTP allows): credentials that log in.
-pub fn basic_credentials_in(text: &str, password: &str) -> bool {
-    let mut words = text.split_whitespace();
-    let scheme = words.next().unwrap_or_default();
-    scheme.eq_ignore_ascii_case("basic")
-        && decoded_words(words.next().unwrap_or_default()).any(|decoded| {
-            decoded
-                .split_once(':')
-                .is_some_and(|(_, given)| given == password)
-        })
-}
-
 fn decoded_words(text: &str) -> impl Iterator<Item = String> + '_ {
     use base64::Engine;
     text.split_whitespace().filter_map(|word| {

@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Request};
 use base64::Engine;
 use http::header;
-use http::{HeaderMap, Method};
-use subtle::ConstantTimeEq;
+use http::{HeaderMap, HeaderValue, Method};
+use subtle::{Choice, ConstantTimeEq};
 
 use super::{Auth, Decision, Denied, LoginRedirect, LoginSource, Principal, SERVICE_PREFIXES, origin};
 use crate::config::{AuthMode, Secret};
@@ -159,10 +159,37 @@ impl Auth {
         .any(|secret| bool::from(secret.as_bytes().ct_eq(value.as_bytes())))
     }
 
-    /// True when the request's `Authorization` is the learner's Basic login to lectern (never passed on to
-    /// a public ingress: issue 11, finding 10).
-    pub fn is_own_authorization(&self, headers: &HeaderMap) -> bool {
-        self.basic_user(headers).is_some()
+    /// Removes every `Authorization` value that carries one of lectern's own secrets (the Basic password,
+    /// the login token, `SERVICES_PASSWORD`, `CONFIG_PASSWORD`) and keeps the others: what a public ingress
+    /// may receive (issue 11, finding 10). A value carries a secret when the secret appears in it as written
+    /// or in the base64 decoding of any of its words — whatever the scheme, user name, spacing or junk
+    /// around it — since a lenient upstream reads more forms than lectern's own login accepts. Compared in
+    /// constant time.
+    pub fn strip_own_authorization(&self, headers: &mut HeaderMap) {
+        if !headers.contains_key(header::AUTHORIZATION) {
+            return;
+        }
+        let config = &self.inner.config;
+        let secrets: Vec<&[u8]> = [
+            config.basic.as_ref().map(|(_, password)| password.0.as_str()),
+            self.inner.login_token.as_deref(),
+            config.services_password.as_ref().map(|s| s.0.as_str()),
+            config.config_password.as_ref().map(|s| s.0.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|secret| !secret.is_empty())
+        .map(str::as_bytes)
+        .collect();
+        let values: Vec<HeaderValue> = headers.get_all(header::AUTHORIZATION).iter().cloned().collect();
+        let kept: Vec<HeaderValue> = values
+            .into_iter()
+            .filter(|value| !bool::from(carries_secret(value.as_bytes(), &secrets)))
+            .collect();
+        headers.remove(header::AUTHORIZATION);
+        for value in kept {
+            headers.append(header::AUTHORIZATION, value);
+        }
     }
 
     fn basic_user(&self, headers: &HeaderMap) -> Option<String> {
@@ -294,4 +321,54 @@ fn basic_matches(headers: &HeaderMap, user: &str, password: &Secret) -> bool {
     let user_ok = given_user.as_bytes().ct_eq(user.as_bytes());
     let password_ok = given_password.as_bytes().ct_eq(password.0.as_bytes());
     bool::from(user_ok & password_ok)
+}
+
+/// `value` contains one of `secrets`, as written or base64-decoded (standard or URL-safe alphabet, padding
+/// optional) from the start of any run of base64 characters. Every window is compared: no early exit.
+fn carries_secret(value: &[u8], secrets: &[&[u8]]) -> Choice {
+    let mut texts = vec![value.to_vec()];
+    texts.extend(base64_words(value));
+    let mut found = Choice::from(0);
+    for text in &texts {
+        for secret in secrets {
+            if text.len() >= secret.len() {
+                for window in text.windows(secret.len()) {
+                    found |= window.ct_eq(secret);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The decodings of the maximal runs of base64 characters in `value`, read as leniently as any server
+/// might: either alphabet, missing padding, a dangling last character dropped.
+fn base64_words(value: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let base64_char = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+    value
+        .split(move |b| !base64_char(b))
+        .filter(|word| word.len() >= 2)
+        .filter_map(|word| {
+            let usable = if word.len() % 4 == 1 {
+                &word[..word.len() - 1]
+            } else {
+                word
+            };
+            let standard: Vec<u8> = usable
+                .iter()
+                .map(|&b| match b {
+                    b'-' => b'+',
+                    b'_' => b'/',
+                    b => b,
+                })
+                .collect();
+            LENIENT.decode(standard).ok()
+        })
 }

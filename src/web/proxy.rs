@@ -158,11 +158,13 @@ async fn ingress(state: &AppState, name: &str, request: Request, strip: usize) -
         None => path.clone(),
     };
     if let Some(rule) = candidates(true) {
-        // The learner's own Basic credentials are lectern's, not the public application's.
-        let ours = state.auth.is_own_authorization(request.headers());
+        // Lectern's own credentials (the learner's Basic login, its tokens) are not the public
+        // application's: only the app's own `Authorization` passes.
+        let mut request = request;
+        state.auth.strip_own_authorization(request.headers_mut());
         return measured(
             Route::Ingress,
-            forward_ingress(state, &rule, request, path_and_query, ours),
+            forward_ingress(state, &rule, request, path_and_query, false),
         )
         .await;
     }

@@ -235,3 +235,71 @@ async fn a_public_ingress_never_receives_the_learners_basic_credentials() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_public_ingress_never_receives_lecterns_secrets_in_any_form() {
+    // Issue 11 (found by the `ingress` fuzz target): only the exact Basic login was stripped, so the
+    // learner's password under another user name, with a tab or junk around it, reached a public ingress;
+    // so did the login token in an `Authorization` header.
+    use base64::Engine;
+    let b64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+    let up = upstream::start().await;
+    let dir = workshop(&format!(
+        "ingresses:
+- name: open
+  port: {}
+  authentication:
+    type: none
+",
+        up.port()
+    ));
+    let mut config = config(dir.path());
+    config.auth.mode = AuthMode::Basic;
+    config.auth.basic = Some(("learner".into(), Secret("pw-of-the-learner".into())));
+    config.auth.cookie_key = CookieKeySource::Secret(Secret("k".repeat(40)));
+    config.auth.services_password = Some(Secret("services-secret".into()));
+    let server = TestServer::start(config).await;
+    // What the upstream saw of `Authorization` (every value, joined), or None.
+    let seen = |headers: String| {
+        let server = &server;
+        async move {
+            let (status, body) = raw(server, "GET", "/ingress/open/x", &headers).await;
+            assert_eq!(status, 200, "{headers:?}: {body}");
+            let json = body.get(body.find('{').unwrap_or(0)..).unwrap_or_default();
+            let echo: serde_json::Value = serde_json::from_str(json.trim()).expect("echo json");
+            echo["headers"]["authorization"].as_str().map(str::to_string)
+        }
+    };
+    let own = b64("learner:pw-of-the-learner");
+    let unpadded = own.trim_end_matches('=').to_string();
+    for value in [
+        format!("Basic {own}"),
+        format!("basic {own}"),
+        format!("BASIC    {own}"),
+        format!("Basic\t{own}"),
+        format!("Basic {}", b64("someone-else:pw-of-the-learner")),
+        format!("Basic {}", b64(":pw-of-the-learner")),
+        format!("Basic {}", b64("learner:pw-of-the-learner and more")),
+        format!("Basic {own} junk"),
+        format!("Basic {own}\tjunk"),
+        format!("Basic {unpadded}"),
+        format!("Basic {unpadded}x"),
+        format!("Basic {}", own.replace('+', "-").replace('/', "_")),
+        "Bearer pw-of-the-learner".to_string(),
+        "Bearer services-secret".to_string(),
+        format!("Token {}", b64("services-secret")),
+    ] {
+        let got = seen(format!("Authorization: {value}\r\n")).await;
+        assert_eq!(got, None, "{value:?} reached the public ingress");
+    }
+    // The application's own credentials pass, also beside lectern's.
+    let apps = format!("Basic {}", b64("app-user:app-password"));
+    let got = seen(format!("Authorization: {apps}\r\n")).await;
+    assert_eq!(got.as_deref(), Some(apps.as_str()));
+    let got = seen(format!(
+        "Authorization: Basic {own}\r\nAuthorization: Bearer apps-own\r\n"
+    ))
+    .await;
+    assert_eq!(got.as_deref(), Some("Bearer apps-own"));
+    server.stop().await;
+}
