@@ -1,7 +1,8 @@
 //! `cargo bench --bench suite [-- --quick] [--only CASE,CASE]`: lectern's terminal and proxy paths
 //! measured side by side with ttyd, wetty, nginx and the raw PTY ceiling in one run (and in Chromium:
-//! `browser_flood`), written to
-//! target/bench/results.json (the contract in README "Benchmarks") and target/bench/results.md.
+//! `browser_flood`), every server alternating over rounds (medians with their spread), plus cost curves
+//! (`scale_*`, `session_density`), written to target/bench/results.json (the contract in README
+//! "Benchmarks"), target/bench/results.md and the curves' SVG plots in target/bench/.
 
 #[path = "suite/browser.rs"]
 mod browser;
@@ -13,6 +14,10 @@ mod harness;
 mod load;
 #[path = "suite/peers.rs"]
 mod peers;
+#[path = "suite/plot.rs"]
+mod plot;
+#[path = "suite/scale.rs"]
+mod scale;
 #[path = "suite/term.rs"]
 mod term;
 
@@ -121,12 +126,8 @@ async fn run(options: Options) -> Result<()> {
     if wanted(&options, "pty_ceiling") || wanted(&options, "term_tput") {
         eprintln!("bench: pty_ceiling, term_tput …");
         let (ceiling, results) = cases::tput_interleaved(&work, &terminals, &params).await;
-        let ceiling = match ceiling {
-            Ok(value) => Figure::Value(value),
-            Err(reason) => Figure::Skipped(reason),
-        };
         let mut case = Case::new("pty_ceiling", "MB/s", true);
-        case.lectern = ceiling.clone();
+        case.measured("lectern", &ceiling);
         case.detail(
             "note",
             "a PTY read straight by the bench, no server: the ceiling for term_tput",
@@ -135,36 +136,35 @@ async fn run(options: Options) -> Result<()> {
         let mut case = Case::new("term_tput", "MB/s", true);
         let rates: Vec<_> = results
             .iter()
-            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0.clone()).map_err(Clone::clone)))
             .collect();
         cases::fill(&mut case, &rates);
-        case.peer("pty_ceiling", ceiling);
-        for (flavor, result) in &results {
-            if let Ok((_, cpu)) = result {
-                case.detail(&format!("{}_cpu_s_per_gb", flavor.name()), harness::round(*cpu));
-            }
-        }
+        case.measured("pty_ceiling", &ceiling);
         case.detail("bytes_per_rep", params.tput_bytes);
         case.detail("reps", params.reps);
         all.push(case);
         let mut cpu = Case::new("term_cpu_per_gb", "CPU-s/GB", false);
         let cpus: Vec<_> = results
             .iter()
-            .map(|(f, r)| (*f, r.as_ref().map(|v| v.1).map_err(Clone::clone)))
+            .map(|(f, r)| (*f, r.as_ref().map(|v| v.1.clone()).map_err(Clone::clone)))
             .collect();
         cases::fill(&mut cpu, &cpus);
+        cpu.detail(
+            "note",
+            "server process CPU per GB of output, one sample per throughput repetition",
+        );
         all.push(cpu);
     }
 
     if wanted(&options, "exit_integrity") {
         eprintln!("bench: exit_integrity …");
-        let results = cases::for_each(&terminals, async |peer| {
-            cases::exit_integrity(peer, &params).await
+        let results = cases::alternate(&terminals, params.rounds, async |peer, round| {
+            cases::exit_integrity(peer, &params, round).await
         })
         .await;
         let mut case = Case::new("exit_integrity", "% runs byte-exact", true);
-        cases::fill(&mut case, &results);
-        case.detail("runs", params.exit_runs);
+        cases::fill(&mut case, &cases::column(&results, |percent| *percent));
+        case.detail("runs_per_round", params.exit_runs.div_ceil(params.rounds));
         case.detail("bytes_before_exit", params.exit_bytes);
         all.push(case);
     }
@@ -174,45 +174,39 @@ async fn run(options: Options) -> Result<()> {
             continue;
         }
         eprintln!("bench: {name} …");
-        let results = cases::for_each(&terminals, async |peer| {
+        let results = cases::alternate(&terminals, params.rounds, async |peer, round| {
             if under_flood {
-                cases::echo_under_flood(peer, &params).await
+                cases::echo_under_flood(peer, &params, round).await
             } else {
-                cases::echo_rtt(peer, &params).await
+                cases::echo_rtt(peer, &params, round).await
             }
         })
         .await;
-        let mut case = Case::new(&format!("{name}_p50"), "µs", false);
-        let p50: Vec<_> = results
-            .iter()
-            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
-            .collect();
-        cases::fill(&mut case, &p50);
-        all.push(case);
-        let mut case = Case::new(&format!("{name}_p99"), "µs", false);
-        let p99: Vec<_> = results
-            .iter()
-            .map(|(f, r)| (*f, r.as_ref().map(|v| v.1).map_err(Clone::clone)))
-            .collect();
-        cases::fill(&mut case, &p99);
-        all.push(case);
+        let per_round = if under_flood {
+            params.echo_samples / 2
+        } else {
+            params.echo_samples
+        };
+        for (suffix, pick) in [("p50", 0), ("p99", 1)] {
+            let mut case = Case::new(&format!("{name}_{suffix}"), "µs", false);
+            let column = cases::column(&results, |&(p50, p99)| if pick == 0 { p50 } else { p99 });
+            cases::fill(&mut case, &column);
+            case.detail("keystrokes_per_round", per_round);
+            all.push(case);
+        }
     }
 
     if wanted(&options, "ctrlc_under_flood") {
         eprintln!("bench: ctrlc_under_flood …");
-        let results = cases::for_each(&terminals, async |peer| {
-            cases::ctrlc_under_flood(peer, &params).await
+        let results = cases::alternate(&terminals, params.rounds, async |peer, round| {
+            cases::ctrlc_under_flood(peer, &params, round).await
         })
         .await;
         let mut case = Case::new("ctrlc_under_flood", "ms", false);
-        let ms: Vec<_> = results
-            .iter()
-            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
-            .collect();
-        cases::fill(&mut case, &ms);
-        for (flavor, result) in &results {
-            if let Ok((_, bytes)) = result {
-                case.detail(&format!("{}_bytes_drawn_after_ctrl_c", flavor.name()), *bytes);
+        cases::fill(&mut case, &cases::column(&results, |&(ms, _)| ms));
+        for (flavor, bytes) in cases::column(&results, |&(_, bytes)| bytes) {
+            if let Some(bytes) = bytes.ok().as_deref().and_then(harness::median) {
+                case.detail(&format!("{}_bytes_drawn_after_ctrl_c", flavor.name()), bytes);
             }
         }
         all.push(case);
@@ -233,8 +227,8 @@ async fn run(options: Options) -> Result<()> {
         match lectern_peer {
             Some(peer) => match cases::fanout(peer, &params).await {
                 Ok((stalled, solo)) => {
-                    case.lectern = Figure::Value(stalled);
-                    case.peer("lectern_solo", Figure::Value(solo));
+                    case.measured("lectern", &Ok(stalled));
+                    case.measured("lectern_solo", &Ok(solo));
                 }
                 Err(error) => case.lectern = Figure::Skipped(format!("{error:#}")),
             },
@@ -254,10 +248,13 @@ async fn run(options: Options) -> Result<()> {
     if wanted(&options, "reconnect_replay") {
         eprintln!("bench: reconnect_replay …");
         let mut case = Case::new("reconnect_replay", "ms per MiB", false);
-        case.lectern = match lectern_peer {
-            Some(peer) => Figure::from_result(cases::reconnect_replay(peer, &params).await),
-            None => Figure::Skipped("lectern did not start".into()),
+        let samples = match lectern_peer {
+            Some(peer) => cases::reconnect_replay(peer, &params)
+                .await
+                .map_err(|e| format!("{e:#}")),
+            None => Err("lectern did not start".into()),
         };
+        case.measured("lectern", &samples);
         lectern_only(&mut case, "no replay: a reconnect starts a new process");
         all.push(case);
     }
@@ -269,9 +266,23 @@ async fn run(options: Options) -> Result<()> {
 
     drop(terminals);
 
+    if wanted(&options, "scale_terminals") {
+        eprintln!("bench: scale_terminals …");
+        all.extend(scale::scale_terminals(&params, &workshop, &menu, &work, &out_dir).await);
+    }
+
+    if wanted(&options, "scale_proxy") {
+        eprintln!("bench: scale_proxy …");
+        all.extend(scale::scale_proxy(&params, &workshop, &shell, &work, &out_dir).await);
+    }
+
+    if wanted(&options, "session_density") {
+        eprintln!("bench: session_density (code-server) …");
+        all.push(scale::session_density_case(&params, &workshop, &menu, &work).await);
+    }
+
     if wanted(&options, "idle_rss") {
         eprintln!("bench: idle_rss …");
-        let mut fresh: Vec<(Flavor, Result<Peer, String>)> = Vec::new();
         let start = |flavor: Flavor| -> Result<Peer, String> {
             let server = match flavor {
                 Flavor::Lectern => peers::start_lectern(&workshop, &shell, &work, &[]),
@@ -282,23 +293,32 @@ async fn run(options: Options) -> Result<()> {
                 .map(|server| Peer { flavor, server })
                 .map_err(|e| format!("{e:#}"))
         };
-        for flavor in [Flavor::Lectern, Flavor::Ttyd, Flavor::Wetty] {
-            fresh.push((flavor, start(flavor)));
+        // A fresh server per round: the memory of a server that ran other cases says little.
+        let flavors = [Flavor::Lectern, Flavor::Ttyd, Flavor::Wetty];
+        let mut results: Vec<cases::PerRound<(f64, f64)>> =
+            flavors.iter().map(|f| (*f, Ok(Vec::new()))).collect();
+        for round in 0..params.rounds {
+            for turn in 0..flavors.len() {
+                let index = (round + turn) % flavors.len();
+                let (flavor, slot) = &mut results[index];
+                let Ok(samples) = slot.as_mut() else { continue };
+                let measured = match start(*flavor) {
+                    Ok(peer) => cases::idle_rss(&peer, &params)
+                        .await
+                        .map_err(|e| format!("{e:#}")),
+                    Err(reason) => Err(reason),
+                };
+                match measured {
+                    Ok(value) => samples.push(value),
+                    Err(reason) => *slot = Err(reason),
+                }
+            }
         }
-        let results = cases::for_each(&fresh, async |peer| cases::idle_rss(peer, &params).await).await;
         let mut case = Case::new("idle_rss", "MB", false);
-        let base: Vec<_> = results
-            .iter()
-            .map(|(f, r)| (*f, r.as_ref().map(|v| v.0).map_err(Clone::clone)))
-            .collect();
-        cases::fill(&mut case, &base);
+        cases::fill(&mut case, &cases::column(&results, |&(base, _)| base));
         all.push(case);
         let mut case = Case::new("idle_rss_per_terminal", "MB", false);
-        let per: Vec<_> = results
-            .iter()
-            .map(|(f, r)| (*f, r.as_ref().map(|v| v.1).map_err(Clone::clone)))
-            .collect();
-        cases::fill(&mut case, &per);
+        cases::fill(&mut case, &cases::column(&results, |&(_, per)| per));
         case.detail("terminals", params.idle_terminals);
         case.detail(
             "note",
@@ -310,28 +330,37 @@ async fn run(options: Options) -> Result<()> {
     if wanted(&options, "cold_start") {
         eprintln!("bench: cold_start …");
         let mut case = Case::new("cold_start", "ms", false);
-        case.lectern = Figure::from_result(cases::cold_start(params.cold_starts, || {
-            let started = Instant::now();
-            let _server = peers::start_lectern(&workshop, &shell, &work, &[])?;
-            Ok(started.elapsed())
-        }));
         let upstream = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
-        case.peer(
-            "nginx",
-            Figure::from_result(cases::cold_start(params.cold_starts, || {
-                let started = Instant::now();
-                let _server = peers::start_nginx(upstream, upstream)?;
-                Ok(started.elapsed())
-            })),
-        );
-        case.peer(
-            "wetty",
-            Figure::from_result(cases::cold_start(params.cold_starts.min(3), || {
-                let started = Instant::now();
-                let _server = peers::start_wetty(&menu)?;
-                Ok(started.elapsed())
-            })),
-        );
+        let mut samples: [(&str, harness::Samples); 3] = [
+            ("lectern", Ok(Vec::new())),
+            ("nginx", Ok(Vec::new())),
+            ("wetty", Ok(Vec::new())),
+        ];
+        // The servers alternate run by run; wetty (node) takes ~1 s a start, so it gets 3 runs.
+        for run in 0..params.cold_starts.max(params.rounds) {
+            for (name, slot) in samples.iter_mut() {
+                let Ok(values) = slot.as_mut() else { continue };
+                if *name == "wetty" && run >= params.rounds {
+                    continue;
+                }
+                let measured = cases::cold_start(|| {
+                    let started = Instant::now();
+                    let _server = match *name {
+                        "lectern" => peers::start_lectern(&workshop, &shell, &work, &[])?,
+                        "nginx" => peers::start_nginx(upstream, upstream)?,
+                        _ => peers::start_wetty(&menu)?,
+                    };
+                    Ok(started.elapsed())
+                });
+                match measured {
+                    Ok(ms) => values.push(ms),
+                    Err(error) => *slot = Err(format!("{error:#}")),
+                }
+            }
+        }
+        for (name, slot) in &samples {
+            case.measured(name, slot);
+        }
         case.detail(
             "note",
             "spawn to the first answered HTTP request (lectern: /healthz)",
@@ -342,9 +371,9 @@ async fn run(options: Options) -> Result<()> {
     if wanted(&options, "render_corpus") {
         eprintln!("bench: render_corpus …");
         let mut case = Case::new("render_corpus", "ms", false);
-        match cases::render_corpus(&corpus_dir()) {
+        match cases::render_corpus(&corpus_dir(), params.rounds) {
             Ok((ms, workshops)) => {
-                case.lectern = Figure::Value(ms);
+                case.measured("lectern", &Ok(ms));
                 case.detail("workshops", workshops);
             }
             Err(error) => case.lectern = Figure::Skipped(format!("{error:#}")),

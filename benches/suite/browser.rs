@@ -30,19 +30,16 @@ pub fn browser_flood(rounds: usize, bytes: u64) -> Vec<Case> {
             }
         }
         Ok(json) => {
-            for (server, key, case) in [
-                ("lectern", "prompt_s", &mut prompt),
-                ("lectern", "ctrlc_ms", &mut ctrlc),
-                ("lectern", "type_p99_ms", &mut typing),
+            for (key, case) in [
+                ("prompt_s", &mut prompt),
+                ("ctrlc_ms", &mut ctrlc),
+                ("type_p99_ms", &mut typing),
             ] {
-                case.lectern = figure(&json, server, key);
-                case.peer(
-                    "ttyd",
-                    match &ttyd {
-                        Some(_) => figure(&json, "ttyd", key),
-                        None => Figure::Skipped("set TTYD=/path/to/ttyd".into()),
-                    },
-                );
+                record(case, &json, "lectern", key);
+                match &ttyd {
+                    Some(_) => record(case, &json, "ttyd", key),
+                    None => case.peer("ttyd", Figure::Skipped("set TTYD=/path/to/ttyd".into())),
+                }
             }
             if let Some(p50) = json["servers"]["lectern"]["summary"]["type_p50_ms"].as_f64() {
                 typing.detail("lectern_p50_ms", p50);
@@ -52,11 +49,29 @@ pub fn browser_flood(rounds: usize, bytes: u64) -> Vec<Case> {
     vec![prompt, ctrlc, typing]
 }
 
-fn figure(json: &Value, server: &str, key: &str) -> Figure {
+/// Sets `server`'s figure: the median and spread of its per-round values where the script keeps them
+/// (`prompt_s`, `ctrlc_ms`), else its summary (the keystroke p99 is over all rounds' keystrokes).
+fn record(case: &mut Case, json: &Value, server: &str, key: &str) {
     let entry = &json["servers"][server];
-    match entry["summary"][key].as_f64() {
+    let why = || entry["error"].as_str().unwrap_or("no figure").to_string();
+    if let Some(rounds) = entry[key].as_array() {
+        let samples: Vec<f64> = rounds.iter().filter_map(Value::as_f64).collect();
+        let samples = if samples.is_empty() {
+            Err(why())
+        } else {
+            Ok(samples)
+        };
+        case.measured(server, &samples);
+        return;
+    }
+    let figure = match entry["summary"][key].as_f64() {
         Some(value) => Figure::Value(value),
-        None => Figure::Skipped(entry["error"].as_str().unwrap_or("no figure").to_string()),
+        None => Figure::Skipped(why()),
+    };
+    if server == "lectern" {
+        case.lectern = figure;
+    } else {
+        case.peer(server, figure);
     }
 }
 

@@ -10,22 +10,26 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::harness::{Case, Figure, median, percentile};
+use super::harness::{Case, Figure, Samples, median, percentile};
 use super::peers::{self, Server};
 use super::term::{Event, Flavor, Term};
 
 /// How much work each case does.
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
+    /// Rounds per case: every server is measured once per round, servers alternating, and the case
+    /// reports each server's median over the rounds with their spread (at least 3).
+    pub rounds: usize,
     /// Bytes per throughput repetition.
     pub tput_bytes: usize,
-    /// Measured repetitions (after one warm-up).
+    /// Measured repetitions (after one warm-up) where a case takes one sample per repetition
+    /// (throughput, proxy load: these are its rounds), and Ctrl-C presses spread over the rounds.
     pub reps: usize,
-    /// Runs of the exit-integrity program.
+    /// Runs of the exit-integrity program, spread over the rounds.
     pub exit_runs: usize,
     /// Bytes the exit-integrity program writes before exiting.
     pub exit_bytes: usize,
-    /// Echo round trips measured.
+    /// Echo round trips measured per round.
     pub echo_samples: usize,
     /// Seconds per proxy load measurement.
     pub load_seconds: f64,
@@ -33,30 +37,36 @@ pub struct Params {
     pub cold_starts: usize,
     /// Idle terminals opened for the per-terminal memory figure.
     pub idle_terminals: usize,
+    /// Seconds each step of `scale_terminals` measures (every terminal types once a second).
+    pub scale_seconds: f64,
 }
 
 impl Params {
     /// `--quick`: under two minutes.
     pub const QUICK: Params = Params {
+        rounds: 3,
         tput_bytes: 16 << 20,
         reps: 3,
-        exit_runs: 5,
+        exit_runs: 6,
         exit_bytes: 1 << 20,
-        echo_samples: 300,
+        echo_samples: 100,
         load_seconds: 2.0,
         cold_starts: 3,
         idle_terminals: 10,
+        scale_seconds: 2.0,
     };
     /// The full run: under fifteen minutes.
     pub const FULL: Params = Params {
+        rounds: 3,
         tput_bytes: 64 << 20,
         reps: 5,
-        exit_runs: 20,
+        exit_runs: 21,
         exit_bytes: 4 << 20,
-        echo_samples: 2000,
+        echo_samples: 700,
         load_seconds: 5.0,
         cold_starts: 10,
         idle_terminals: 20,
+        scale_seconds: 5.0,
     };
 }
 
@@ -241,16 +251,17 @@ pub async fn term_tput(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
     Ok((median(&rates).context("no samples")?, cpu / gigabytes))
 }
 
-/// One server in the interleaved throughput run: its client, rates so far, CPU seconds so far.
-type Contender<'a> = (Flavor, Option<&'a Peer>, Result<Term, String>, Vec<f64>, f64);
+/// One server in the interleaved throughput run: its client, rates so far, CPU-s/GB so far.
+type Contender<'a> = (Flavor, Option<&'a Peer>, Result<Term, String>, Vec<f64>, Vec<f64>);
 
 /// Throughput of the raw PTY and of every server, repetitions interleaved round-robin so that a
-/// noisy neighbour affects all alike. Returns the ceiling and, per server, (MB/s, CPU-s/GB).
+/// noisy neighbour affects all alike. Returns the ceiling's MB/s per repetition and, per server, its
+/// MB/s and CPU-s/GB per repetition.
 pub async fn tput_interleaved(
     dir: &Path,
     peers: &[(Flavor, Result<Peer, String>)],
     params: &Params,
-) -> (Result<f64, String>, Vec<(Flavor, Result<(f64, f64), String>)>) {
+) -> (Samples, Vec<(Flavor, Result<(Vec<f64>, Vec<f64>), String>)>) {
     let error = |e: anyhow::Error| format!("{e:#}");
     let mut raw = RawPty::start(dir).await.map_err(error);
     let mut ceiling = Vec::new();
@@ -260,7 +271,7 @@ pub async fn tput_interleaved(
             Ok(peer) => peer.open("tput-1", "tput").await.map_err(error),
             Err(reason) => Err(reason.clone()),
         };
-        terms.push((*flavor, peer.as_ref().ok(), term, Vec::new(), 0.0));
+        terms.push((*flavor, peer.as_ref().ok(), term, Vec::new(), Vec::new()));
     }
     for rep in 0..=params.reps {
         if let Ok(pty) = raw.as_mut() {
@@ -282,7 +293,7 @@ pub async fn tput_interleaved(
             match rep_result {
                 Ok(Ok((rate, used))) if rep > 0 => {
                     rates.push(rate);
-                    *cpu += used;
+                    cpu.push(used / (params.tput_bytes as f64 / 1e9));
                 }
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => *term = Err(error(e)),
@@ -290,26 +301,24 @@ pub async fn tput_interleaved(
             }
         }
     }
-    let gigabytes = (params.tput_bytes * params.reps) as f64 / 1e9;
-    let ceiling = raw.and_then(|_| median(&ceiling).ok_or_else(|| "no samples".to_string()));
+    let ceiling = raw.map(|_| ceiling);
     let mut out = Vec::new();
     for (flavor, _, term, rates, cpu) in terms {
-        let result = term.and_then(|term| {
+        let result = term.map(|term| {
             tokio::spawn(term.close());
-            median(&rates)
-                .map(|rate| (rate, cpu / gigabytes))
-                .ok_or_else(|| "no samples".to_string())
+            (rates, cpu)
         });
         out.push((flavor, result));
     }
     (ceiling, out)
 }
 
-/// Share of runs (percent) in which every byte written right before exit arrived.
-pub async fn exit_integrity(peer: &Peer, params: &Params) -> Result<f64> {
+/// Share of one round's runs (percent) in which every byte written right before exit arrived.
+pub async fn exit_integrity(peer: &Peer, params: &Params, round: usize) -> Result<f64> {
+    let runs = params.exit_runs.div_ceil(params.rounds.max(1));
     let mut exact = 0;
     let mut lectern: Option<Term> = None;
-    for run in 0..params.exit_runs {
+    for run in 0..runs {
         let mut term = match (peer.flavor, lectern.take()) {
             (Flavor::Lectern, Some(mut term)) => {
                 term.restart().await?;
@@ -318,7 +327,7 @@ pub async fn exit_integrity(peer: &Peer, params: &Params) -> Result<f64> {
                 term.read_until(b"R").await?;
                 term
             }
-            _ => peer.open(&format!("exit-{run}"), "exit").await?,
+            _ => peer.open(&format!("exit-{round}-{run}"), "exit").await?,
         };
         term.send(b"go\r").await?;
         let mut seen = 0;
@@ -341,7 +350,7 @@ pub async fn exit_integrity(peer: &Peer, params: &Params) -> Result<f64> {
     if let Some(term) = lectern {
         term.close().await;
     }
-    Ok(100.0 * exact as f64 / params.exit_runs as f64)
+    Ok(100.0 * exact as f64 / runs as f64)
 }
 
 /// Keystroke round trips in µs on an echoing terminal.
@@ -365,9 +374,9 @@ async fn echo_samples(term: &mut Term, samples: usize) -> Result<Vec<f64>> {
     Ok(out)
 }
 
-/// Echo round trip p50 and p99 in µs.
-pub async fn echo_rtt(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
-    let mut term = peer.open("echo-1", "echo").await?;
+/// Echo round trip p50 and p99 in µs (one round).
+pub async fn echo_rtt(peer: &Peer, params: &Params, round: usize) -> Result<(f64, f64)> {
+    let mut term = peer.open(&format!("echo-{round}"), "echo").await?;
     let samples = echo_samples(&mut term, params.echo_samples).await?;
     term.close().await;
     Ok((
@@ -411,10 +420,10 @@ impl Flood {
     }
 }
 
-/// Echo round trip p50/p99 (µs) while another terminal floods.
-pub async fn echo_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
-    let flood = Flood::start(peer, "flood-1").await?;
-    let mut term = peer.open("echo-2", "echo").await?;
+/// Echo round trip p50/p99 (µs) while another terminal floods (one round).
+pub async fn echo_under_flood(peer: &Peer, params: &Params, round: usize) -> Result<(f64, f64)> {
+    let flood = Flood::start(peer, &format!("flood-e{round}")).await?;
+    let mut term = peer.open(&format!("echo-f{round}"), "echo").await?;
     let samples = echo_samples(&mut term, params.echo_samples / 2).await?;
     term.close().await;
     flood.stop().await;
@@ -425,13 +434,13 @@ pub async fn echo_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)
 }
 
 /// Milliseconds from Ctrl-C to the program's acknowledgement, while it and another terminal flood,
-/// and the bytes of flood output the client still received in between (medians).
-pub async fn ctrlc_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
-    let flood = Flood::start(peer, "flood-2").await?;
+/// and the bytes of flood output the client still received in between (medians of one round's presses).
+pub async fn ctrlc_under_flood(peer: &Peer, params: &Params, round: usize) -> Result<(f64, f64)> {
+    let flood = Flood::start(peer, &format!("flood-c{round}")).await?;
     let mut times = Vec::new();
     let mut drained = Vec::new();
-    for rep in 0..params.reps {
-        let mut term = peer.open(&format!("ctrlc-{rep}"), "ctrlc").await?;
+    for rep in 0..params.reps.div_ceil(params.rounds.max(1)) {
+        let mut term = peer.open(&format!("ctrlc-{round}-{rep}"), "ctrlc").await?;
         term.send(b"go\r").await?;
         term.read_bytes(1 << 20).await?;
         let started = Instant::now();
@@ -448,9 +457,9 @@ pub async fn ctrlc_under_flood(peer: &Peer, params: &Params) -> Result<(f64, f64
     ))
 }
 
-/// lectern only: throughput of one viewer (MB/s) beside a viewer that never reads, and solo.
-/// Solo and stalled repetitions alternate, so drifting machine load hits both alike.
-pub async fn fanout(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
+/// lectern only: throughput of one viewer (MB/s) beside a viewer that never reads, and solo, per
+/// repetition. Solo and stalled repetitions alternate, so drifting machine load hits both alike.
+pub async fn fanout(peer: &Peer, params: &Params) -> Result<(Vec<f64>, Vec<f64>)> {
     let mut active = peer.open("fanout-1", "tput").await?;
     let mut solo = Vec::new();
     let mut beside = Vec::new();
@@ -473,14 +482,12 @@ pub async fn fanout(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
         }
     }
     active.close().await;
-    Ok((
-        median(&beside).context("samples")?,
-        median(&solo).context("samples")?,
-    ))
+    Ok((beside, solo))
 }
 
-/// lectern only: ms to receive 1 MiB of missed output after reconnecting with `last_seq`.
-pub async fn reconnect_replay(peer: &Peer, params: &Params) -> Result<f64> {
+/// lectern only: ms to receive 1 MiB of missed output after reconnecting with `last_seq`, per
+/// repetition.
+pub async fn reconnect_replay(peer: &Peer, params: &Params) -> Result<Vec<f64>> {
     let mut times = Vec::new();
     for rep in 0..params.reps {
         let name = format!("replay-{rep}");
@@ -503,7 +510,7 @@ pub async fn reconnect_replay(peer: &Peer, params: &Params) -> Result<f64> {
         }
         again.close().await;
     }
-    median(&times).context("no samples")
+    Ok(times)
 }
 
 /// RSS in MB of an idle server, and the MB each extra idle terminal adds.
@@ -528,18 +535,14 @@ pub async fn idle_rss(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
     Ok((base, (after - base) / params.idle_terminals as f64))
 }
 
-/// Milliseconds from spawn to the first answer, median of `runs`.
-pub fn cold_start(runs: usize, mut start: impl FnMut() -> Result<Duration>) -> Result<f64> {
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        times.push(start()?.as_secs_f64() * 1e3);
-    }
-    median(&times).context("no samples")
+/// Milliseconds from spawn to the first answer, one run.
+pub fn cold_start(start: impl FnOnce() -> Result<Duration>) -> Result<f64> {
+    Ok(start()?.as_secs_f64() * 1e3)
 }
 
-/// Milliseconds for `lectern check` over every workshop of the corpus (median of 3), and how many
-/// workshops.
-pub fn render_corpus(corpus: &Path) -> Result<(f64, usize)> {
+/// Milliseconds for `lectern check` over every workshop of the corpus (one sample per round), and how
+/// many workshops.
+pub fn render_corpus(corpus: &Path, rounds: usize) -> Result<(Vec<f64>, usize)> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus)
         .with_context(|| format!("read {}", corpus.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -550,7 +553,7 @@ pub fn render_corpus(corpus: &Path) -> Result<(f64, usize)> {
         bail!("no workshops in {}", corpus.display());
     }
     let mut times = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..rounds.max(1) {
         let started = Instant::now();
         for dir in &dirs {
             let output = std::process::Command::new(peers::lectern_binary())
@@ -567,41 +570,131 @@ pub fn render_corpus(corpus: &Path) -> Result<(f64, usize)> {
         }
         times.push(started.elapsed().as_secs_f64() * 1e3);
     }
-    Ok((median(&times).context("no samples")?, dirs.len()))
+    Ok((times, dirs.len()))
 }
 
-/// Runs a terminal measurement for each peer; a peer that failed to start or measure is skipped.
-pub async fn for_each<T>(
+/// A server's per-round results, or why it has none.
+pub type PerRound<T> = (Flavor, Result<Vec<T>, String>);
+
+/// Runs a terminal measurement `rounds` times for each peer, servers alternating: every round visits
+/// each server once and the round's first server moves along, so a neighbour's burst of load hits all
+/// alike and nobody always goes first. `measure` gets the round number (lectern keeps terminals, so a
+/// round names its own). A peer that failed to start or to measure drops out with the reason.
+pub async fn alternate<T>(
     peers: &[(Flavor, Result<Peer, String>)],
-    mut measure: impl AsyncFnMut(&Peer) -> Result<T>,
-) -> Vec<(Flavor, Result<T, String>)> {
-    let mut out = Vec::new();
-    for (flavor, peer) in peers {
-        let result = match peer {
-            Ok(peer) => match tokio::time::timeout(Duration::from_secs(180), measure(peer)).await {
-                Ok(Ok(value)) => Ok(value),
-                Ok(Err(error)) => Err(format!("{error:#}")),
-                Err(_) => Err("timed out after 180 s".to_string()),
-            },
-            Err(reason) => Err(reason.clone()),
-        };
-        out.push((*flavor, result));
+    rounds: usize,
+    mut measure: impl AsyncFnMut(&Peer, usize) -> Result<T>,
+) -> Vec<PerRound<T>> {
+    let mut out: Vec<PerRound<T>> = peers
+        .iter()
+        .map(|(flavor, peer)| (*flavor, peer.as_ref().map(|_| Vec::new()).map_err(Clone::clone)))
+        .collect();
+    let count = peers.len().max(1);
+    for round in 0..rounds.max(1) {
+        for turn in 0..peers.len() {
+            let index = (round + turn) % count;
+            let (Ok(peer), Ok(samples)) = (&peers[index].1, out[index].1.as_mut()) else {
+                continue;
+            };
+            match tokio::time::timeout(Duration::from_secs(180), measure(peer, round)).await {
+                Ok(Ok(value)) => samples.push(value),
+                Ok(Err(error)) => out[index].1 = Err(format!("{error:#}")),
+                Err(_) => out[index].1 = Err("timed out after 180 s".to_string()),
+            }
+        }
     }
     out
 }
 
-/// Fills a case from per-flavor results (lectern's becomes the case figure).
-pub fn fill(case: &mut Case, results: &[(Flavor, Result<f64, String>)]) {
-    for (flavor, result) in results {
-        let figure = match result {
-            Ok(value) => Figure::Value(*value),
-            Err(reason) => Figure::Skipped(reason.clone()),
+/// One figure out of each round's result (`pick(&(p50, p99)) = p50`).
+pub fn column<T>(results: &[PerRound<T>], pick: impl Fn(&T) -> f64) -> Vec<(Flavor, Samples)> {
+    results
+        .iter()
+        .map(|(flavor, result)| {
+            let samples = result
+                .as_ref()
+                .map(|rounds| rounds.iter().map(&pick).collect())
+                .map_err(Clone::clone);
+            (*flavor, samples)
+        })
+        .collect()
+}
+
+/// Fills a case from per-flavor samples: each server's median and spread (lectern's is the case figure).
+pub fn fill(case: &mut Case, results: &[(Flavor, Samples)]) {
+    for (flavor, samples) in results {
+        case.measured(flavor.name(), samples);
+    }
+}
+
+/// The proxy cases' servers: the bench upstreams, nginx and lectern in front of them.
+pub struct ProxySetup {
+    /// The HTTP upstream (`/1k`, `/64k`).
+    pub http: SocketAddr,
+    /// The websocket echo upstream.
+    pub ws: SocketAddr,
+    /// nginx, or why not.
+    pub nginx: Result<Server, String>,
+    /// lectern, or why not.
+    pub lectern: Result<Server, String>,
+    /// lectern's address once it proved to proxy `/editor/1k` to the upstream.
+    pub lectern_addr: Result<SocketAddr, String>,
+    /// The login cookie lectern handed out, sent by the load clients as a browser would.
+    pub cookie: Option<String>,
+}
+
+impl ProxySetup {
+    /// Starts the upstreams, nginx and lectern (basic auth on, `/editor/` and `/console/` proxied).
+    pub async fn start(workshop: &Path, shell: &str, work: &Path) -> Result<Self> {
+        let http = super::load::start_http_upstream().await.context("upstream")?;
+        let ws = super::load::start_ws_upstream().await.context("upstream")?;
+        let nginx = peers::start_nginx(http, ws).map_err(|e| format!("{e:#}"));
+        let (editor, console) = (format!("http://{http}"), format!("http://{ws}"));
+        let (user, password) = super::load::BASIC_USER;
+        let flags = [
+            "--editor-upstream",
+            &editor,
+            "--console-upstream",
+            &console,
+            "--auth",
+            "basic",
+            "--auth-username",
+            user,
+            "--auth-password",
+            password,
+        ];
+        let lectern = peers::start_lectern(workshop, shell, work, &flags).map_err(|e| format!("{e:#}"));
+        // lectern counts only if /editor/1k really reaches the upstream.
+        // It also hands out the login cookie the load clients then send, as a browser would.
+        let mut cookie = None;
+        let lectern_addr = match &lectern {
+            Ok(server) => match super::load::get_once(server.addr, "/editor/1k").await {
+                Ok(probe) if (probe.status, probe.len, probe.from_upstream) == (200, 1024, true) => {
+                    cookie = probe.cookie;
+                    Ok(server.addr)
+                }
+                other => Err(format!(
+                    "lectern did not proxy /editor/1k to the bench upstream: {other:?}"
+                )),
+            },
+            Err(reason) => Err(reason.clone()),
         };
-        if *flavor == Flavor::Lectern {
-            case.lectern = figure;
-        } else {
-            case.peer(flavor.name(), figure);
-        }
+        Ok(Self {
+            http,
+            ws,
+            nginx,
+            lectern,
+            lectern_addr,
+            cookie,
+        })
+    }
+
+    /// nginx's address, or why there is none.
+    pub fn nginx_addr(&self) -> Result<SocketAddr, String> {
+        self.nginx
+            .as_ref()
+            .map(|server| server.addr)
+            .map_err(Clone::clone)
     }
 }
 
@@ -609,50 +702,17 @@ pub fn fill(case: &mut Case, results: &[(Flavor, Result<f64, String>)]) {
 /// browser) vs nginx vs the upstream directly.
 pub async fn proxy(params: &Params, workshop: &Path, shell: &str, work: &Path) -> Vec<Case> {
     let duration = Duration::from_secs_f64(params.load_seconds);
-    let (http, ws) = match (
-        super::load::start_http_upstream().await,
-        super::load::start_ws_upstream().await,
-    ) {
-        (Ok(http), Ok(ws)) => (http, ws),
-        (Err(error), _) | (_, Err(error)) => {
+    let setup = match ProxySetup::start(workshop, shell, work).await {
+        Ok(setup) => setup,
+        Err(error) => {
             let mut case = Case::new("proxy_http_1k", "req/s", true);
-            case.lectern = Figure::Skipped(format!("upstream: {error:#}"));
+            case.lectern = Figure::Skipped(format!("{error:#}"));
             return vec![case];
         }
     };
-    let nginx = peers::start_nginx(http, ws).map_err(|e| format!("{e:#}"));
-    let (editor, console) = (format!("http://{http}"), format!("http://{ws}"));
-    let (user, password) = super::load::BASIC_USER;
-    let flags = [
-        "--editor-upstream",
-        &editor,
-        "--console-upstream",
-        &console,
-        "--auth",
-        "basic",
-        "--auth-username",
-        user,
-        "--auth-password",
-        password,
-    ];
-    let lectern = peers::start_lectern(workshop, shell, work, &flags).map_err(|e| format!("{e:#}"));
-    // lectern counts only if /editor/1k really reaches the upstream.
-    // It also hands out the login cookie the load clients then send, as a browser would.
-    let mut cookie = None;
-    let lectern_addr = match &lectern {
-        Ok(server) => match super::load::get_once(server.addr, "/editor/1k").await {
-            Ok(probe) if (probe.status, probe.len, probe.from_upstream) == (200, 1024, true) => {
-                cookie = probe.cookie;
-                Ok(server.addr)
-            }
-            other => Err(format!(
-                "lectern did not proxy /editor/1k to the bench upstream: {other:?}"
-            )),
-        },
-        Err(reason) => Err(reason.clone()),
-    };
-    let cookie = cookie.as_deref();
-    let nginx_addr = nginx.as_ref().map(|server| server.addr).map_err(Clone::clone);
+    let (http, ws, lectern_addr) = (setup.http, setup.ws, setup.lectern_addr.clone());
+    let cookie = setup.cookie.as_deref();
+    let nginx_addr = setup.nginx_addr();
     let mut out = Vec::new();
     for (name, path, len) in [
         ("proxy_http_1k", "1k", 1024),
@@ -664,7 +724,9 @@ pub async fn proxy(params: &Params, workshop: &Path, shell: &str, work: &Path) -
             ("direct", Ok(http), format!("/{path}")),
         ];
         let figures = interleaved(&targets, params.reps, async |addr, path| {
-            super::load::http_load(addr, path, cookie, len, 16, duration / params.reps as u32).await
+            super::load::http_load(addr, path, cookie, len, 16, duration / params.reps as u32)
+                .await
+                .map(|load| load.rate)
         })
         .await;
         let mut case = Case::new(name, "req/s", true);
@@ -689,19 +751,18 @@ pub async fn proxy(params: &Params, workshop: &Path, shell: &str, work: &Path) -
         "1 KiB messages, 16 in flight on one connection; lectern checks basic auth on the upgrade",
     );
     out.push(case);
-    drop(lectern);
-    drop(nginx);
+    drop(setup);
     out
 }
 
 /// Measures every reachable target `rounds` times round-robin (so load drift from neighbours hits
-/// all alike) and returns each one's median, or why it has none.
-async fn interleaved(
+/// all alike) and returns each one's samples, or why it has none.
+pub async fn interleaved<T>(
     targets: &[(&str, Result<SocketAddr, String>, String)],
     rounds: usize,
-    mut measure: impl AsyncFnMut(SocketAddr, &str) -> Result<f64>,
-) -> Vec<(String, Figure)> {
-    let mut samples: Vec<Result<Vec<f64>, String>> = targets
+    mut measure: impl AsyncFnMut(SocketAddr, &str) -> Result<T>,
+) -> Vec<(String, Result<Vec<T>, String>)> {
+    let mut samples: Vec<Result<Vec<T>, String>> = targets
         .iter()
         .map(|(_, addr, _)| addr.as_ref().map(|_| Vec::new()).map_err(Clone::clone))
         .collect();
@@ -719,23 +780,13 @@ async fn interleaved(
     targets
         .iter()
         .zip(samples)
-        .map(|((name, _, _), result)| {
-            let figure = match result {
-                Ok(values) => median(&values).map_or(Figure::Skipped("no samples".into()), Figure::Value),
-                Err(reason) => Figure::Skipped(reason),
-            };
-            (name.to_string(), figure)
-        })
+        .map(|((name, _, _), result)| (name.to_string(), result))
         .collect()
 }
 
-/// lectern's figure becomes the case figure, the others peers.
-fn fill_proxy_case(case: &mut Case, figures: Vec<(String, Figure)>) {
-    for (name, figure) in figures {
-        if name == "lectern" {
-            case.lectern = figure;
-        } else {
-            case.peer(&name, figure);
-        }
+/// lectern's median becomes the case figure, the others peers; each with its spread.
+fn fill_proxy_case(case: &mut Case, figures: Vec<(String, Samples)>) {
+    for (name, samples) in figures {
+        case.measured(&name, &samples);
     }
 }

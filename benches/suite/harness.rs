@@ -25,6 +25,15 @@ impl Figure {
         }
     }
 
+    /// The median of per-round samples (skipped when there are none).
+    pub fn from_samples(samples: &[f64]) -> Self {
+        match median(samples) {
+            Some(value) if value.is_finite() => Figure::Value(value),
+            Some(value) => Figure::Skipped(format!("not a finite number: {value}")),
+            None => Figure::Skipped("no samples".to_string()),
+        }
+    }
+
     /// From a fallible measurement.
     pub fn from_result(result: anyhow::Result<f64>) -> Self {
         match result {
@@ -34,6 +43,33 @@ impl Figure {
         }
     }
 }
+
+/// The spread behind a median: the smallest and largest per-round figure, and how many rounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    /// Smallest per-round figure.
+    pub min: f64,
+    /// Largest per-round figure.
+    pub max: f64,
+    /// Rounds (samples) behind the median.
+    pub rounds: usize,
+}
+
+impl Spread {
+    /// The spread of `samples` (None when empty).
+    pub fn of(samples: &[f64]) -> Option<Self> {
+        let min = samples.iter().copied().reduce(f64::min)?;
+        let max = samples.iter().copied().reduce(f64::max)?;
+        Some(Self {
+            min,
+            max,
+            rounds: samples.len(),
+        })
+    }
+}
+
+/// Per-round samples of one server, or why it has none.
+pub type Samples = Result<Vec<f64>, String>;
 
 /// One benchmark case: lectern's figure and each peer's, measured in the same run.
 #[derive(Debug, Clone)]
@@ -50,6 +86,8 @@ pub struct Case {
     pub peers: Vec<(String, Figure)>,
     /// Extra figures (p99, CPU-seconds per GB, repetitions, …).
     pub details: BTreeMap<String, Value>,
+    /// Per server (`lectern` or a peer name): the spread of the rounds behind its median.
+    pub spread: BTreeMap<String, Spread>,
 }
 
 impl Case {
@@ -62,6 +100,26 @@ impl Case {
             lectern: Figure::Skipped("not measured".to_string()),
             peers: Vec::new(),
             details: BTreeMap::new(),
+            spread: BTreeMap::new(),
+        }
+    }
+
+    /// Sets server `name`'s figure (`lectern` or a peer) to the median of its per-round samples and
+    /// records their spread.
+    pub fn measured(&mut self, name: &str, samples: &Samples) {
+        let figure = match samples {
+            Ok(values) => {
+                if let Some(spread) = Spread::of(values) {
+                    self.spread.insert(name.to_string(), spread);
+                }
+                Figure::from_samples(values)
+            }
+            Err(reason) => Figure::Skipped(reason.clone()),
+        };
+        if name == "lectern" {
+            self.lectern = figure;
+        } else {
+            self.peer(name, figure);
         }
     }
 
@@ -110,6 +168,19 @@ impl Case {
         if !self.details.is_empty() {
             object["details"] = json!(self.details);
         }
+        if !self.spread.is_empty() {
+            let spread: serde_json::Map<String, Value> = self
+                .spread
+                .iter()
+                .map(|(name, s)| {
+                    (
+                        name.clone(),
+                        json!({"min": round(s.min), "max": round(s.max), "rounds": s.rounds}),
+                    )
+                })
+                .collect();
+            object["spread"] = Value::Object(spread);
+        }
         object
     }
 }
@@ -150,24 +221,29 @@ pub fn percentile(samples: &[f64], p: f64) -> Option<f64> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
-fn show(figure: &Figure) -> String {
-    match figure {
-        Figure::Value(value) => format!("{}", round(*value)),
-        Figure::Skipped(_) => "–".to_string(),
+fn show(figure: &Figure, spread: Option<&Spread>) -> String {
+    match (figure, spread) {
+        (Figure::Value(value), Some(s)) if s.rounds > 1 => {
+            format!("{} [{}–{}]", round(*value), round(s.min), round(s.max))
+        }
+        (Figure::Value(value), _) => format!("{}", round(*value)),
+        (Figure::Skipped(_), _) => "–".to_string(),
     }
 }
 
-/// A Markdown table of the cases, one row each; peers as `name value (×ratio)`.
+/// A Markdown table of the cases, one row each; figures as `median [min–max]` over the rounds, peers as
+/// `name median [min–max] (×ratio of the medians)`.
 pub fn table(cases: &[Case]) -> String {
-    let mut out =
-        String::from("| case | unit | better | lectern | peers (lectern ÷ peer) |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| case | unit | better | lectern median [min–max] | peers (lectern ÷ peer) |\n|---|---|---|---|---|\n",
+    );
     for case in cases {
         let peers: Vec<String> = case
             .peers
             .iter()
             .map(|(name, figure)| match case.ratio(figure) {
-                Some(ratio) => format!("{name} {} (×{:.2})", show(figure), ratio),
-                None => format!("{name} {}", show(figure)),
+                Some(ratio) => format!("{name} {} (×{:.2})", show(figure, case.spread.get(name)), ratio),
+                None => format!("{name} {}", show(figure, case.spread.get(name))),
             })
             .collect();
         out.push_str(&format!(
@@ -175,7 +251,7 @@ pub fn table(cases: &[Case]) -> String {
             case.name,
             case.unit,
             if case.higher_is_better { "higher" } else { "lower" },
-            show(&case.lectern),
+            show(&case.lectern, case.spread.get("lectern")),
             if peers.is_empty() {
                 "–".to_string()
             } else {

@@ -128,7 +128,19 @@ pub async fn get_once(addr: SocketAddr, path: &str) -> Result<Probe> {
     })
 }
 
-/// Keep-alive GET load: `connections` clients for `duration`; returns requests per second.
+/// What a keep-alive load measured.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpLoad {
+    /// Requests answered per second.
+    pub rate: f64,
+    /// Median time from sending a request to its whole body, µs.
+    pub p50_us: f64,
+    /// 99th percentile of the same, µs.
+    pub p99_us: f64,
+}
+
+/// Keep-alive GET load: `connections` clients (all connected before the clock starts) for `duration`
+/// after a warm-up of a fifth of it; requests per second and latency percentiles of the measured part.
 pub async fn http_load(
     addr: SocketAddr,
     path: &str,
@@ -136,20 +148,28 @@ pub async fn http_load(
     expect_len: usize,
     connections: usize,
     duration: Duration,
-) -> Result<f64> {
+) -> Result<HttpLoad> {
     let count = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
+    // Latencies are kept only while this is set (the measured window).
+    let recording = Arc::new(AtomicBool::new(false));
+    let connected = Arc::new(tokio::sync::Barrier::new(connections + 1));
     let mut tasks = Vec::new();
     for _ in 0..connections {
         let (count, stop, path) = (count.clone(), stop.clone(), path.to_string());
+        let (recording, connected) = (recording.clone(), connected.clone());
         let cookie = cookie.unwrap_or_default().to_string();
         tasks.push(tokio::spawn(async move {
-            let stream = TcpStream::connect(addr).await?;
+            let stream = TcpStream::connect(addr).await;
+            connected.wait().await;
+            let stream = stream?;
             stream.set_nodelay(true)?;
             let (mut sender, connection) =
                 hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
             tokio::spawn(connection);
+            let mut latencies = Vec::new();
             while !stop.load(Ordering::Relaxed) {
+                let sent = Instant::now();
                 let mut request = Request::get(path.as_str())
                     .header("host", "127.0.0.1")
                     .header("authorization", AUTHORIZATION);
@@ -166,21 +186,32 @@ pub async fn http_load(
                     bail!("body of {} bytes, expected {expect_len}", body.len());
                 }
                 count.fetch_add(1, Ordering::Relaxed);
+                if recording.load(Ordering::Relaxed) {
+                    latencies.push(sent.elapsed().as_secs_f64() * 1e6);
+                }
             }
-            anyhow::Ok(())
+            anyhow::Ok(latencies)
         }));
     }
+    connected.wait().await;
     tokio::time::sleep(duration / 5).await;
     let before = count.load(Ordering::Relaxed);
+    recording.store(true, Ordering::Relaxed);
     let started = Instant::now();
     tokio::time::sleep(duration).await;
     let done = count.load(Ordering::Relaxed) - before;
+    recording.store(false, Ordering::Relaxed);
     let elapsed = started.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
+    let mut latencies = Vec::new();
     for task in tasks {
-        task.await.context("load task")??;
+        latencies.extend(task.await.context("load task")??);
     }
-    Ok(done as f64 / elapsed)
+    Ok(HttpLoad {
+        rate: done as f64 / elapsed,
+        p50_us: super::harness::percentile(&latencies, 50.0).context("no request answered")?,
+        p99_us: super::harness::percentile(&latencies, 99.0).context("no request answered")?,
+    })
 }
 
 /// Websocket echo load: `window` 1 KiB messages in flight on one connection for `duration`;

@@ -109,6 +109,8 @@ pub fn start_lectern(workshop: &Path, shell: &str, home: &Path, extra: &[&str]) 
         .arg(workshop)
         .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--no-watch"])
         .args(["--terminal-shell", shell])
+        // Rounds and the scale cases open more terminals than a learner's default 32.
+        .args(["--max-terminals", "512"])
         .arg("--terminal-home")
         .arg(home)
         .args(extra)

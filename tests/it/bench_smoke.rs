@@ -12,6 +12,10 @@ mod harness;
 mod load;
 #[path = "../../benches/suite/peers.rs"]
 mod peers;
+#[path = "../../benches/suite/plot.rs"]
+mod plot;
+#[path = "../../benches/suite/scale.rs"]
+mod scale;
 #[path = "../../benches/suite/term.rs"]
 mod term;
 
@@ -22,6 +26,7 @@ use harness::{Case, Figure};
 use term::Flavor;
 
 const TINY: Params = Params {
+    rounds: 1,
     tput_bytes: 256 * 1024,
     reps: 1,
     exit_runs: 2,
@@ -30,6 +35,7 @@ const TINY: Params = Params {
     load_seconds: 0.2,
     cold_starts: 1,
     idle_terminals: 2,
+    scale_seconds: 1.0,
 };
 
 #[test]
@@ -80,6 +86,36 @@ fn results_json_keeps_the_contract() {
     assert!(table.contains("- term_tput ttyd: set TTYD"), "{table}");
 }
 
+/// Issue 18: every figure is a median over rounds; results.json adds each server's spread and the table
+/// shows `median [min–max]`.
+#[test]
+fn medians_carry_their_spread() {
+    let mut case = Case::new("echo_rtt_p50", "µs", false);
+    case.measured("lectern", &Ok(vec![60.0, 50.0, 90.0]));
+    case.measured("ttyd", &Ok(vec![100.0, 80.0, 120.0]));
+    case.measured("wetty", &Err("did not start".into()));
+    assert_eq!(case.lectern, Figure::Value(60.0));
+    let json = case.to_json();
+    assert_eq!(json["lectern"], 60.0);
+    assert_eq!(json["peers"]["ttyd"], 100.0);
+    assert_eq!(json["ratios"]["ttyd"], 0.6);
+    assert_eq!(
+        json["spread"]["lectern"],
+        serde_json::json!({"min": 50.0, "max": 90.0, "rounds": 3})
+    );
+    assert_eq!(json["spread"]["ttyd"]["max"], 120.0);
+    assert_eq!(json["peers"]["wetty"], serde_json::Value::Null);
+    assert_eq!(json["skipped"]["wetty"], "did not start");
+    let table = harness::table(&[case]);
+    assert!(
+        table.contains("| echo_rtt_p50 | µs | lower | 60 [50–90] | ttyd 100 [80–120] (×0.60); wetty – |"),
+        "{table}"
+    );
+    let rounds = vec![(Flavor::Lectern, Ok(vec![(1.0, 2.0), (3.0, 4.0)]))];
+    let p99 = cases::column(&rounds, |&(_, p99)| p99);
+    assert_eq!(p99[0].1, Ok(vec![2.0, 4.0]));
+}
+
 #[test]
 fn scan_finds_needles_across_chunks() {
     let mut window = Vec::new();
@@ -103,18 +139,23 @@ async fn terminal_cases_run_against_lectern() {
     assert!(ceiling > 0.0);
     let (rate, cpu) = cases::term_tput(&peer, &TINY).await.expect("term_tput");
     assert!(rate > 0.0 && cpu >= 0.0);
-    assert_eq!(cases::exit_integrity(&peer, &TINY).await.expect("exit"), 100.0);
-    let (p50, p99) = cases::echo_rtt(&peer, &TINY).await.expect("echo");
+    assert_eq!(cases::exit_integrity(&peer, &TINY, 0).await.expect("exit"), 100.0);
+    let (p50, p99) = cases::echo_rtt(&peer, &TINY, 0).await.expect("echo");
     assert!(p50 > 0.0 && p99 >= p50);
-    let (p50, p99) = cases::echo_under_flood(&peer, &TINY)
+    let (p50, p99) = cases::echo_under_flood(&peer, &TINY, 0)
         .await
         .expect("echo under flood");
     assert!(p50 > 0.0 && p99 >= p50);
-    let (ms, drained) = cases::ctrlc_under_flood(&peer, &TINY).await.expect("ctrl-c");
+    let (ms, drained) = cases::ctrlc_under_flood(&peer, &TINY, 0).await.expect("ctrl-c");
     assert!(ms > 0.0 && drained > 0.0);
     let (stalled, solo) = cases::fanout(&peer, &TINY).await.expect("fanout");
-    assert!(stalled > 0.0 && solo > 0.0);
-    assert!(cases::reconnect_replay(&peer, &TINY).await.expect("replay") > 0.0);
+    assert!(stalled.iter().chain(&solo).all(|rate| *rate > 0.0) && !stalled.is_empty());
+    assert!(
+        !cases::reconnect_replay(&peer, &TINY)
+            .await
+            .expect("replay")
+            .is_empty()
+    );
     let (base, per) = cases::idle_rss(&peer, &TINY).await.expect("idle rss");
     assert!(base > 0.0 && per.is_finite());
 }
@@ -130,6 +171,7 @@ async fn load_clients_count_requests_and_echoes() {
         load::http_load(http, "/64k", None, 64 * 1024, 2, duration)
             .await
             .expect("load")
+            .rate
             > 0.0
     );
     let url = format!("ws://{ws}/ws");
@@ -164,6 +206,43 @@ async fn proxy_cases_measure_lectern_and_nginx() {
 
 #[test]
 fn corpus_render_runs_lectern_check() {
-    let (ms, count) = cases::render_corpus(&crate::support::fixture("..")).expect("render");
-    assert!(ms > 0.0 && count >= 1);
+    let (ms, count) = cases::render_corpus(&crate::support::fixture(".."), 1).expect("render");
+    assert!(ms.len() == 1 && ms[0] > 0.0 && count >= 1);
+}
+
+/// Issue 18's cost curves on tiny inputs: a scale step against lectern, a proxied load step with its
+/// percentiles, and an SVG plot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cost_curves_measure_and_plot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let menu = cases::write_programs(dir.path(), &TINY).expect("programs");
+    let workshop = crate::support::fixture("minimal");
+    let shell = format!("sh {}", menu.display());
+    let server = peers::start_lectern(&workshop, &shell, dir.path(), &[]).expect("start lectern");
+    let peer = Peer {
+        flavor: Flavor::Lectern,
+        server,
+    };
+    let step = scale::terminals_step(&peer, 3, Duration::from_secs(1))
+        .await
+        .expect("scale step");
+    assert!(step.rss_mb > 0.0 && step.p50_us > 0.0 && step.p99_us >= step.p50_us);
+
+    let http = load::start_http_upstream().await.expect("upstream");
+    let step = scale::proxy_step(http, "/1k", None, 4, Duration::from_millis(200))
+        .await
+        .expect("proxy step");
+    assert!(step.rate > 0.0 && step.p99_us > 0.0);
+
+    let svg = dir.path().join("curve.svg");
+    let panel = plot::Panel {
+        title: "server RSS, MB".into(),
+        series: vec![plot::Series {
+            name: "lectern".into(),
+            points: vec![(1.0, 11.0), (10.0, 12.0), (200.0, 30.0)],
+        }],
+    };
+    plot::write_svg(&svg, "scale", "terminals", &[panel]).expect("plot");
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(text.starts_with("<svg") && text.contains("lectern") && text.contains("server RSS, MB"));
 }
