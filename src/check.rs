@@ -51,19 +51,35 @@ pub fn run(args: &CheckArgs) -> u8 {
                 .pages
                 .iter()
                 .map(|page| {
-                    serde_json::json!({
+                    let mut entry = serde_json::json!({
                         "path": page.source.to_string_lossy(),
                         "title": page.title,
                         "actions": page.actions.iter().map(|a| serde_json::json!({"type": a.action_type, "line": a.line})).collect::<Vec<_>>(),
-                    })
+                    });
+                    if page.options.require_checks {
+                        entry["require_checks"] = true.into();
+                    }
+                    if let Some(script) = &page.options.foreground {
+                        entry["foreground"] = script.to_string_lossy().into();
+                    }
+                    entry
                 })
                 .collect();
             let diags: Vec<_> = diagnostics
                 .iter()
                 .map(|d| serde_json::json!({"severity": d.severity.as_str(), "file": d.file.to_string_lossy(), "line": d.line, "message": d.message}))
                 .collect();
+            let mut about = serde_json::json!({"title": workshop.title, "format": workshop.format.as_str()});
+            if let Some(scenario) = &workshop.scenario {
+                about["scenario"] = serde_json::json!({
+                    "backend": scenario.backend,
+                    "machines": scenario.hosts,
+                    "layout": scenario.screen.layout,
+                    "assets": scenario.assets.len(),
+                });
+            }
             let out = serde_json::json!({
-                "workshop": {"title": workshop.title, "format": workshop.format.as_str()},
+                "workshop": about,
                 "pages": pages,
                 "diagnostics": diags,
             });

@@ -13,6 +13,7 @@ pub mod frontmatter;
 pub mod gotemplate;
 pub mod highlight;
 pub mod html;
+pub mod killercoda;
 pub mod layout;
 pub mod links;
 pub mod liquid;
@@ -47,6 +48,8 @@ pub enum Format {
     Classic,
     /// Classic layout with AsciiDoc pages.
     Asciidoc,
+    /// A Killercoda or Katacoda scenario folder (`index.json`).
+    Killercoda,
 }
 
 impl Format {
@@ -56,6 +59,7 @@ impl Format {
             Format::Hugo => "hugo",
             Format::Classic => "classic",
             Format::Asciidoc => "asciidoc",
+            Format::Killercoda => "killercoda",
         }
     }
 }
@@ -78,6 +82,16 @@ pub struct Heading {
     pub id: String,
     /// Plain text.
     pub text: String,
+}
+
+/// What a page does besides showing its text: lectern's page options (front matter `lectern:`), also what a
+/// Killercoda scenario's `verify` and `foreground` scripts become. docs/content.md "Page options".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Next stays disabled until every `examiner:execute-test` on the page has passed.
+    pub require_checks: bool,
+    /// A script, relative to the workshop root, typed into terminal 1 the first time the page opens.
+    pub foreground: Option<PathBuf>,
 }
 
 /// One rendered page of the instructions.
@@ -105,6 +119,8 @@ pub struct Page {
     pub exit_sign: Option<String>,
     /// Headings in document order.
     pub headings: Vec<Heading>,
+    /// Gate and scripts.
+    pub options: PageOptions,
 }
 
 /// A loaded and rendered workshop.
@@ -128,6 +144,8 @@ pub struct Workshop {
     pub definition: WorkshopDefinition,
     /// Every variable pages were rendered with (standard, data and `--var` ones).
     pub variables: Variables,
+    /// The scenario, when the folder is a Killercoda/Katacoda scenario.
+    pub scenario: Option<killercoda::Scenario>,
 }
 
 impl Workshop {
@@ -191,6 +209,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
     };
     diagnostics.extend(shortcode_diags);
     let count = layout.entries.len();
+    let first_key = layout.entries.first().map(|e| e.key.clone());
     let mut pages = Vec::with_capacity(count);
     for (index, entry) in layout.entries.iter().enumerate() {
         let ctx = PageContext {
@@ -202,6 +221,8 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             jail: jail.as_ref(),
             included: &included,
             shortcodes: &shortcodes,
+            scenario: layout.scenario.as_ref(),
+            first: first_key.as_deref() == Some(entry.key.as_str()),
         };
         let (mut page, page_diags) = crate::metrics::time_render(|| render_entry(entry, &ctx));
         diagnostics.extend(page_diags);
@@ -210,7 +231,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
         page.next = layout.entries.get(index + 1).map(|e| e.key.clone());
         pages.push(page);
     }
-    if layout.format != Format::Hugo {
+    if matches!(layout.format, Format::Classic | Format::Asciidoc) {
         // Classic pages nobody activates (or includes) are probably forgotten.
         let mut files = Vec::new();
         layout::walk_pages(&layout.content_dir, &mut files, &["md", "adoc"]);
@@ -234,6 +255,11 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             "the workshop has no pages",
         ));
     }
+    if let Some(scenario) = &layout.scenario
+        && definition == WorkshopDefinition::default()
+    {
+        definition = scenario.definition(&killercoda::terminals_used(&pages));
+    }
     diagnostics.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     let workshop = Workshop {
         title,
@@ -245,6 +271,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
         pages,
         definition,
         variables,
+        scenario: layout.scenario,
     };
     (workshop, diagnostics)
 }
@@ -270,6 +297,7 @@ pub fn render_source(
         exit_sign: None,
         kind,
         text: text.to_string(),
+        options: PageOptions::default(),
     };
     let keys = HashSet::from([key]);
     let included = std::cell::RefCell::new(HashSet::new());
@@ -284,6 +312,8 @@ pub fn render_source(
         jail: jail.as_ref(),
         included: &included,
         shortcodes: &shortcodes,
+        scenario: None,
+        first: true,
     };
     render_entry(&entry, &ctx)
 }
@@ -304,6 +334,10 @@ struct PageContext<'a> {
     included: &'a std::cell::RefCell<HashSet<PathBuf>>,
     /// The workshop's own Hugo shortcode templates.
     shortcodes: &'a shortcodes::Shortcodes,
+    /// The scenario the page belongs to (Killercoda pages).
+    scenario: Option<&'a killercoda::Scenario>,
+    /// The page is the first of the navigation.
+    first: bool,
 }
 
 fn issues_to_diagnostics(file: &Path, issues: Vec<liquid::Issue>, out: &mut Vec<Diagnostic>) {
@@ -338,6 +372,30 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
     };
     let mut title = entry.title.clone();
     let rendered = match entry.kind {
+        PageKind::Killercoda => {
+            let scenario_page = ctx.scenario.and_then(|s| s.page(&entry.key));
+            let notice = ctx
+                .scenario
+                .filter(|_| ctx.first)
+                .and_then(killercoda::Scenario::hosts_warning);
+            let extras = killercoda::page::Extras {
+                editor_dir: ctx.scenario.and_then(|s| s.screen.editor_dir.as_deref()),
+                background: scenario_page.and_then(|p| p.background.as_deref()),
+                verify: scenario_page.and_then(|p| p.verify.as_deref()),
+                notice: notice.as_deref(),
+            };
+            let rendered = killercoda::page::render(&entry.text, &resolver, &extras);
+            if title.is_empty() {
+                title = rendered
+                    .headings
+                    .iter()
+                    .find(|(level, _, _)| *level <= 2)
+                    .map(|(_, _, text)| text.clone())
+                    .or_else(|| scenario_page.map(killercoda::ScenarioPage::default_title))
+                    .unwrap_or_else(|| layout::titleize(&entry.key));
+            }
+            rendered
+        }
         PageKind::HugoMarkdown => {
             let (matter, body, first_line, _) = frontmatter::split(&entry.text);
             let page = shortcodes::PageInfo::new(&matter.params, &entry.title, &entry.key, ctx.vars);
@@ -428,6 +486,7 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
         prev: None,
         next: None,
         exit_sign: entry.exit_sign.clone(),
+        options: entry.options.clone(),
         headings: rendered
             .headings
             .into_iter()

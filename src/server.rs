@@ -51,6 +51,9 @@ pub async fn serve(
     });
     // Idle detection, terminal reaping, events waiting for the portal (issue 15).
     let monitor = web::spawn_monitor(state.clone());
+    // A Killercoda scenario's assets are in place before it starts.
+    let starting = state.clone();
+    tokio::spawn(async move { web::start_scenario(&starting).await });
     let events = state.events.clone();
     let terminals = state.terminals.clone();
     let shutdown = async move {
@@ -113,6 +116,7 @@ pub fn build_state(config: Config) -> anyhow::Result<AppState> {
         editor_secret,
         code_server,
         lifecycle: Default::default(),
+        page_scripts: web::PageScripts::default(),
         config,
     }))
 }

@@ -10,6 +10,7 @@ mod headers;
 mod health;
 mod login;
 mod metrics;
+mod page_scripts;
 mod proxy;
 mod services;
 mod session;
@@ -25,6 +26,7 @@ use tower_http::trace::TraceLayer;
 
 pub use editor::{CHANNEL_PATH as EDITOR_CHANNEL_PATH, enabled as editor_enabled};
 pub use error::AppError;
+pub use page_scripts::{PageScripts, start_scenario};
 pub use services::webdav::DavState;
 pub use session::lifecycle::Lifecycle;
 pub use session::spawn_monitor;
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(editor::routes())
         .merge(events::routes())
         .merge(metrics::routes())
+        .merge(page_scripts::routes())
         .merge(services::routes())
         .merge(session::routes())
         .merge(terminal_ws::routes())

@@ -38,6 +38,8 @@ export interface PageEntry {
   title: string;
   prev: string | null;
   next: string | null;
+  /** Next waits until the page's checks pass (front matter `lectern.require_checks`, a Killercoda verify). */
+  require_checks?: boolean;
 }
 
 /** GET /api/workshop. */

@@ -5,6 +5,7 @@ import "./styles/instructions.css";
 import type { DashboardApi, Host } from "./actions/api";
 import { initPage, type Page } from "./actions/blocks";
 import { pageApi } from "./actions/page_api";
+import { watchGate } from "./actions/gate";
 
 declare global {
   interface Window {
@@ -114,7 +115,12 @@ function start(): void {
     }
   }
   enhanceContent();
-  const page = initPage(document, host, pageKey());
+  const key = pageKey();
+  // The server types the page's foreground script and starts a scenario the first time a page opens.
+  if (document.body.hasAttribute("data-page-opened"))
+    void host.fetch(`/api/workshop/opened/${key.split("/").map(encodeURIComponent).join("/")}`, { method: "POST" }).catch(() => undefined);
+  const page = initPage(document, host, key);
+  watchGate(document, host, key);
   window.lecternInstructions = { setTheme, page };
   // The original's in-page API for workshop scripts (they run after this one: both are deferred, in order).
   const api = pageApi(host, document, () => page);

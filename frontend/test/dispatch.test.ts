@@ -18,6 +18,13 @@ describe("terminal actions", () => {
     expect(f.log).toContain("clear-local 1");
   });
 
+  it("interrupt: true stops what runs first (Killercoda's {{exec interrupt}})", async () => {
+    const f = fakeHost();
+    await dispatch("terminal:execute", { command: "node app.js", session: "2", interrupt: true }, f.host);
+    expect(f.calls.map((c) => c.url)).toEqual(["/terminal/api/2/interrupt", "/terminal/api/2/execute"]);
+    expect(f.calls[1].body).toEqual({ command: "node app.js", clear: false });
+  });
+
   it("<ctrl-c> as a command interrupts instead", async () => {
     const f = fakeHost();
     await dispatch("terminal:execute", { command: "<ctrl+c>" }, f.host);

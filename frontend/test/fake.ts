@@ -47,6 +47,7 @@ export function fakeHost(options: { responses?: Record<string, Array<{ status: n
     theme: () => "light",
     editorAvailable: () => true,
     sessionOwner: () => "learner",
+    pageGate: (key, locked) => void log.push(`gate ${key} ${locked ? "locked" : "open"}`),
   };
   const host: Host = {
     dashboard: options.dashboard === false ? null : dashboard,

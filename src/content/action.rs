@@ -62,6 +62,34 @@ pub fn render_block(
     actions: &mut Vec<Action>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
+    render_as(word, body, line, file, actions, diagnostics, Action::markup)
+}
+
+/// Like [`render_block`], for an action written inside a line of text (Killercoda's `` `ls`{{exec}} ``):
+/// the markup is an inline element showing `shown`.
+pub fn render_inline(
+    word: &str,
+    body: &str,
+    shown: &str,
+    line: u32,
+    file: &Path,
+    actions: &mut Vec<Action>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    render_as(word, body, line, file, actions, diagnostics, |action, index| {
+        action.inline_markup(index, shown)
+    })
+}
+
+fn render_as(
+    word: &str,
+    body: &str,
+    line: u32,
+    file: &Path,
+    actions: &mut Vec<Action>,
+    diagnostics: &mut Vec<Diagnostic>,
+    markup: impl FnOnce(&Action, usize) -> String,
+) -> Option<String> {
     match classify(word) {
         Classified::Action(spec) => {
             let (parsed, warnings) = parse(spec, body, line);
@@ -70,7 +98,7 @@ pub fn render_block(
             }
             Some(match parsed {
                 Ok(action) => {
-                    let html = action.markup(actions.len());
+                    let html = markup(&action, actions.len());
                     actions.push(action);
                     html
                 }

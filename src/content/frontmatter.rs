@@ -1,5 +1,6 @@
 //! Hugo front matter: YAML between `---` lines or TOML between `+++` lines; the fields lectern uses
-//! (title, linkTitle, weight, draft, headless, build options) and where the body starts.
+//! (title, linkTitle, weight, draft, headless, build options, lectern's `lectern:` page options) and where
+//! the body starts.
 
 use serde_json::Value;
 
@@ -20,6 +21,8 @@ pub struct FrontMatter {
     pub not_rendered: bool,
     /// The whole front matter (Hugo's `.Page.Params` for shortcode templates).
     pub params: Value,
+    /// `lectern.require_checks` and `lectern.foreground` (the path as written).
+    pub options: super::PageOptions,
 }
 
 /// Splits `text` into front matter and body. Returns the fields, the body, the body's first line
@@ -151,6 +154,13 @@ fn from_value(value: &Value) -> FrontMatter {
         headless: truthy(value.get("headless")),
         not_rendered: never("render") || never("list"),
         params: value.clone(),
+        options: super::PageOptions {
+            require_checks: truthy(value.get("lectern").and_then(|l| l.get("require_checks"))),
+            foreground: match value.get("lectern").and_then(|l| l.get("foreground")) {
+                Some(Value::String(path)) if !path.trim().is_empty() => Some(path.trim().into()),
+                _ => None,
+            },
+        },
     }
 }
 

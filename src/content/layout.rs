@@ -2,7 +2,8 @@
 //! folder), classic `workshop.yaml`/`modules.yaml` navigation, Hugo page walking with front matter,
 //! bundles, weights and pathways from `workshop/config.yaml`, and workshop data variables.
 //!
-//! Files: `classic` (workshop.yaml/modules.yaml navigation), `hugo` (config.yaml and page walking).
+//! Files: `classic` (workshop.yaml/modules.yaml navigation), `hugo` (config.yaml and page walking),
+//! `killercoda` (Killercoda/Katacoda scenario folders).
 
 use std::path::{Path, PathBuf};
 
@@ -10,9 +11,10 @@ use serde_json::Value;
 
 mod classic;
 mod hugo;
+mod killercoda;
 
 use super::action::parse_yaml;
-use super::{Diagnostic, Format, Variables, vars};
+use super::{Diagnostic, Format, PageOptions, Variables, vars};
 use classic::classic_pages;
 use hugo::{hugo_config, hugo_pages};
 
@@ -25,6 +27,8 @@ pub enum PageKind {
     ClassicMarkdown,
     /// Classic AsciiDoc (Liquid, `%x%`).
     ClassicAsciidoc,
+    /// A Killercoda/Katacoda scenario page (CommonMark with `{{exec}}`-style markers).
+    Killercoda,
 }
 
 /// One page to render, in navigation order.
@@ -42,6 +46,8 @@ pub struct Entry {
     pub kind: PageKind,
     /// Source text.
     pub text: String,
+    /// Gate and scripts (front matter `lectern:`, or the scenario's `index.json`).
+    pub options: PageOptions,
 }
 
 /// What [`discover`] finds.
@@ -65,6 +71,8 @@ pub struct Layout {
     pub data_vars: Variables,
     /// Pages in order.
     pub entries: Vec<Entry>,
+    /// The scenario, for a Killercoda/Katacoda folder.
+    pub scenario: Option<crate::content::killercoda::Scenario>,
 }
 
 /// Title made from a file name: `01-first-steps` → `01 First Steps`.
@@ -139,6 +147,22 @@ fn data_vars(list: Option<&Value>, vars: &Variables, out: &mut Variables) {
 /// Finds the layout of the workshop at `dir` (a root, a `workshop/` folder or a content folder).
 pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    if crate::content::killercoda::is_scenario(dir) {
+        let mut layout = Layout {
+            format: Format::Killercoda,
+            workshop_dir: None,
+            content_dir: dir.to_path_buf(),
+            static_dirs: Vec::new(),
+            title: None,
+            description: None,
+            pathway: None,
+            data_vars: Variables::new(),
+            entries: Vec::new(),
+            scenario: None,
+        };
+        killercoda::scenario_pages(dir, &mut layout, &mut diagnostics);
+        return (layout, diagnostics);
+    }
     let workshop_dir = if dir.join("workshop").is_dir() {
         Some(dir.join("workshop"))
     } else if dir.join("content").is_dir()
@@ -167,6 +191,7 @@ pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
         pathway: None,
         data_vars: Variables::new(),
         entries: Vec::new(),
+        scenario: None,
     };
     if !content_dir.is_dir() {
         diagnostics.push(Diagnostic::error(

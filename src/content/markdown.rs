@@ -25,7 +25,8 @@ pub struct Flavor<'p> {
     pub omit_raw_html: bool,
 }
 
-fn options() -> Options {
+/// The pulldown-cmark extensions every page is parsed with.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -68,7 +69,28 @@ pub fn render(source: &Mapped, resolver: &Resolver<'_>) -> Rendered {
 }
 
 /// Renders Markdown `source` in `flavor`.
-pub fn render_with<'a>(source: &'a Mapped, resolver: &Resolver<'_>, flavor: Flavor<'_>) -> Rendered {
+pub fn render_with(source: &Mapped, resolver: &Resolver<'_>, flavor: Flavor<'_>) -> Rendered {
+    let options = if flavor.omit_raw_html {
+        options() | Options::ENABLE_SMART_PUNCTUATION
+    } else {
+        options()
+    };
+    let events = Parser::new_ext(&source.text, options).into_offset_iter();
+    render_events(source, events, resolver, Rendered::default(), flavor, true)
+}
+
+/// Renders parsed `events` of a text with the same lines and offsets as `source.text` (a dialect such as
+/// Killercoda's may parse a rewritten copy and replace events). `out` may already hold actions; with
+/// `fenced_actions` false, code blocks named by an action type stay code (dialects with their own
+/// action syntax).
+pub fn render_events<'e>(
+    source: &Mapped,
+    parsed: impl Iterator<Item = (Event<'e>, std::ops::Range<usize>)>,
+    resolver: &Resolver<'_>,
+    mut out: Rendered,
+    flavor: Flavor<'_>,
+    fenced_actions: bool,
+) -> Rendered {
     let text = &source.text;
     let resolve_text = |text: &str| match flavor.placeholders {
         Some(placeholders) => placeholders.resolve_text(text),
@@ -90,9 +112,9 @@ pub fn render_with<'a>(source: &'a Mapped, resolver: &Resolver<'_>, flavor: Flav
         }
     };
     // A link or image URL at `offset`, resolved against the page (problems get their column).
-    let resolve_url = |image: bool, url: CowStr<'a>, offset: usize, diagnostics: &mut Vec<Diagnostic>| {
+    let resolve_url = |image: bool, url: CowStr<'e>, offset: usize, diagnostics: &mut Vec<Diagnostic>| {
         let (from, line) = (diagnostics.len(), line_at(offset));
-        let url: CowStr<'a> = match flavor.placeholders {
+        let url: CowStr<'e> = match flavor.placeholders {
             Some(_) if url.contains('\u{E000}') => resolve_text(&url).into(),
             _ => url,
         };
@@ -104,18 +126,12 @@ pub fn render_with<'a>(source: &'a Mapped, resolver: &Resolver<'_>, flavor: Flav
         set_column(diagnostics, from, offset);
         resolved.map(CowStr::from).unwrap_or(url)
     };
-    let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut code: Option<CodeState> = None;
-    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut heading: Option<OpenHeading<'e>> = None;
     let mut ids: HashMap<String, usize> = HashMap::new();
 
-    let options = if flavor.omit_raw_html {
-        options() | Options::ENABLE_SMART_PUNCTUATION
-    } else {
-        options()
-    };
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    for (event, range) in parsed {
         if let Some(state) = code.as_mut() {
             match event {
                 Event::Text(t) => state.text.push_str(&t),
@@ -123,7 +139,7 @@ pub fn render_with<'a>(source: &'a Mapped, resolver: &Resolver<'_>, flavor: Flav
                     let Some(mut state) = code.take() else { continue };
                     state.text = resolve_text(&state.text);
                     let (from, start) = (out.diagnostics.len(), state.start);
-                    let html = code_block(state, &line_at, &mut out, resolver);
+                    let html = code_block(state, &line_at, &mut out, resolver, fenced_actions);
                     set_column(&mut out.diagnostics, from, start);
                     events.push(Event::Html(html.into()));
                 }
@@ -231,7 +247,7 @@ pub fn render_with<'a>(source: &'a Mapped, resolver: &Resolver<'_>, flavor: Flav
     }
     if let Some(mut state) = code.take() {
         state.text = resolve_text(&state.text);
-        let html = code_block(state, &line_at, &mut out, resolver);
+        let html = code_block(state, &line_at, &mut out, resolver, fenced_actions);
         events.push(Event::Html(html.into()));
     }
     if flavor.omit_raw_html
@@ -274,6 +290,7 @@ fn code_block(
     line_at: &dyn Fn(usize) -> u32,
     out: &mut Rendered,
     resolver: &Resolver<'_>,
+    fenced_actions: bool,
 ) -> String {
     let line = line_at(state.start);
     let word = state
@@ -285,6 +302,9 @@ fn code_block(
     let Some(word) = word else {
         return highlight::code_block(None, &state.text);
     };
+    if !fenced_actions {
+        return highlight::code_block(Some(&word), &state.text);
+    }
     let file = resolver.file();
     if let Some(html) = action::render_block(
         &word,

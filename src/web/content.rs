@@ -291,7 +291,7 @@ fn page_shell(workshop: &Workshop, index: usize) -> Response {
          {override_css}</head>\n\
          <body class=\"lectern-instructions\" data-page-key=\"{key}\" data-prev-page=\"{prev_key}\" \
          data-next-page=\"{next_key}\" data-page-number=\"{number}\" data-pages-total=\"{total}\" \
-         data-workshop-title=\"{workshop_title}\">\n\
+         data-workshop-title=\"{workshop_title}\"{options}>\n\
          <header class=\"lectern-page-header\">\n{nav}</header>\n<main class=\"lectern-page\" id=\"lectern-page\">\n\
          <h1 class=\"lectern-page-title\">{title}</h1>\n<section class=\"lectern-page-content page-content\">\n\
          {body}\n</section>\n</main>\n<footer class=\"lectern-page-footer\">\n{footer}\
@@ -305,9 +305,22 @@ fn page_shell(workshop: &Workshop, index: usize) -> Response {
         number = index + 1,
         total = workshop.pages.len(),
         nav = nav(prev, next, index, workshop.pages.len()),
+        options = options_attributes(workshop, page),
         body = page.html,
     );
     ([(header::CACHE_CONTROL, "no-cache")], Html(out)).into_response()
+}
+
+/// `data-require-checks` (Next waits for the page's examiner tests) and `data-page-opened` (the page
+/// tells the server it was opened: foreground script, scenario start).
+fn options_attributes(workshop: &Workshop, page: &Page) -> &'static str {
+    let opened = page.options.foreground.is_some() || workshop.scenario.is_some();
+    match (page.options.require_checks, opened) {
+        (true, true) => " data-require-checks data-page-opened",
+        (true, false) => " data-require-checks",
+        (false, true) => " data-page-opened",
+        (false, false) => "",
+    }
 }
 
 fn nav(prev: Option<&Page>, next: Option<&Page>, index: usize, total: usize) -> String {
@@ -352,6 +365,7 @@ async fn workshop_json(State(state): State<AppState>) -> Json<Value> {
                 "source": page.source.to_string_lossy(),
                 "prev": prev,
                 "next": next,
+                "require_checks": page.options.require_checks,
             })
         })
         .collect();

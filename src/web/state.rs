@@ -42,6 +42,8 @@ pub struct Shared {
     pub code_server: Option<Supervisor>,
     /// Activity, the session's end, events waiting for the portal.
     pub lifecycle: super::Lifecycle,
+    /// Pages whose scripts ran, and the scenario start (`web/page_scripts.rs`).
+    pub page_scripts: super::PageScripts,
 }
 
 impl AppState {

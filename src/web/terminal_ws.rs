@@ -5,6 +5,8 @@
 //! close codes here.
 
 mod api;
+
+pub(crate) use api::as_typed;
 mod hello;
 mod output;
 mod reader;

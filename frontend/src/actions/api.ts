@@ -42,6 +42,8 @@ export interface DashboardApi {
   editorAvailable(): boolean;
   /** Who is logged in to the session (the original's `session_owner()`), or "" when unknown. */
   sessionOwner(): string;
+  /** The page `key` holds Next back until its checks pass (`locked`), or lets the learner go on. */
+  pageGate(key: string, locked: boolean): void;
 }
 
 /** Effects the dispatcher needs besides the dashboard: network, clipboard, windows, time. */

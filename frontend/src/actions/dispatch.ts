@@ -45,12 +45,14 @@ async function terminalCall(host: Host, name: string, op: string, body: unknown)
   await post(host, `/terminal/api/${encodeURIComponent(name)}/${op}`, body);
 }
 
-async function execute(host: Host, session: string, command: string, clear: boolean): Promise<void> {
+async function execute(host: Host, session: string, command: string, clear: boolean, interruptFirst = false): Promise<void> {
   const names = session === "*" ? allTerminals(host) : [session];
   for (const name of names) {
     if (CTRL_C.test(command.trim())) {
       await terminalCall(host, name, "interrupt", {});
     } else {
+      // `interrupt: true` (Killercoda's `{{exec interrupt}}`): stop what runs in the terminal first.
+      if (interruptFirst) await terminalCall(host, name, "interrupt", {});
       if (clear) host.dashboard?.clearTerminal(name);
       await terminalCall(host, name, "execute", { command, clear });
     }
@@ -157,9 +159,9 @@ function unknown(family: string, op: string): ActionError {
 async function terminal(op: string, args: Args, host: Host): Promise<void> {
   switch (op) {
     case "execute":
-      return execute(host, sessionOf(args), asString(args.command), asBool(args.clear));
+      return execute(host, sessionOf(args), asString(args.command), asBool(args.clear), asBool(args.interrupt));
     case "execute-all":
-      return execute(host, "*", asString(args.command), asBool(args.clear));
+      return execute(host, "*", asString(args.command), asBool(args.clear), asBool(args.interrupt));
     case "input": {
       const name = sessionOf(args);
       const text = asString(args.text) + (asBool(args.endl, true) ? "\n" : "");

@@ -24,6 +24,7 @@ export interface Workspace {
   readonly session: SessionControls;
   readonly terminals: TerminalViews;
   readonly theme: ThemeState;
+  readonly navigation: { setGate(key: string, locked: boolean): void };
   reloadInstructions(keepScroll: boolean): void;
 }
 
@@ -126,6 +127,7 @@ export function dashboardApi(ws: Workspace): DashboardApi {
     theme: () => ws.theme.current,
     editorAvailable: () => ws.config.features.editor,
     sessionOwner: () => ws.config.auth.user ?? "",
+    pageGate: (key, locked) => ws.navigation.setGate(key, locked),
   };
 }
 

@@ -2,6 +2,7 @@
 // select, the page shown (remembered for this browser session), reloads that keep the scroll position,
 // and content-change events from the server.
 
+import { checksPassed } from "../actions/gate";
 import type { PageEntry, WorkshopIndex } from "../config";
 import { $, getJson } from "./dom";
 import type { Theme } from "./theme";
@@ -34,6 +35,8 @@ export class Navigation {
   /** The iframe holds something other than a lectern page (the browser's error page while the server was down). */
   private failed = false;
   private pendingScroll: number | null = null;
+  /** Pages whose gate the instructions reported: true while Next waits for their checks. */
+  private readonly gates = new Map<string, boolean>();
 
   constructor(
     readonly iframe: HTMLIFrameElement | null,
@@ -128,6 +131,19 @@ export class Navigation {
     if (pages.length === 0 || (this.currentKey !== null && pages.includes(this.currentKey))) this.reload(true);
   }
 
+  /** The page `key` holds Next back until its checks pass (`locked`), or lets the learner go on. */
+  setGate(key: string, locked: boolean): void {
+    this.gates.set(key, locked);
+    this.update();
+  }
+
+  /** Whether the learner may not go past page `page` yet. */
+  private held(page: PageEntry): boolean {
+    const reported = this.gates.get(page.key);
+    if (reported !== undefined) return reported;
+    return page.require_checks === true && !checksPassed(page.key);
+  }
+
   /** Shows the instructions in `theme` (called as the theme changes). */
   applyTheme(theme: Theme): void {
     try {
@@ -160,6 +176,7 @@ export class Navigation {
       if (target) this.showPage(target.key);
       return;
     }
+    if (delta > 0 && this.held(page)) return;
     const target = delta < 0 ? page.prev : page.next;
     if (target) this.showPage(target);
     else if (delta > 0 && !page.next) this.hooks.finish();
@@ -171,8 +188,16 @@ export class Navigation {
     if (page) this.lastIndex = index;
     const lost = !page && this.pages.length > 0;
     this.prev.disabled = page ? !page.prev : !lost || this.lastIndex === 0;
-    this.next.disabled = !page && !lost;
+    const held = page !== undefined && this.held(page);
+    this.next.disabled = (!page && !lost) || held;
+    this.next.title = held ? "Pass this page's check first" : "";
     this.next.textContent = page && !page.next ? "Finish" : "Next ›";
+    // Pages after one whose checks have not passed cannot be chosen either.
+    const firstHeld = this.pages.findIndex((p) => p.key !== this.currentKey && this.held(p));
+    const current = this.pages.findIndex((p) => p.key === this.currentKey);
+    const stop = [firstHeld, held ? current : -1].filter((i) => i >= 0);
+    const limit = stop.length ? Math.min(...stop) : Infinity;
+    Array.from(this.select.options).forEach((option, i) => (option.disabled = i > limit));
     if (page) this.select.value = page.key;
     else this.select.selectedIndex = -1;
     this.select.disabled = this.pages.length === 0;

@@ -7,10 +7,36 @@ use crate::content::html::escape;
 impl Action {
     /// The action's HTML markup: `index` is its 0-based position on the page.
     pub fn markup(&self, index: usize) -> String {
-        let args = serde_json::to_string(&self.args).unwrap_or_else(|_| "{}".into());
         let mut html = String::with_capacity(256 + self.body.len());
+        html.push_str("<div class=\"lectern-action\"");
+        self.push_attributes(&mut html, index);
+        html.push_str(" tabindex=\"0\" role=\"button\">");
+        html.push_str("<div class=\"lectern-action-title\"><span class=\"lectern-action-glyph\" aria-hidden=\"true\"></span>");
+        html.push_str(&escape(&self.title));
+        html.push_str("</div><pre class=\"lectern-action-body\"><code>");
+        html.push_str(&escape(&self.body));
+        html.push_str("</code></pre></div>\n");
+        html
+    }
+
+    /// The markup of an action inside a line of text: a clickable `<code>` showing `shown`, titled
+    /// with the action's title (same data attributes as [`Action::markup`]).
+    pub fn inline_markup(&self, index: usize, shown: &str) -> String {
+        let mut html = String::with_capacity(200 + shown.len());
+        html.push_str("<code class=\"lectern-action lectern-action-inline\"");
+        self.push_attributes(&mut html, index);
         html.push_str(&format!(
-            "<div class=\"lectern-action\" data-action-type=\"{}\" data-action-index=\"{index}\" \
+            " title=\"{}\" tabindex=\"0\" role=\"button\">{}</code>",
+            escape(&self.title),
+            escape(shown)
+        ));
+        html
+    }
+
+    fn push_attributes(&self, html: &mut String, index: usize) {
+        let args = serde_json::to_string(&self.args).unwrap_or_else(|_| "{}".into());
+        html.push_str(&format!(
+            " data-action-type=\"{}\" data-action-index=\"{index}\" \
              data-action-line=\"{}\" data-action-args=\"{}\" data-action-glyph=\"{}\"",
             self.spec.name,
             self.line,
@@ -26,13 +52,6 @@ impl Action {
         if self.cascade {
             html.push_str(" data-action-cascade");
         }
-        html.push_str(" tabindex=\"0\" role=\"button\">");
-        html.push_str("<div class=\"lectern-action-title\"><span class=\"lectern-action-glyph\" aria-hidden=\"true\"></span>");
-        html.push_str(&escape(&self.title));
-        html.push_str("</div><pre class=\"lectern-action-body\"><code>");
-        html.push_str(&escape(&self.body));
-        html.push_str("</code></pre></div>\n");
-        html
     }
 }
 

@@ -115,6 +115,7 @@ pub(super) fn classic_pages(
             path,
             kind,
             text,
+            options: crate::content::PageOptions::default(),
         });
     }
     if wdir.join("config.js").is_file() {

@@ -163,6 +163,12 @@ pub(super) fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec
             .and_then(|m| string(m.get("title")))
             .or(c.front.title.clone())
             .unwrap_or_else(|| titleize(&base));
+        // Front-matter script paths are relative to the `workshop/` folder; entries keep them relative to
+        // the root.
+        let mut options = c.front.options.clone();
+        if let (Some(script), Some(workshop)) = (&options.foreground, &layout.workshop_dir) {
+            options.foreground = Some(rel(root, workshop).join(script));
+        }
         layout.entries.push(Entry {
             key: c.key,
             path: c.path,
@@ -170,6 +176,7 @@ pub(super) fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec
             exit_sign: None,
             kind: PageKind::HugoMarkdown,
             text: c.text,
+            options,
         });
     }
 }

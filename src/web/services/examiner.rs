@@ -3,7 +3,12 @@
 //!
 //! Fixes of the original (W24): exactly one response per run; on timeout the whole process group gets SIGTERM,
 //! then SIGKILL after a grace period, so shells and their children die too; output goes to the log (bounded)
-//! instead of a per-run file stream.
+//! and, whole, to `~/.local/share/workshop/examiner-scripts.log` (the original's file) instead of a per-run
+//! file stream.
+//!
+//! A Killercoda scenario's `verify` and `background` scripts are tests too, named by their path in the
+//! scenario (`step2/verify.sh`), and run with `bash` (the format does not ask for an executable bit or a
+//! `#!` line); no other file of the scenario can be run.
 
 use std::path::{Path as FsPath, PathBuf};
 use std::process::Stdio;
@@ -59,9 +64,14 @@ pub async fn run_test(State(state): State<AppState>, Path(name): Path<String>, b
         }
     };
     let root = state.content.root().to_path_buf();
-    let Some(program) = find_test(&root, &name) else {
+    let workshop = state.content.current();
+    let Some(program) = find_test(&root, &name).or_else(|| scenario_script(&workshop, &name)) else {
         return AppError::NotFound(format!("no examiner test {name:?}")).into_response();
     };
+    if program.script.is_some() {
+        // A scenario's scripts run once its assets are in place.
+        crate::web::start_scenario(&state).await;
+    }
     let cwd = home_dir().filter(|home| home.is_dir()).unwrap_or(root);
     let Ok(_permit) = RUNNING.acquire().await else {
         return AppError::Unavailable("the examiner is shutting down".to_string()).into_response();
@@ -114,15 +124,45 @@ fn parse_request(body: &[u8]) -> Result<TestRequest, String> {
     })
 }
 
-/// The executable `name` inside one of the test folders (real path checked, so symlinks cannot escape).
-fn find_test(root: &FsPath, name: &str) -> Option<PathBuf> {
+/// What to run for a test: the program, and the script it interprets (if any).
+#[derive(Debug)]
+struct Program {
+    command: PathBuf,
+    script: Option<PathBuf>,
+}
+
+fn plausible_name(name: &str) -> bool {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "._/:@+-".contains(c);
-    if name.is_empty() || !name.chars().all(allowed) {
+    !name.is_empty() && name.chars().all(allowed)
+}
+
+/// The executable `name` inside one of the test folders (real path checked, so symlinks cannot escape).
+fn find_test(root: &FsPath, name: &str) -> Option<Program> {
+    if !plausible_name(name) {
         return None;
     }
     test_dirs(root).into_iter().find_map(|dir| {
         let real = crate::jail::Jail::new(&dir).ok()?.resolve_file(name).ok()?;
-        is_executable(&real).then_some(real)
+        is_executable(&real).then_some(Program {
+            command: real,
+            script: None,
+        })
+    })
+}
+
+/// A scenario's `verify` or `background` script `name`, run with `bash` (inside the scenario folder).
+fn scenario_script(workshop: &crate::content::Workshop, name: &str) -> Option<Program> {
+    let scenario = workshop.scenario.as_ref()?;
+    if !plausible_name(name) || !scenario.is_examiner_script(name) {
+        return None;
+    }
+    let real = crate::jail::Jail::new(&scenario.root)
+        .ok()?
+        .resolve_file(name)
+        .ok()?;
+    Some(Program {
+        command: PathBuf::from("bash"),
+        script: Some(real),
     })
 }
 
@@ -138,9 +178,10 @@ fn is_executable(path: &FsPath) -> bool {
 }
 
 /// Runs the program; `(success, message)` with the original's messages.
-async fn execute(name: &str, program: &FsPath, cwd: &FsPath, request: &TestRequest) -> (bool, String) {
-    let mut command = tokio::process::Command::new(program);
+async fn execute(name: &str, program: &Program, cwd: &FsPath, request: &TestRequest) -> (bool, String) {
+    let mut command = tokio::process::Command::new(&program.command);
     command
+        .args(&program.script)
         .args(&request.args)
         .current_dir(cwd)
         .stdin(Stdio::piped())
@@ -164,15 +205,16 @@ async fn execute(name: &str, program: &FsPath, cwd: &FsPath, request: &TestReque
         // A test that ignores stdin may exit first: a broken pipe is not an error.
         let _ = stdin.write_all(form.as_bytes()).await;
     }
+    let file = log_file().await;
     let readers = [
         child
             .stdout
             .take()
-            .map(|out| tokio::spawn(log_lines(name.to_string(), "stdout", out))),
+            .map(|out| tokio::spawn(log_lines(name.to_string(), "stdout", out, file.clone()))),
         child
             .stderr
             .take()
-            .map(|err| tokio::spawn(log_lines(name.to_string(), "stderr", err))),
+            .map(|err| tokio::spawn(log_lines(name.to_string(), "stderr", err, file.clone()))),
     ];
     let outcome = tokio::time::timeout(request.timeout, child.wait()).await.ok();
     let result = match outcome {
@@ -221,7 +263,27 @@ async fn stop_group(child: &mut tokio::process::Child) {
     let _ = child.kill().await;
 }
 
-async fn log_lines(name: String, stream: &'static str, output: impl tokio::io::AsyncRead + Unpin) {
+/// The whole output of every run, as the original keeps it: `~/.local/share/workshop/examiner-scripts.log`.
+type LogFile = Option<std::sync::Arc<tokio::sync::Mutex<tokio::fs::File>>>;
+
+async fn log_file() -> LogFile {
+    let dir = super::home_dir()?.join(".local").join("share").join("workshop");
+    tokio::fs::create_dir_all(&dir).await.ok()?;
+    let file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("examiner-scripts.log"))
+        .await
+        .ok()?;
+    Some(std::sync::Arc::new(tokio::sync::Mutex::new(file)))
+}
+
+async fn log_lines(
+    name: String,
+    stream: &'static str,
+    output: impl tokio::io::AsyncRead + Unpin,
+    file: LogFile,
+) {
     // Bytes, not `lines()`: invalid UTF-8 must not stop the draining (a full pipe would block the test).
     let mut reader = BufReader::new(output);
     let mut line = Vec::new();
@@ -231,6 +293,14 @@ async fn log_lines(name: String, stream: &'static str, output: impl tokio::io::A
         match reader.read_until(b'\n', &mut line).await {
             Ok(0) | Err(_) => break,
             Ok(_) => {
+                if let Some(file) = &file {
+                    let mut record = format!("[{name} {stream}] ").into_bytes();
+                    record.extend_from_slice(&line);
+                    if !record.ends_with(b"\n") {
+                        record.push(b'\n');
+                    }
+                    let _ = file.lock().await.write_all(&record).await;
+                }
                 if logged < MAX_LOGGED_LINES {
                     let text = String::from_utf8_lossy(&line);
                     tracing::info!(test = %name, stream, "{}", text.trim_end());

@@ -73,7 +73,7 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
 }
 
 /// Newlines become `\r`, as xterm's paste does.
-fn as_typed(text: &str) -> Vec<u8> {
+pub(crate) fn as_typed(text: &str) -> Vec<u8> {
     text.replace("\r\n", "\r").replace('\n', "\r").into_bytes()
 }
 
