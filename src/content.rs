@@ -373,26 +373,9 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
     let mut title = entry.title.clone();
     let rendered = match entry.kind {
         PageKind::Killercoda => {
-            let scenario_page = ctx.scenario.and_then(|s| s.page(&entry.key));
-            let notice = ctx
-                .scenario
-                .filter(|_| ctx.first)
-                .and_then(killercoda::Scenario::hosts_warning);
-            let extras = killercoda::page::Extras {
-                editor_dir: ctx.scenario.and_then(|s| s.screen.editor_dir.as_deref()),
-                background: scenario_page.and_then(|p| p.background.as_deref()),
-                verify: scenario_page.and_then(|p| p.verify.as_deref()),
-                notice: notice.as_deref(),
-            };
-            let rendered = killercoda::page::render(&entry.text, &resolver, &extras);
+            let (rendered, fallback) = killercoda::render_page(ctx.scenario, entry, &resolver, ctx.first);
             if title.is_empty() {
-                title = rendered
-                    .headings
-                    .iter()
-                    .find(|(level, _, _)| *level <= 2)
-                    .map(|(_, _, text)| text.clone())
-                    .or_else(|| scenario_page.map(killercoda::ScenarioPage::default_title))
-                    .unwrap_or_else(|| layout::titleize(&entry.key));
+                title = fallback;
             }
             rendered
         }

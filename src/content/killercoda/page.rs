@@ -35,7 +35,7 @@ pub struct Extras<'a> {
     /// The verify script (examiner test name): the page's Check.
     pub verify: Option<&'a str>,
     /// A notice shown at the top of the page (the multi-machine warning on the first page).
-    pub notice: Option<&'a str>,
+    pub notice: Option<String>,
 }
 
 /// How long a background script may run, seconds (the examiner's longest).
@@ -231,7 +231,7 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
     let (blanked, fence_markers) = blank_fence_markers(text);
     let mut out = Rendered::default();
     let mut head = String::new();
-    if let Some(notice) = extras.notice {
+    if let Some(notice) = &extras.notice {
         head.push_str(&format!(
             "<div class=\"lectern-notice\" role=\"note\"><p>{}</p></div>\n",
             escape(notice)

@@ -1,3 +1,5 @@
+//! Scenario page rendering: markers, fences, file blocks, placeholders, scripts.
+
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -227,7 +229,7 @@ fn scripts_add_a_hidden_background_and_a_check() {
     let extras = Extras {
         background: Some("step1/background.sh"),
         verify: Some("step1/verify.sh"),
-        notice: Some("two machines"),
+        notice: Some("two machines".into()),
         ..Extras::default()
     };
     let r = page_with("Do `x`{{exec}}.\n", &extras);
