@@ -84,16 +84,6 @@ pub struct Heading {
     pub text: String,
 }
 
-/// What a page does besides showing its text: lectern's page options (front matter `lectern:`), also what a
-/// Killercoda scenario's `verify` and `foreground` scripts become. docs/content.md "Page options".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PageOptions {
-    /// Next stays disabled until every `examiner:execute-test` on the page has passed.
-    pub require_checks: bool,
-    /// A script, relative to the workshop root, typed into terminal 1 the first time the page opens.
-    pub foreground: Option<PathBuf>,
-}
-
 /// One rendered page of the instructions.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -120,7 +110,7 @@ pub struct Page {
     /// Headings in document order.
     pub headings: Vec<Heading>,
     /// Gate and scripts.
-    pub options: PageOptions,
+    pub options: frontmatter::PageOptions,
 }
 
 /// A loaded and rendered workshop.
@@ -209,7 +199,6 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
     };
     diagnostics.extend(shortcode_diags);
     let count = layout.entries.len();
-    let first_key = layout.entries.first().map(|e| e.key.clone());
     let mut pages = Vec::with_capacity(count);
     for (index, entry) in layout.entries.iter().enumerate() {
         let ctx = PageContext {
@@ -222,7 +211,6 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             included: &included,
             shortcodes: &shortcodes,
             scenario: layout.scenario.as_ref(),
-            first: first_key.as_deref() == Some(entry.key.as_str()),
         };
         let (mut page, page_diags) = crate::metrics::time_render(|| render_entry(entry, &ctx));
         diagnostics.extend(page_diags);
@@ -255,11 +243,7 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             "the workshop has no pages",
         ));
     }
-    if let Some(scenario) = &layout.scenario
-        && definition == WorkshopDefinition::default()
-    {
-        definition = scenario.definition(&killercoda::terminals_used(&pages));
-    }
+    let definition = killercoda::or_scenario(definition, layout.scenario.as_ref(), &pages);
     diagnostics.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     let workshop = Workshop {
         title,
@@ -297,7 +281,7 @@ pub fn render_source(
         exit_sign: None,
         kind,
         text: text.to_string(),
-        options: PageOptions::default(),
+        options: frontmatter::PageOptions::default(),
     };
     let keys = HashSet::from([key]);
     let included = std::cell::RefCell::new(HashSet::new());
@@ -313,7 +297,6 @@ pub fn render_source(
         included: &included,
         shortcodes: &shortcodes,
         scenario: None,
-        first: true,
     };
     render_entry(&entry, &ctx)
 }
@@ -334,10 +317,7 @@ struct PageContext<'a> {
     included: &'a std::cell::RefCell<HashSet<PathBuf>>,
     /// The workshop's own Hugo shortcode templates.
     shortcodes: &'a shortcodes::Shortcodes,
-    /// The scenario the page belongs to (Killercoda pages).
     scenario: Option<&'a killercoda::Scenario>,
-    /// The page is the first of the navigation.
-    first: bool,
 }
 
 fn issues_to_diagnostics(file: &Path, issues: Vec<liquid::Issue>, out: &mut Vec<Diagnostic>) {
@@ -372,13 +352,7 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
     };
     let mut title = entry.title.clone();
     let rendered = match entry.kind {
-        PageKind::Killercoda => {
-            let (rendered, fallback) = killercoda::render_page(ctx.scenario, entry, &resolver, ctx.first);
-            if title.is_empty() {
-                title = fallback;
-            }
-            rendered
-        }
+        PageKind::Killercoda => killercoda::render_page(ctx.scenario, entry, &resolver, &mut title),
         PageKind::HugoMarkdown => {
             let (matter, body, first_line, _) = frontmatter::split(&entry.text);
             let page = shortcodes::PageInfo::new(&matter.params, &entry.title, &entry.key, ctx.vars);

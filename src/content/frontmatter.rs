@@ -22,7 +22,7 @@ pub struct FrontMatter {
     /// The whole front matter (Hugo's `.Page.Params` for shortcode templates).
     pub params: Value,
     /// `lectern.require_checks` and `lectern.foreground` (the path as written).
-    pub options: super::PageOptions,
+    pub options: PageOptions,
 }
 
 /// Splits `text` into front matter and body. Returns the fields, the body, the body's first line
@@ -154,7 +154,7 @@ fn from_value(value: &Value) -> FrontMatter {
         headless: truthy(value.get("headless")),
         not_rendered: never("render") || never("list"),
         params: value.clone(),
-        options: super::PageOptions {
+        options: PageOptions {
             require_checks: truthy(value.get("lectern").and_then(|l| l.get("require_checks"))),
             foreground: match value.get("lectern").and_then(|l| l.get("foreground")) {
                 Some(Value::String(path)) if !path.trim().is_empty() => Some(path.trim().into()),
@@ -162,6 +162,16 @@ fn from_value(value: &Value) -> FrontMatter {
             },
         },
     }
+}
+
+/// What a page does besides showing its text: lectern's page options (front matter `lectern:`), also what a
+/// Killercoda scenario's `verify` and `foreground` scripts become. docs/content.md "Page options".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Next stays disabled until every `examiner:execute-test` on the page has passed.
+    pub require_checks: bool,
+    /// A script, relative to the workshop root, typed into terminal 1 the first time the page opens.
+    pub foreground: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //!
 //! A scenario becomes lectern's own notions, never a parallel set: markers are actions of the catalogue,
 //! `verify` is an `examiner:execute-test` "Check" block with the page's require-checks gate,
-//! `background` a hidden autostart examiner block, `foreground` the page's [`super::PageOptions`]
+//! `background` a hidden autostart examiner block, `foreground` the page's [`super::frontmatter::PageOptions`]
 //! script, and the layout a [`WorkshopDefinition`] (terminal layout, tabs, dashboards).
 
 pub mod assets;
@@ -350,30 +350,49 @@ impl Scenario {
     }
 }
 
-/// Renders the scenario page `entry` (`first`: the first page of the navigation, which carries the
-/// multi-machine notice); also the title to use when the scenario gives none: the first heading of level
-/// 1 or 2, else `Introduction` / `Step N` / `Finish`.
+/// Renders the scenario page `entry`; the first page of the scenario carries the multi-machine notice.
+/// An empty `title` (the scenario gives none) becomes the first heading of level 1 or 2, else
+/// `Introduction` / `Step N` / `Finish`.
 pub fn render_page(
     scenario: Option<&Scenario>,
     entry: &super::layout::Entry,
     resolver: &super::links::Resolver<'_>,
-    first: bool,
-) -> (super::html::Rendered, String) {
+    title: &mut String,
+) -> super::html::Rendered {
     let page = scenario.and_then(|s| s.page(&entry.key));
+    let first = scenario
+        .and_then(|s| s.pages.first())
+        .is_some_and(|p| p.key == entry.key);
     let extras = scenario.map(|s| s.extras(&entry.key, first)).unwrap_or_default();
     let rendered = page::render(&entry.text, resolver, &extras);
-    let title = rendered
-        .headings
-        .iter()
-        .find(|(level, _, _)| *level <= 2)
-        .map(|(_, _, text)| text.clone())
-        .or_else(|| page.map(ScenarioPage::default_title))
-        .unwrap_or_else(|| super::layout::titleize(&entry.key));
-    (rendered, title)
+    if title.is_empty() {
+        *title = rendered
+            .headings
+            .iter()
+            .find(|(level, _, _)| *level <= 2)
+            .map(|(_, _, text)| text.clone())
+            .or_else(|| page.map(ScenarioPage::default_title))
+            .unwrap_or_else(|| super::layout::titleize(&entry.key));
+    }
+    rendered
+}
+
+/// `definition`, or the scenario's when the folder has none of its own (`resources/workshop.yaml`).
+pub fn or_scenario(
+    definition: WorkshopDefinition,
+    scenario: Option<&Scenario>,
+    pages: &[super::Page],
+) -> WorkshopDefinition {
+    match scenario {
+        Some(scenario) if definition == WorkshopDefinition::default() => {
+            scenario.definition(&terminals_used(pages))
+        }
+        _ => definition,
+    }
 }
 
 /// The terminal names the pages' terminal actions use (`session`, default `"1"`).
-pub fn terminals_used(pages: &[super::Page]) -> BTreeSet<String> {
+fn terminals_used(pages: &[super::Page]) -> BTreeSet<String> {
     pages
         .iter()
         .flat_map(|page| &page.clickable)

@@ -14,7 +14,8 @@ mod hugo;
 mod killercoda;
 
 use super::action::parse_yaml;
-use super::{Diagnostic, Format, PageOptions, Variables, vars};
+use super::frontmatter::PageOptions;
+use super::{Diagnostic, Format, Variables, vars};
 use classic::classic_pages;
 use hugo::{hugo_config, hugo_pages};
 

@@ -115,7 +115,7 @@ pub(super) fn classic_pages(
             path,
             kind,
             text,
-            options: crate::content::PageOptions::default(),
+            options: crate::content::frontmatter::PageOptions::default(),
         });
     }
     if wdir.join("config.js").is_file() {

@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use super::{Entry, Layout, PageKind, read_page};
+use crate::content::frontmatter::PageOptions;
 use crate::content::killercoda::Scenario;
-use crate::content::{Diagnostic, Format, PageOptions};
+use crate::content::{Diagnostic, Format};
 
 /// Fills `layout` from the scenario at `dir`.
 pub fn scenario_pages(dir: &Path, layout: &mut Layout, diagnostics: &mut Vec<Diagnostic>) {
