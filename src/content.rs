@@ -243,7 +243,6 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
             "the workshop has no pages",
         ));
     }
-    let definition = killercoda::or_scenario(definition, layout.scenario.as_ref(), &pages);
     diagnostics.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
     let workshop = Workshop {
         title,
@@ -252,8 +251,8 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
         root: root.to_path_buf(),
         content_dir: layout.content_dir,
         static_dirs: layout.static_dirs,
+        definition: killercoda::or_scenario(definition, layout.scenario.as_ref(), &pages),
         pages,
-        definition,
         variables,
         scenario: layout.scenario,
     };
