@@ -54,7 +54,14 @@ pub fn run(args: &CheckArgs) -> u8 {
                     let mut entry = serde_json::json!({
                         "path": page.source.to_string_lossy(),
                         "title": page.title,
-                        "actions": page.actions.iter().map(|a| serde_json::json!({"type": a.action_type, "line": a.line})).collect::<Vec<_>>(),
+                        "actions": page.actions.iter().zip(&page.clickable).map(|(a, parsed)| {
+                            let mut action = serde_json::json!({"type": a.action_type, "line": a.line});
+                            // The terminal a terminal action types into, when not terminal 1.
+                            if let Some(session) = parsed.args.get("session").filter(|s| s.is_string()) {
+                                action["session"] = session.clone();
+                            }
+                            action
+                        }).collect::<Vec<_>>(),
                     });
                     if page.options.require_checks {
                         entry["require_checks"] = true.into();

@@ -55,6 +55,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write the workshop's instructions as static HTML that works offline, from `file://` (exit 0 written).
     Export(ExportArgs),
+    /// Convert a Killercoda/Katacoda scenario into an Educates (Hugo) workshop.
+    Import(ImportArgs),
 }
 
 /// `lectern export`.
@@ -68,6 +70,16 @@ pub struct ExportArgs {
     /// Session variables (the values the pages show).
     #[command(flatten)]
     pub session: SessionArgs,
+}
+
+/// `lectern import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The scenario folder (the one with `index.json`).
+    pub dir: PathBuf,
+    /// Where to write the workshop (a new or empty folder).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// `lectern serve`.

@@ -13,6 +13,7 @@ pub mod content;
 pub mod editor;
 pub mod events;
 pub mod export;
+pub mod import;
 pub mod jail;
 pub mod logging;
 pub mod metrics;

@@ -42,5 +42,6 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => ExitCode::from(lectern::check::run(&args)),
         Command::Export(args) => ExitCode::from(lectern::export::run(&args)),
+        Command::Import(args) => ExitCode::from(lectern::import::run(&args)),
     }
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { installContract } from "./contract.mjs";
 import { ROOT, axe, copyWorkshop, launch, shot, startServer, summary, test as runTest, until } from "./harness.mjs";
 import { terminalSuite } from "./terminals.mjs";
+import { killercodaSuite } from "./killercoda.mjs";
 import { customActionSuite } from "./custom.mjs";
 import { elsewhereSuite } from "./elsewhere.mjs";
 import { differentialSuite } from "./differential.mjs";
@@ -463,6 +464,7 @@ if (existsSync(corpusWorkshop)) {
 }
 
 await terminalSuite(browser);
+await killercodaSuite(browser);
 await customActionSuite(browser);
 await elsewhereSuite(browser);
 // ---------------- editor actions against real code-server (editor.mjs) ----------------

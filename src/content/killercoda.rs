@@ -10,6 +10,8 @@
 //! script, and the layout a [`WorkshopDefinition`] (terminal layout, tabs, dashboards).
 
 pub mod assets;
+pub mod convert;
+mod file_block;
 pub mod markers;
 pub mod page;
 pub mod placeholders;

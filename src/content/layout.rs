@@ -148,23 +148,10 @@ fn data_vars(list: Option<&Value>, vars: &Variables, out: &mut Variables) {
 /// Finds the layout of the workshop at `dir` (a root, a `workshop/` folder or a content folder).
 pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    if crate::content::killercoda::is_scenario(dir) {
-        let mut layout = Layout {
-            format: Format::Killercoda,
-            workshop_dir: None,
-            content_dir: dir.to_path_buf(),
-            static_dirs: Vec::new(),
-            title: None,
-            description: None,
-            pathway: None,
-            data_vars: Variables::new(),
-            entries: Vec::new(),
-            scenario: None,
-        };
-        killercoda::scenario_pages(dir, &mut layout, &mut diagnostics);
-        return (layout, diagnostics);
-    }
-    let workshop_dir = if dir.join("workshop").is_dir() {
+    let scenario = crate::content::killercoda::is_scenario(dir);
+    let workshop_dir = if scenario {
+        None
+    } else if dir.join("workshop").is_dir() {
         Some(dir.join("workshop"))
     } else if dir.join("content").is_dir()
         || ["workshop.yaml", "modules.yaml", "config.yaml"]
@@ -183,7 +170,11 @@ pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
         .as_ref()
         .is_some_and(|w| w.join("workshop.yaml").is_file() || w.join("modules.yaml").is_file());
     let mut layout = Layout {
-        format: Format::Hugo,
+        format: if scenario {
+            Format::Killercoda
+        } else {
+            Format::Hugo
+        },
         workshop_dir: workshop_dir.clone(),
         content_dir: content_dir.clone(),
         static_dirs: Vec::new(),
@@ -194,6 +185,10 @@ pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
         entries: Vec::new(),
         scenario: None,
     };
+    if scenario {
+        killercoda::scenario_pages(dir, &mut layout, &mut diagnostics);
+        return (layout, diagnostics);
+    }
     if !content_dir.is_dir() {
         diagnostics.push(Diagnostic::error(
             &rel(dir, &content_dir),

@@ -1,8 +1,10 @@
 //! content integration tests: the whole corpus against EXPECTED.json, snapshots of rendered pages,
-//! and `lectern check` on a deliberately broken workshop (the real binary).
+//! `lectern check` on a deliberately broken workshop (the real binary), and the Killercoda corpus
+//! (served as it is and through `lectern import`).
 
 mod broken;
 mod corpus;
+mod killercoda;
 mod layouts;
 mod oracle;
 mod snapshots;

@@ -167,7 +167,7 @@ fn matching_files(source: &Jail, pattern: &str) -> Result<Vec<(PathBuf, String)>
 }
 
 /// Every file below `dir` (real paths inside the jail; each real folder once), with its path below `dir`.
-fn walk(jail: &Jail, dir: &Path) -> Vec<(PathBuf, String)> {
+pub fn walk(jail: &Jail, dir: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
@@ -248,6 +248,73 @@ fn name_match(pattern: &[u8], name: &[u8]) -> bool {
         }
         Some((c, rest)) => name.first() == Some(c) && name_match(rest, &name[1..]),
     }
+}
+
+/// A shell word in single quotes.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// The target folder as a shell word: `~` and `/root` are `$HOME`.
+fn shell_target(target: &str) -> String {
+    let sentinel = Path::new("/lectern-home-folder");
+    let dir = target_dir(target, sentinel);
+    match dir.strip_prefix(sentinel) {
+        Ok(rest) if rest.as_os_str().is_empty() => "\"$HOME\"".to_string(),
+        Ok(rest) => format!("\"$HOME\"/{}", quote(&rest.to_string_lossy())),
+        Err(_) => quote(&dir.to_string_lossy()),
+    }
+}
+
+/// A bash script doing what [`install`] does, for a workshop converted by `lectern import`
+/// (`workshop/setup.d/`, run by Educates at session start; the assets are in `workshop/assets/`).
+pub fn setup_script(scenario: &Scenario) -> String {
+    let mut out = String::from(
+        "#!/bin/bash\n\
+         # Copies the scenario's assets (index.json details.assets) to their targets, as Killercoda did before\n\
+         # the scenario started. Written by `lectern import`; Educates runs workshop/setup.d/ at session start.\n\
+         set -u\n\
+         shopt -s nullglob globstar\n\
+         assets=\"$(cd \"$(dirname \"$0\")/..\" && pwd)/assets\"\n\n\
+         # copy BASE PATTERN TARGET [MODE]: files PATTERN matches below assets/BASE, kept below BASE in TARGET.\n\
+         copy() {\n\
+         \x20 local base=\"$assets/$1\" pattern=\"$2\" target=\"$3\" mode=\"${4:-}\" IFS=$'\\n'\n\
+         \x20 [ -d \"$base\" ] || return 0\n\
+         \x20 (cd \"$base\" && for file in $pattern; do\n\
+         \x20   if [ -d \"$file\" ]; then set -- \"$file\"/**; else set -- \"$file\"; fi\n\
+         \x20   for each in \"$@\"; do\n\
+         \x20     [ -f \"$each\" ] || continue\n\
+         \x20     mkdir -p \"$target/$(dirname \"$each\")\" && cp -f \"$each\" \"$target/$each\" || continue\n\
+         \x20     [ -z \"$mode\" ] || chmod \"$mode\" \"$target/$each\"\n\
+         \x20   done\n\
+         \x20 done)\n\
+         }\n\n",
+    );
+    for asset in &scenario.assets {
+        let pattern = asset.file.trim().trim_start_matches("./").trim_start_matches('/');
+        let segments: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+        let fixed = segments.iter().take_while(|s| !has_glob(s)).count();
+        // A plain path keeps only its last name below the target (as `install` does).
+        let base_len = if fixed == segments.len() {
+            fixed.saturating_sub(1)
+        } else {
+            fixed
+        };
+        let base = segments[..base_len].join("/");
+        let glob = segments[base_len..].join("/");
+        out.push_str(&format!(
+            "copy {} {} {}{}\n",
+            quote(&base),
+            quote(&glob),
+            shell_target(&asset.target),
+            asset
+                .chmod
+                .as_deref()
+                .map(|m| format!(" {}", quote(m.trim())))
+                .unwrap_or_default()
+        ));
+    }
+    out
 }
 
 /// A `chmod` value: absolute (`755`) or symbolic (`+x`, `u+rw,go-w`).

@@ -18,7 +18,9 @@ use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde_json::{Value, json};
 
-use super::markers::{self, Marker, editor_path};
+use super::convert::{Edit, Replacement, item_content, line_end, line_start, prefixes};
+use super::file_block::file_block;
+use super::markers::{self, Marker};
 use super::placeholders::{self, Context};
 use crate::content::html::{Rendered, escape};
 use crate::content::links::Resolver;
@@ -116,119 +118,34 @@ fn opening_fence(text: &str, start: usize) -> Option<(u8, usize)> {
     Some((first, bytes.iter().take_while(|b| **b == first).count()))
 }
 
-/// HTML entities of text inside `<pre>`: the five named ones and numeric references.
-fn unescape_html(text: &str) -> String {
-    static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|lt|gt|amp|quot|apos|nbsp);").expect("valid regex")
-    });
-    ENTITY
-        .replace_all(text, |caps: &regex::Captures<'_>| {
-            let entity = &caps[1];
-            let c = match entity {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(String::from).unwrap_or_else(|| caps[0].to_string())
-        })
-        .into_owned()
-}
-
-/// A `<pre class="file" …>…</pre>` block: the action it stands for, and what followed `</pre>`.
-fn file_block(html: &str, editor_dir: Option<&str>) -> Option<((&'static str, Value), String, Vec<String>)> {
-    static OPEN: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?is)^\s*<pre(\s[^>]*)?>").expect("valid regex"));
-    static ATTR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?is)([a-z][a-z0-9_-]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?"#)
-            .expect("valid regex")
-    });
-    let open = OPEN.captures(html)?;
-    let attributes: Vec<(String, String)> = open
-        .get(1)
-        .map(|a| {
-            ATTR.captures_iter(a.as_str())
-                .map(|c| {
-                    let value = c.get(2).or(c.get(3)).or(c.get(4)).map_or("", |m| m.as_str());
-                    (c[1].to_ascii_lowercase(), unescape_html(value))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let attr = |name: &str| {
-        attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.trim().to_string())
-    };
-    if !attr("class").is_some_and(|class| class.split_whitespace().any(|c| c == "file")) {
-        return None;
-    }
-    let after_open = &html[open.get(0)?.end()..];
-    let (inner, rest) = match after_open.to_ascii_lowercase().find("</pre>") {
-        Some(end) => (&after_open[..end], after_open[end + 6..].to_string()),
-        None => (after_open, String::new()),
-    };
-    // HTML drops the newline right after `<pre>`.
-    let inner = inner
-        .strip_prefix("\r\n")
-        .or_else(|| inner.strip_prefix('\n'))
-        .unwrap_or(inner);
-    let text = unescape_html(inner);
-    let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
-    let mut warnings = Vec::new();
-    let target = attr("data-target").map(|t| t.to_ascii_lowercase());
-    let file = attr("data-filename").filter(|f| !f.is_empty());
-    let action = match (file, target.as_deref()) {
-        (_, Some("clipboard")) | (None, _) => ("workshop:copy", json!({"text": text})),
-        (Some(file), target) => {
-            let file = editor_path(&file, editor_dir);
-            match target {
-                Some("replace") => ("editor:create-file", json!({"file": file, "text": text})),
-                Some("prepend") => (
-                    "editor:prepend-lines-to-file",
-                    json!({"file": file, "text": text}),
-                ),
-                Some("insert") => match attr("data-marker").filter(|m| !m.is_empty()) {
-                    Some(marker) => (
-                        "editor:replace-matching-text",
-                        json!({"file": file, "match": marker, "replacement": text}),
-                    ),
-                    None => {
-                        warnings.push(
-                            "`data-target=\"insert\"` needs a `data-marker`; the text is appended".into(),
-                        );
-                        ("editor:append-lines-to-file", json!({"file": file, "text": text}))
-                    }
-                },
-                None | Some("append") => ("editor:append-lines-to-file", json!({"file": file, "text": text})),
-                Some(other) => {
-                    warnings.push(format!(
-                        "unknown `data-target=\"{other}\"` (replace, append, prepend, insert or clipboard); the text is appended"
-                    ));
-                    ("editor:append-lines-to-file", json!({"file": file, "text": text}))
-                }
-            }
-        }
-    };
-    Some((action, rest, warnings))
-}
-
 /// Renders a scenario page. `text` is the page file, `file` its path for diagnostics.
 pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rendered {
+    render_inner(text, resolver, extras, None)
+}
+
+/// [`render`], and the edits that make the page an Educates page.
+pub fn render_converting(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> (Rendered, Vec<Edit>) {
+    let mut edits = Vec::new();
+    let rendered = render_inner(text, resolver, extras, Some(&mut edits));
+    (rendered, edits)
+}
+
+fn render_inner(
+    text: &str,
+    resolver: &Resolver<'_>,
+    extras: &Extras<'_>,
+    mut edits: Option<&mut Vec<Edit>>,
+) -> Rendered {
     let file = resolver.file();
     let source = Mapped::identity(text, 1);
     let index = LineIndex::new(text);
     let line_at = |offset: usize| source.line_of(index.line(offset));
     let (blanked, fence_markers) = blank_fence_markers(text);
+    let mut record = |range: Range<usize>, with: Replacement| {
+        if let Some(edits) = edits.as_deref_mut() {
+            edits.push(Edit { range, with });
+        }
+    };
     let mut out = Rendered::default();
     let mut head = String::new();
     if let Some(notice) = &extras.notice {
@@ -244,6 +161,8 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
     let mut used_fence_markers = vec![false; fence_markers.len()];
     let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::new();
     let mut skip: Option<Range<usize>> = None;
+    // Open blocks (for placing the fenced form of an inline action after its paragraph).
+    let mut open: Vec<(bool, Range<usize>)> = Vec::new();
     let mut parser = Parser::new_ext(&blanked, markdown::options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
         // Text of a blanked line that closed nothing: the example keeps its marker.
@@ -251,22 +170,13 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let start = range.clone();
-                let mut inner = Vec::new();
-                let mut code = String::new();
-                for (event, range) in parser.by_ref() {
-                    let event = restore(event, &range, text, &blanked, &fence_markers);
-                    if let Event::End(TagEnd::CodeBlock) = event {
-                        break;
-                    }
-                    if let Event::Text(t) = &event {
-                        code.push_str(t);
-                    }
-                    inner.push((event, range));
-                }
+                let (inner, code) =
+                    block_events(&mut parser, TagEnd::CodeBlock, text, &blanked, &fence_markers);
                 let line = line_at(start.start);
                 // A marker on the opening line: an authoring slip the format renders as a plain block.
                 if let Some(i) = fence_markers.iter().position(|m| m.line.contains(&start.start)) {
                     used_fence_markers[i] = true;
+                    record(fence_markers[i].marker.clone(), Replacement::Text(String::new()));
                     out.diagnostics.push(Diagnostic::warning(
                         file,
                         line,
@@ -285,12 +195,33 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
                             && m.fence.1 >= len
                     })
                 });
-                let marker = closing.map(|i| {
-                    used_fence_markers[i] = true;
-                    &fence_markers[i].parsed
-                });
                 let code = code.strip_suffix('\n').unwrap_or(&code).to_string();
-                match marker.and_then(|m| marked_action(m, &code, extras, file, line, &mut out)) {
+                let action = closing.and_then(|i| {
+                    used_fence_markers[i] = true;
+                    let marker = &fence_markers[i];
+                    let action = marker.parsed.action(&machine_text(&code), extras.editor_dir);
+                    if action.is_none() {
+                        record(marker.marker.clone(), Replacement::Text(String::new()));
+                    }
+                    action.map(|action| (action, marker.line.end))
+                });
+                let markup = action.and_then(|((word, args), end)| {
+                    let html = block(&mut out, word, &args, line, file)?;
+                    let (first, rest) = prefixes(text, start.start);
+                    let whole = line_start(text, start.start)..line_end(text, end);
+                    record(
+                        whole,
+                        Replacement::Action {
+                            word,
+                            args,
+                            first,
+                            rest,
+                            blank: false,
+                        },
+                    );
+                    Some(html)
+                });
+                match markup {
                     Some(html) => events.push((Event::Html(html.into()), start)),
                     None => {
                         events.push((Event::Start(Tag::CodeBlock(kind)), start.clone()));
@@ -300,13 +231,39 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
                 }
             }
             Event::Code(code) => {
+                if placeholders::any(&code) {
+                    record(range.clone(), Replacement::Placeholders(Context::Machine));
+                }
                 let at = range.end;
                 match marker_at(text, at) {
                     Some((length, marker)) => {
                         skip = Some(at..at + length);
+                        record(at..at + length, Replacement::Text(String::new()));
                         let line = line_at(range.start);
                         match inline_action(&marker, &code, extras, file, line, &mut out) {
-                            Some(html) => events.push((Event::InlineHtml(html.into()), range)),
+                            Some((html, word, args)) => {
+                                // The fenced form goes after the paragraph (or item, heading, table).
+                                if let Some((item, leaf)) = open.last() {
+                                    let body = if *item {
+                                        item_content(text, leaf.start)
+                                    } else {
+                                        leaf.start
+                                    };
+                                    let (_, rest) = prefixes(text, body);
+                                    let after = line_end(text, leaf.end.saturating_sub(1).max(leaf.start));
+                                    record(
+                                        after..after,
+                                        Replacement::Action {
+                                            word,
+                                            args,
+                                            first: rest.clone(),
+                                            rest,
+                                            blank: true,
+                                        },
+                                    );
+                                }
+                                events.push((Event::InlineHtml(html.into()), range));
+                            }
                             None => events.push((Event::Code(code), range)),
                         }
                     }
@@ -337,18 +294,8 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
             }
             Event::Start(Tag::HtmlBlock) => {
                 let start = range.clone();
-                let mut inner = Vec::new();
-                let mut html = String::new();
-                for (event, range) in parser.by_ref() {
-                    let event = restore(event, &range, text, &blanked, &fence_markers);
-                    if let Event::End(TagEnd::HtmlBlock) = event {
-                        break;
-                    }
-                    if let Event::Html(h) = &event {
-                        html.push_str(h);
-                    }
-                    inner.push((event, range));
-                }
+                let (inner, html) =
+                    block_events(&mut parser, TagEnd::HtmlBlock, text, &blanked, &fence_markers);
                 let line = line_at(start.start);
                 match file_block(&html, extras.editor_dir) {
                     Some(((word, args), rest, warnings)) => {
@@ -356,6 +303,19 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
                             out.diagnostics.push(Diagnostic::warning(file, line, warning));
                         }
                         let markup = block(&mut out, word, &args, line, file).unwrap_or_default();
+                        let (first, prefix) = prefixes(text, start.start);
+                        let whole =
+                            line_start(text, start.start)..line_end(text, start.end.saturating_sub(1));
+                        record(
+                            whole,
+                            Replacement::Action {
+                                word,
+                                args,
+                                first,
+                                rest: prefix,
+                                blank: false,
+                            },
+                        );
                         events.push((Event::Html(format!("{markup}{rest}").into()), start));
                     }
                     None => {
@@ -364,6 +324,23 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
                         events.push((Event::End(TagEnd::HtmlBlock), start));
                     }
                 }
+            }
+            Event::Start(tag) => {
+                match &tag {
+                    Tag::Paragraph | Tag::Heading { .. } | Tag::Table(_) => open.push((false, range.clone())),
+                    Tag::Item => open.push((true, range.clone())),
+                    _ => {}
+                }
+                events.push((Event::Start(tag), range));
+            }
+            Event::End(tag) => {
+                if matches!(
+                    tag,
+                    TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Table | TagEnd::Item
+                ) {
+                    open.pop();
+                }
+                events.push((Event::End(tag), range));
             }
             other => events.push((other, range)),
         }
@@ -380,7 +357,7 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
             }
         }
     }
-    let events = placeholders_in(events, file, &line_at, &mut out.diagnostics);
+    let events = placeholders::in_events(events, file, &line_at, &mut out.diagnostics, &mut record);
     let mut out = markdown::render_events(
         &source,
         events.into_iter(),
@@ -395,6 +372,30 @@ pub fn render(text: &str, resolver: &Resolver<'_>, extras: &Extras<'_>) -> Rende
     }
     out.html = head + &out.html;
     out
+}
+
+/// The events of a block up to its `end` tag (blanked markers restored) and the text they hold (a code
+/// block's `Text`, an HTML block's `Html`).
+fn block_events<'e>(
+    parser: &mut impl Iterator<Item = (Event<'e>, Range<usize>)>,
+    end: TagEnd,
+    text: &str,
+    blanked: &'e str,
+    markers: &[FenceMarker],
+) -> (Vec<(Event<'e>, Range<usize>)>, String) {
+    let mut inner = Vec::new();
+    let mut content = String::new();
+    for (event, range) in parser.by_ref() {
+        let event = restore(event, &range, text, blanked, markers);
+        if event == Event::End(end) {
+            break;
+        }
+        if let Event::Text(t) | Event::Html(t) = &event {
+            content.push_str(t);
+        }
+        inner.push((event, range));
+    }
+    (inner, content)
 }
 
 /// A page event with the text of blanked markers put back when the event shows that line's text.
@@ -443,20 +444,7 @@ fn machine_text(text: &str) -> String {
     placeholders::substitute(text, Context::Machine).0
 }
 
-/// The markup of a code block with `marker`; `None` keeps the block as code.
-fn marked_action(
-    marker: &Marker,
-    code: &str,
-    extras: &Extras<'_>,
-    file: &Path,
-    line: u32,
-    out: &mut Rendered,
-) -> Option<String> {
-    let (word, args) = marker.action(&machine_text(code), extras.editor_dir)?;
-    block(out, word, &args, line, file)
-}
-
-/// The markup of a code span with `marker`; `None` keeps the span as code.
+/// The markup of a code span with `marker`, and the action; `None` keeps the span as code.
 fn inline_action(
     marker: &Marker,
     code: &str,
@@ -464,120 +452,23 @@ fn inline_action(
     file: &Path,
     line: u32,
     out: &mut Rendered,
-) -> Option<String> {
+) -> Option<(String, &'static str, Value)> {
     for warning in &marker.warnings {
         out.diagnostics
             .push(Diagnostic::warning(file, line, warning.clone()));
     }
-    let (word, args) = marker.action(&machine_text(code), extras.editor_dir)?;
-    action::render_inline(
+    let shown = machine_text(code);
+    let (word, args) = marker.action(&shown, extras.editor_dir)?;
+    let html = action::render_inline(
         word,
         &body_of(&args),
-        code,
+        &shown,
         line,
         file,
         &mut out.actions,
         &mut out.diagnostics,
-    )
-}
-
-/// Maps URL placeholders: in code to the machine's view, elsewhere to the browser's. Adjacent text
-/// events are joined first (the parser splits `[[HOST_SUBDOMAIN]]` at its brackets).
-fn placeholders_in<'e>(
-    events: Vec<(Event<'e>, Range<usize>)>,
-    file: &Path,
-    line_at: &dyn Fn(usize) -> u32,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(Event<'e>, Range<usize>)> {
-    let mut joined: Vec<(Event<'e>, Range<usize>)> = Vec::with_capacity(events.len());
-    let mut in_code = false;
-    for (event, range) in events {
-        match &event {
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            _ => {}
-        }
-        if let (Event::Text(next), Some((Event::Text(previous), previous_range))) =
-            (&event, joined.last_mut())
-            && !in_code
-        {
-            *previous = CowStr::from(format!("{previous}{next}"));
-            previous_range.end = range.end;
-            continue;
-        }
-        joined.push((event, range));
-    }
-    let mut unknown = Vec::new();
-    let mut map = |text: &str, context: Context, offset: usize| -> Option<String> {
-        if !placeholders::any(text) {
-            return None;
-        }
-        let (mapped, left) = placeholders::substitute(text, context);
-        unknown.extend(left.into_iter().map(|p| (line_at(offset), p)));
-        (mapped != text).then_some(mapped)
-    };
-    let mut in_code = false;
-    let mut out = Vec::with_capacity(joined.len());
-    for (event, range) in joined {
-        let at = range.start;
-        let event = match event {
-            Event::Start(Tag::CodeBlock(kind)) => {
-                in_code = true;
-                Event::Start(Tag::CodeBlock(kind))
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                Event::End(TagEnd::CodeBlock)
-            }
-            Event::Text(t) => {
-                let context = if in_code {
-                    Context::Machine
-                } else {
-                    Context::Browser
-                };
-                map(&t, context, at).map_or(Event::Text(t), |m| Event::Text(m.into()))
-            }
-            Event::Code(t) => map(&t, Context::Machine, at).map_or(Event::Code(t), |m| Event::Code(m.into())),
-            Event::Html(t) => map(&t, Context::Browser, at).map_or(Event::Html(t), |m| Event::Html(m.into())),
-            Event::InlineHtml(t) => {
-                map(&t, Context::Browser, at).map_or(Event::InlineHtml(t), |m| Event::InlineHtml(m.into()))
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: map(&dest_url, Context::Browser, at).map_or(dest_url, CowStr::from),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: map(&dest_url, Context::Browser, at).map_or(dest_url, CowStr::from),
-                title,
-                id,
-            }),
-            other => other,
-        };
-        out.push((event, range));
-    }
-    unknown.sort();
-    unknown.dedup();
-    for (line, placeholder) in unknown {
-        diagnostics.push(Diagnostic::warning(
-            file,
-            line,
-            format!("placeholder `{placeholder}` has no meaning in lectern and is left as written"),
-        ));
-    }
-    out
+    )?;
+    Some((html, word, args))
 }
 
 #[cfg(test)]

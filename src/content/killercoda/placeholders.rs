@@ -5,7 +5,14 @@
 
 use std::sync::LazyLock;
 
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use regex::{Captures, Regex};
+
+use super::convert::Replacement;
+use crate::content::Diagnostic;
 
 /// Where the text with the placeholder is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,10 +53,20 @@ fn port_url(port: &str, context: Context) -> String {
 /// Replaces every placeholder of `text` for `context`; the second value lists the placeholders that
 /// have no meaning in lectern (left as written).
 pub fn substitute(text: &str, context: Context) -> (String, Vec<String>) {
+    substitute_ports(text, context, &|port| port_url(port, context))
+}
+
+/// [`substitute`] with the URL of a port given by `port_url` (`lectern import` writes Educates ingress
+/// URLs).
+pub fn substitute_ports(
+    text: &str,
+    context: Context,
+    port_url: &dyn Fn(&str) -> String,
+) -> (String, Vec<String>) {
     if !any(text) {
         return (text.to_string(), Vec::new());
     }
-    let port = |caps: &Captures<'_>| port_url(&caps[2], context);
+    let port = |caps: &Captures<'_>| port_url(&caps[2]);
     let text = TRAFFIC.replace_all(text, port);
     let text = KATACODA.replace_all(&text, port);
     let text = HOST_IP.replace_all(&text, "127.0.0.1");
@@ -73,6 +90,109 @@ pub fn url(href: &str) -> String {
     } else {
         mapped
     }
+}
+
+/// Maps URL placeholders: in code to the machine's view, elsewhere to the browser's. Adjacent text
+/// events are joined first (the parser splits `[[HOST_SUBDOMAIN]]` at its brackets).
+pub(super) fn in_events<'e>(
+    events: Vec<(Event<'e>, Range<usize>)>,
+    file: &Path,
+    line_at: &dyn Fn(usize) -> u32,
+    diagnostics: &mut Vec<Diagnostic>,
+    record: &mut dyn FnMut(Range<usize>, Replacement),
+) -> Vec<(Event<'e>, Range<usize>)> {
+    let mut joined: Vec<(Event<'e>, Range<usize>)> = Vec::with_capacity(events.len());
+    let mut in_code = false;
+    for (event, range) in events {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            _ => {}
+        }
+        if let (Event::Text(next), Some((Event::Text(previous), previous_range))) =
+            (&event, joined.last_mut())
+            && !in_code
+        {
+            *previous = CowStr::from(format!("{previous}{next}"));
+            previous_range.end = range.end;
+            continue;
+        }
+        joined.push((event, range));
+    }
+    let mut unknown = Vec::new();
+    let mut map = |text: &str, context: Context, range: &Range<usize>| -> Option<String> {
+        if !any(text) {
+            return None;
+        }
+        let (mapped, left) = substitute(text, context);
+        unknown.extend(left.into_iter().map(|p| (line_at(range.start), p)));
+        if mapped != text {
+            record(range.clone(), Replacement::Placeholders(context));
+        }
+        (mapped != text).then_some(mapped)
+    };
+    let mut in_code = false;
+    let mut out = Vec::with_capacity(joined.len());
+    for (event, range) in joined {
+        let at = &range;
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code = true;
+                Event::Start(Tag::CodeBlock(kind))
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                Event::End(TagEnd::CodeBlock)
+            }
+            Event::Text(t) => {
+                let context = if in_code {
+                    Context::Machine
+                } else {
+                    Context::Browser
+                };
+                map(&t, context, at).map_or(Event::Text(t), |m| Event::Text(m.into()))
+            }
+            Event::Code(t) => map(&t, Context::Machine, at).map_or(Event::Code(t), |m| Event::Code(m.into())),
+            Event::Html(t) => map(&t, Context::Browser, at).map_or(Event::Html(t), |m| Event::Html(m.into())),
+            Event::InlineHtml(t) => {
+                map(&t, Context::Browser, at).map_or(Event::InlineHtml(t), |m| Event::InlineHtml(m.into()))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: map(&dest_url, Context::Browser, at).map_or(dest_url, CowStr::from),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: map(&dest_url, Context::Browser, at).map_or(dest_url, CowStr::from),
+                title,
+                id,
+            }),
+            other => other,
+        };
+        out.push((event, range));
+    }
+    unknown.sort();
+    unknown.dedup();
+    for (line, placeholder) in unknown {
+        diagnostics.push(Diagnostic::warning(
+            file,
+            line,
+            format!("placeholder `{placeholder}` has no meaning in lectern and is left as written"),
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
