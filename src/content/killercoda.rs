@@ -334,6 +334,8 @@ impl Scenario {
             .iter()
             .any(|page| page.verify.is_some() || page.background.is_some());
         WorkshopDefinition {
+            // No name in index.json: workshop_name falls back to the scenario's folder name.
+            name: None,
             title: Some(self.title.clone()),
             description: self.description.clone(),
             dashboards,
