@@ -34,35 +34,11 @@ pub use mapped::Mapped;
 pub use store::ContentStore;
 
 use crate::jail::Jail;
+pub use layout::Format;
 use layout::{Entry, PageKind};
 
 /// Session variables by name.
 pub type Variables = BTreeMap<String, String>;
-
-/// Which source format a workshop uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Hugo page bundles under `workshop/content/`.
-    Hugo,
-    /// Classic `workshop.yaml` + `modules.yaml`, Markdown pages.
-    Classic,
-    /// Classic layout with AsciiDoc pages.
-    Asciidoc,
-    /// A Killercoda or Katacoda scenario folder (`index.json`).
-    Killercoda,
-}
-
-impl Format {
-    /// The name used in `lectern check --format json`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Hugo => "hugo",
-            Format::Classic => "classic",
-            Format::Asciidoc => "asciidoc",
-            Format::Killercoda => "killercoda",
-        }
-    }
-}
 
 /// A clickable action found on a page (for `check` and tests).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,9 +15,34 @@ mod killercoda;
 
 use super::action::parse_yaml;
 use super::frontmatter::PageOptions;
-use super::{Diagnostic, Format, Variables, vars};
+use super::{Diagnostic, Variables, vars};
 use classic::classic_pages;
 use hugo::{hugo_config, hugo_pages};
+
+/// Which source format a workshop uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Hugo page bundles under `workshop/content/`.
+    Hugo,
+    /// Classic `workshop.yaml` + `modules.yaml`, Markdown pages.
+    Classic,
+    /// Classic layout with AsciiDoc pages.
+    Asciidoc,
+    /// A Killercoda or Katacoda scenario folder (`index.json`).
+    Killercoda,
+}
+
+impl Format {
+    /// The name used in `lectern check --format json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Hugo => "hugo",
+            Format::Classic => "classic",
+            Format::Asciidoc => "asciidoc",
+            Format::Killercoda => "killercoda",
+        }
+    }
+}
 
 /// The source format of one page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
