@@ -472,6 +472,7 @@ mod adoc {
                 file,
                 &mut out.actions,
                 &mut out.diagnostics,
+                action::Action::markup,
             )
             .unwrap_or_else(|| format!("<pre><code>{}</code></pre>\n", escape(&found.body)));
             html = html.replacen(&asciidoc::placeholder(index), &markup, 1);

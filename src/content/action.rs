@@ -53,35 +53,9 @@ pub struct ActionError {
 /// The markup for a block whose info word (Markdown) or role (AsciiDoc) is `word`, written at `line`
 /// of `file`: a known action is parsed and appended to `actions`, a broken or unknown one becomes the
 /// error box; problems go to `diagnostics`. `None` when `word` is no built-in action (a language, or
-/// a foreign `other:name`), which each page format shows its own way.
+/// a foreign `other:name`), which each page format shows its own way. `markup` writes a parsed action
+/// (`Action::markup` for blocks; Killercoda's inline `` `ls`{{exec}} `` uses `Action::inline_markup`).
 pub fn render_block(
-    word: &str,
-    body: &str,
-    line: u32,
-    file: &Path,
-    actions: &mut Vec<Action>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    render_as(word, body, line, file, actions, diagnostics, Action::markup)
-}
-
-/// Like [`render_block`], for an action written inside a line of text (Killercoda's `` `ls`{{exec}} ``):
-/// the markup is an inline element showing `shown`.
-pub fn render_inline(
-    word: &str,
-    body: &str,
-    shown: &str,
-    line: u32,
-    file: &Path,
-    actions: &mut Vec<Action>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    render_as(word, body, line, file, actions, diagnostics, |action, index| {
-        action.inline_markup(index, shown)
-    })
-}
-
-fn render_as(
     word: &str,
     body: &str,
     line: u32,

@@ -313,6 +313,7 @@ fn code_block(
         file,
         &mut out.actions,
         &mut out.diagnostics,
+        action::Action::markup,
     ) {
         return html;
     }

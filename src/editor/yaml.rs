@@ -209,23 +209,29 @@ pub fn add_item(
     Ok(loaded.file.to_string())
 }
 
-/// `replace-yaml-item`: the existing key or item at `path` gets `value`.
-pub fn replace_item(text: &str, path: &str, value: &Value, name: &str) -> Result<String, EditorError> {
+/// `path`'s last segment is not there.
+fn missing_last(path: &str, name: &str, segments: &[Segment], reason: &str) -> EditorError {
+    yaml_path::missing(path, name, segments, segments.len() - 1, reason)
+}
+
+/// The loaded file, `path`'s segments (never empty) and the node its last segment is looked up in.
+fn at_parent(text: &str, path: &str, name: &str) -> Result<(Loaded, Vec<Segment>, YamlNode), EditorError> {
     let segments = segments(path)?;
     let loaded = load(text, name)?;
     let root = need_root(&loaded, name)?;
-    let (last, parent_path) = segments
+    let (_, parent_path) = segments
         .split_last()
         .ok_or_else(|| EditorError::BadRequest("empty path".into()))?;
     let parent = yaml_path::walk(&root, parent_path, path, name)?;
+    Ok((loaded, segments, parent))
+}
+
+/// `replace-yaml-item`: the existing key or item at `path` gets `value`.
+pub fn replace_item(text: &str, path: &str, value: &Value, name: &str) -> Result<String, EditorError> {
+    let (loaded, segments, parent) = at_parent(text, path, name)?;
+    let last = &segments[segments.len() - 1]; // at_parent refuses an empty path
     if let Step::Missing(reason) = yaml_path::child(&parent, last, path)? {
-        return Err(yaml_path::missing(
-            path,
-            name,
-            &segments,
-            segments.len() - 1,
-            &reason,
-        ));
+        return Err(missing_last(path, name, &segments, &reason));
     }
     set_child(&parent, last, &node_of(value)?, path)?;
     Ok(loaded.file.to_string())
@@ -233,14 +239,9 @@ pub fn replace_item(text: &str, path: &str, value: &Value, name: &str) -> Result
 
 /// `delete-yaml-value`: removes the key or item at `path`.
 pub fn delete_value(text: &str, path: &str, name: &str) -> Result<String, EditorError> {
-    let segments = segments(path)?;
-    let loaded = load(text, name)?;
-    let root = need_root(&loaded, name)?;
-    let (last, parent_path) = segments
-        .split_last()
-        .ok_or_else(|| EditorError::BadRequest("empty path".into()))?;
-    let parent = yaml_path::walk(&root, parent_path, path, name)?;
-    let not_found = |reason: &str| yaml_path::missing(path, name, &segments, segments.len() - 1, reason);
+    let (loaded, segments, parent) = at_parent(text, path, name)?;
+    let last = &segments[segments.len() - 1]; // at_parent refuses an empty path
+    let not_found = |reason: &str| missing_last(path, name, &segments, reason);
     match last {
         Segment::Key(key) => {
             let map = parent
@@ -296,13 +297,7 @@ pub fn select_path(text: &str, path: &str, name: &str) -> Result<Span, EditorErr
             let node = match yaml_path::child(&parent, last, path)? {
                 Step::Found(node) => node,
                 Step::Missing(reason) => {
-                    return Err(yaml_path::missing(
-                        path,
-                        name,
-                        &segments,
-                        segments.len() - 1,
-                        &reason,
-                    ));
+                    return Err(missing_last(path, name, &segments, &reason));
                 }
             };
             match (last, parent.as_mapping()) {

@@ -52,6 +52,19 @@ pub enum Replacement {
     Placeholders(Context),
 }
 
+impl Replacement {
+    /// A fenced action block right where the marker's line was (no blank line first).
+    pub fn action(word: &'static str, args: Value, first: String, rest: String) -> Self {
+        Replacement::Action {
+            word,
+            args,
+            first,
+            rest,
+            blank: false,
+        }
+    }
+}
+
 /// The start of the line holding `offset`.
 pub(super) fn line_start(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1)

@@ -209,16 +209,7 @@ fn render_inner(
                     let html = block(&mut out, word, &args, line, file)?;
                     let (first, rest) = prefixes(text, start.start);
                     let whole = line_start(text, start.start)..line_end(text, end);
-                    record(
-                        whole,
-                        Replacement::Action {
-                            word,
-                            args,
-                            first,
-                            rest,
-                            blank: false,
-                        },
-                    );
+                    record(whole, Replacement::action(word, args, first, rest));
                     Some(html)
                 });
                 match markup {
@@ -306,16 +297,7 @@ fn render_inner(
                         let (first, prefix) = prefixes(text, start.start);
                         let whole =
                             line_start(text, start.start)..line_end(text, start.end.saturating_sub(1));
-                        record(
-                            whole,
-                            Replacement::Action {
-                                word,
-                                args,
-                                first,
-                                rest: prefix,
-                                blank: false,
-                            },
-                        );
+                        record(whole, Replacement::action(word, args, first, prefix));
                         events.push((Event::Html(format!("{markup}{rest}").into()), start));
                     }
                     None => {
@@ -436,6 +418,7 @@ fn block(out: &mut Rendered, word: &str, args: &Value, line: u32, file: &Path) -
         file,
         &mut out.actions,
         &mut out.diagnostics,
+        action::Action::markup,
     )
 }
 
@@ -459,14 +442,14 @@ fn inline_action(
     }
     let shown = machine_text(code);
     let (word, args) = marker.action(&shown, extras.editor_dir)?;
-    let html = action::render_inline(
+    let html = action::render_block(
         word,
         &body_of(&args),
-        &shown,
         line,
         file,
         &mut out.actions,
         &mut out.diagnostics,
+        |action, index| action.inline_markup(index, &shown),
     )?;
     Some((html, word, args))
 }
