@@ -7,7 +7,8 @@
 //! the multipart body, whose boundary is `B`.
 //!
 //! Invariants: no panic and no 500; nothing is ever written outside the uploads folder (`outside`
-//! stays empty); no temporary file is left behind; a 2xx answer left a file.
+//! stays empty); no temporary file is left behind (a `.lectern-upload-…` name the input does not
+//! spell: clients may name their own files so); a 2xx answer left a file.
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -83,11 +84,16 @@ fn upload(state: &Uploads, data: &[u8]) {
     );
     let mut left = Vec::new();
     walk(&state.uploads, &mut left);
+    // lectern's temporary files are `.lectern-upload-` plus a random suffix; a name the client chose
+    // itself (written in the input) is an upload, not a leftover.
+    let input = String::from_utf8_lossy(body);
     let temporary: Vec<_> = left
         .iter()
         .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(".lectern-upload-"))
+            p.file_name().is_some_and(|n| {
+                let name = n.to_string_lossy();
+                name.starts_with(".lectern-upload-") && !input.contains(name.as_ref())
+            })
         })
         .collect();
     assert!(temporary.is_empty(), "temporary files left behind: {temporary:?}");
