@@ -17,8 +17,9 @@
 //! clickable markup. A plain `----` listing with an action role renders no `<code>` in Educates, so
 //! it stays an ordinary (inert) listing and gets a warning.
 //!
-//! The parser is guarded with `catch_unwind`: odd input that makes it panic gives a page showing the
-//! source as plain text plus an error diagnostic, never a crashed server.
+//! The parser is guarded with `catch_unwind` and a memory budget for its arena: odd input that makes it
+//! panic or grow without end gives a page showing the source as plain text plus an error diagnostic,
+//! never a crashed or hung server.
 //!
 //! Files: `delimiters` (long delimiter lines), `include` (jailed `include::`), `roles` (which blocks are
 //! actions), `walker` (document order, plain text), `tests`.
@@ -82,6 +83,16 @@ pub struct AdocAction {
     pub body: String,
 }
 
+/// The parser's arena budget for a page, bytes: 128 MiB plus 1 KiB per source byte. The parser uses
+/// about 256 arena bytes per source byte (measured: 17 MiB for 64 KiB, 65 MiB for 256 KiB, 256 MiB for
+/// 1 MiB), so ordinary pages and their includes fit with room to spare. asciidork 0.38 loops forever
+/// on some malformed tables (`|===` / `|===` / `|1|2` / `|===`: rows of no cells pushed without end,
+/// found by the `content` fuzz target — 7 GB in a minute); past the budget its next allocation
+/// panics, which [`render`] catches like any parser panic.
+fn arena_limit_bytes(source: &str) -> usize {
+    (128 << 20) + source.len().saturating_mul(1024)
+}
+
 /// The placeholder put in the HTML instead of action block `index`.
 pub fn placeholder(index: usize) -> String {
     format!("<!--lectern-action:{index}-->")
@@ -90,14 +101,23 @@ pub fn placeholder(index: usize) -> String {
 /// Render an AsciiDoc page. Never fails and never panics: problems become diagnostics. Without a
 /// jail, `include::` lines are reported and left out.
 pub fn render(source: &str, file: &Path, vars: &Variables, jail: Option<&IncludeJail>) -> AdocPage {
-    match catch_unwind(AssertUnwindSafe(|| render_guarded(source, file, vars, jail))) {
+    let bump = Bump::new();
+    let limit = arena_limit_bytes(source);
+    bump.set_allocation_limit(Some(limit));
+    match catch_unwind(AssertUnwindSafe(|| {
+        render_guarded(&bump, source, file, vars, jail)
+    })) {
         Ok(page) => page,
         Err(payload) => {
-            let reason = payload
+            let mut reason = payload
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown reason".to_string());
+            // A failed arena allocation past half the budget: the budget stopped it (growth doubles).
+            if bump.allocated_bytes() >= limit / 2 {
+                reason = format!("it needed more than its {} MiB of memory", limit >> 20);
+            }
             AdocPage {
                 title: None,
                 html: source_as_text(source),
@@ -150,12 +170,17 @@ fn job_settings(vars: &Variables) -> JobSettings {
     settings
 }
 
-fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&IncludeJail>) -> AdocPage {
-    let bump = Bump::new();
+fn render_guarded(
+    bump: &Bump,
+    source: &str,
+    file: &Path,
+    vars: &Variables,
+    jail: Option<&IncludeJail>,
+) -> AdocPage {
     let name = file.to_string_lossy();
     let path = asciidork_parser::prelude::Path::new(name.as_ref());
     let normalized = normalize_delimiters(source);
-    let mut parser = Parser::from_str(&normalized, SourceFile::Path(path), &bump);
+    let mut parser = Parser::from_str(&normalized, SourceFile::Path(path), bump);
     parser.apply_job_settings(job_settings(vars));
     let read = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     if let Some(jail) = jail {
@@ -190,7 +215,7 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&Inc
     };
     diagnostics.extend(result.warnings.iter().map(|d| convert_diagnostic(d, file, false)));
 
-    let mut document = std::mem::replace(&mut result.document, Document::new(&bump));
+    let mut document = std::mem::replace(&mut result.document, Document::new(bump));
     let title = document.title().map(|t| {
         let mut text = String::new();
         plain_text(&t.main, &mut text);
@@ -198,7 +223,7 @@ fn render_guarded(source: &str, file: &Path, vars: &Variables, jail: Option<&Inc
     });
 
     let mut walker = Walker {
-        bump: &bump,
+        bump,
         result: &result,
         file,
         source_language: document.meta.str("source-language").is_some(),

@@ -4,6 +4,8 @@
 use super::*;
 use std::path::PathBuf;
 
+use crate::content::Severity;
+
 fn page(source: &str) -> AdocPage {
     render(source, Path::new("content/page.adoc"), &Variables::new(), None)
 }
@@ -395,6 +397,38 @@ fn odd_input_never_panics() {
         .map(|n| format!("{} item\n", "*".repeat(n)))
         .collect::<String>();
     let _ = page(&list);
+}
+
+#[test]
+fn a_table_the_parser_would_loop_on_is_shown_as_text() {
+    // Issue 11, found by the `content` fuzz target (seed `crash-adoc-table-without-end`): asciidork
+    // 0.38 pushes rows of no cells for ever on this table (7 GB in a minute); the arena's budget stops it.
+    let p = page("Before\n\n|===\n|===\n|1|2\n|===\n");
+    assert!(
+        p.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.message.contains("MiB of memory")),
+        "{:?}",
+        p.diagnostics
+    );
+    assert!(p.html.contains("|1|2"), "{}", p.html);
+}
+
+#[test]
+fn a_large_page_fits_in_the_parsers_memory_budget() {
+    let section = "== Section\n\nSome *text*, `code` and a link:https://example.test[link].\n\n\
+                   [source,bash,role=execute]\n----\necho hello\n----\n\n\
+                   |===\n|a|b\n|c|d\n|===\n\n* item\n** nested\n\nNOTE: a note\n\n";
+    // 300 KiB (a debug build renders 1 MiB slowly): about 77 MiB of arena, as much as the budget's base.
+    let copies = 300 * 1024 / section.len() + 1;
+    let p = page(&section.repeat(copies));
+    let errors: Vec<_> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(p.actions.len(), copies);
 }
 
 fn corpus_dir() -> Option<PathBuf> {
