@@ -175,3 +175,11 @@ fn text_templates_print_no_value() {
     map.insert("y".to_string(), Value::Int(1));
     assert_eq!(t.execute(&Value::Map(map), &Md).expect("runs"), "<no value>|<");
 }
+
+#[test]
+fn unescape_never_cuts_a_character() {
+    // Issue 11, found by the `content` fuzz target (seeds `crash-hugo-unescape-*`): the `;` search sliced
+    // the string at its 12th byte, inside a multi-byte character.
+    assert_eq!(funcs::unescape("&lt; tab 1a“ &gt;"), "< tab 1a“ >");
+    assert_eq!(funcs::unescape("&“““““&amp;"), "&“““““&");
+}
