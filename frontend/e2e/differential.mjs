@@ -46,7 +46,7 @@ async function one(session) {
     const driver = await connect(server, "", { type: "hello", version: 1, last_seq: null, cols: session.cols, rows: session.rows });
     await until("ready", () => driver.bytes >= 1);
     const lagging = await connect(server, "?mode=readonly", {
-      type: "hello", version: 2, last_seq: null, cols: session.cols, rows: session.rows, window: 16384,
+      type: "hello", version: 1, last_seq: null, cols: session.cols, rows: session.rows, window: 16384, features: ["snapshots"],
     });
     // First more output than the lagging viewer's window, so it lags whatever the session's size (the
     // whole-screen and scrollback clear after it leaves no trace of it).

@@ -1,9 +1,17 @@
-// Terminal websocket protocol v2 — see the Rust version, src/terminal/protocol.rs, and
+// Terminal websocket protocol v1 with its optional features — see the Rust version, src/terminal/protocol.rs, and
 // docs/terminal-protocol.md. Text frames are JSON control messages; binary server frames are an 8-byte
 // big-endian seq (byte offset of the first byte) followed by output bytes; binary client frames are input.
 
-/** Protocol version this client speaks. */
-export const VERSION = 2;
+/** Protocol version this client speaks (the only one; newer abilities are `FEATURES`). */
+export const VERSION = 1;
+/**
+ * Every optional feature of the protocol — the mirror of `Feature` in src/terminal/protocol.rs, in the same
+ * order (a Rust test, tests/it/terminal/doc.rs, checks they agree). The dashboard asks for all of them.
+ */
+export const FEATURES = ["stream", "snapshots"] as const;
+
+/** An optional protocol feature. */
+export type Feature = (typeof FEATURES)[number];
 /** Bytes of the seq prefix on output frames. */
 export const SEQ_PREFIX = 8;
 /**
@@ -30,7 +38,9 @@ export type ClientMsg =
       cols: number;
       rows: number;
       window?: number;
-      /** The `stream` of the welcome `last_seq` belongs to (v2). */
+      /** Optional features this client understands; the welcome answers which this connection uses. */
+      features?: readonly Feature[];
+      /** The `stream` of the welcome `last_seq` belongs to (feature `stream`). */
       stream?: string;
     }
   | { type: "ack"; seq: number }
@@ -71,7 +81,15 @@ export const GOODBYE_CODES: readonly ErrorCode[] = ["shutdown", "closed"];
 
 /** Server → client control messages. */
 export type ServerMsg =
-  | { type: "welcome"; terminal: string; seq: number; readonly: boolean; running: boolean; stream?: string }
+  | {
+      type: "welcome";
+      terminal: string;
+      seq: number;
+      readonly: boolean;
+      running: boolean;
+      features?: Feature[];
+      stream?: string;
+    }
   | { type: "lost"; from: number; to: number }
   | { type: "exit"; code: number | null; signal: number | null; seq: number }
   | { type: "restarted"; seq: number }

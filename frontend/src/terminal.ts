@@ -1,5 +1,5 @@
 // One terminal view: xterm.js (webgl renderer, canvas fallback) bound to /terminal/ws/{name}, speaking
-// protocol v2. Reconnects with back-off and resumes from the last byte seen (replay, no duplicates); when
+// protocol v1 with the `stream` and `snapshots` features. Reconnects with back-off and resumes from the last byte seen (replay, no duplicates); when
 // the welcome names another stream (lectern restarted) it clears the screen, says "new session" and takes
 // the new stream from its start. Shows "connecting…", "reconnecting…" and "shell exited — restart"
 // states, resizes with its box.
@@ -12,6 +12,7 @@ import { Unicode11Addon } from "@xterm/addon-unicode11";
 import "@xterm/xterm/css/xterm.css";
 import {
   ACK_WINDOW,
+  FEATURES,
   GOODBYE_CODES,
   VERSION,
   ackDue,
@@ -266,6 +267,7 @@ export class TerminalView {
         cols: this.term.cols,
         rows: this.term.rows,
         window: ACK_WINDOW,
+        features: FEATURES,
         ...(this.stream ? { stream: this.stream } : {}),
       });
       window.clearInterval(this.pingTimer);

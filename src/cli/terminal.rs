@@ -29,7 +29,7 @@ pub struct TerminalArgs {
     /// Most terminals one session may open (default 32).
     #[arg(long, env = "LECTERN_MAX_TERMINALS", value_name = "N")]
     pub max_terminals: Option<usize>,
-    /// A viewer that acknowledges (or speaks protocol 2) and falls this many bytes behind the output is
+    /// A viewer that acknowledges (or asks for snapshots) and falls this many bytes behind the output is
     /// skipped ahead to a snapshot instead of being sent the backlog (default: 3/4 of the replay ring).
     #[arg(long, env = "LECTERN_TERMINAL_LAG_BYTES", value_name = "BYTES")]
     pub terminal_lag_bytes: Option<usize>,

@@ -1,14 +1,14 @@
-//! Terminal websocket protocol v1 (docs/terminal-protocol.md): JSON control messages and the binary
-//! output frame layout. The TypeScript mirror in the frontend follows this file.
+//! Terminal websocket protocol v1 (docs/terminal-protocol.md): JSON control messages, the optional
+//! features a hello may ask for, and the binary output frame layout. The TypeScript mirror in the
+//! frontend follows this file.
 
 use serde::{Deserialize, Serialize};
 
 use super::Seq;
 
-/// Protocol version spoken by this server (the newest it supports).
-pub const VERSION: u64 = 2;
-/// Every protocol version a client may ask for in `hello`.
-pub const SUPPORTED_VERSIONS: &[u64] = &[1, 2];
+/// The protocol version: the only one a hello may name. Abilities added since are optional
+/// [`Feature`]s a client asks for, so a client written for the first contract keeps working unchanged.
+pub const VERSION: u64 = 1;
 /// Bytes of the big-endian `Seq` that prefixes every binary output frame.
 pub const SEQ_PREFIX: usize = 8;
 /// Most output bytes in one binary frame (64 KiB); clients must accept any size up to 1 MiB.
@@ -132,13 +132,51 @@ impl PartialEq<&str> for ErrorCode {
     }
 }
 
+/// An optional ability a client asks for in its hello `features` and the welcome confirms
+/// (docs/terminal-protocol.md, section 5.1). A client that asks for none gets the protocol as first
+/// written. The TypeScript mirror is `FEATURES` in `frontend/src/protocol.ts`; a test checks they agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Feature {
+    /// The welcome names the terminal's output stream, and a hello's `stream` says which stream its
+    /// `last_seq` counts in (section 11): for clients that outlive a server restart.
+    Stream,
+    /// A lagging viewer is caught up with a `snapshot` instead of `lost` and the tail, and a client
+    /// attaches by snapshot when that is smaller than the replay (section 12). Such a viewer never
+    /// holds the program up, with or without a window.
+    Snapshots,
+}
+
+impl Feature {
+    /// Every feature this server supports, in the documentation's order.
+    pub const ALL: &[Feature] = &[Feature::Stream, Feature::Snapshots];
+
+    /// The name as sent (`"snapshots"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feature::Stream => "stream",
+            Feature::Snapshots => "snapshots",
+        }
+    }
+
+    /// The features of `asked` this server supports, in [`Feature::ALL`] order, each once. Names it
+    /// does not know are left out, not refused: a newer client may ask for more than this server has.
+    pub fn negotiate(asked: &[String]) -> Vec<Feature> {
+        Feature::ALL
+            .iter()
+            .copied()
+            .filter(|feature| asked.iter().any(|name| name == feature.as_str()))
+            .collect()
+    }
+}
+
 /// A JSON text message from client to server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ClientMsg {
     /// First message on every connection: attach, optionally resuming after `last_seq`.
     Hello {
-        /// One of [`SUPPORTED_VERSIONS`].
+        /// Always [`VERSION`].
         version: u64,
         /// Seq just past the last output byte the client already has; `null` for a fresh client.
         #[serde(default)]
@@ -156,8 +194,12 @@ pub enum ClientMsg {
         /// [`MIN_WINDOW`]..=[`MAX_WINDOW`]). Absent: the socket alone limits what is in flight.
         #[serde(default)]
         window: Option<u64>,
-        /// Version 2: the `stream` of the welcome the client's `last_seq` belongs to. When it is not
-        /// this terminal's stream (the server restarted), `last_seq` is ignored.
+        /// Optional features the client understands (names of [`Feature`]); the welcome answers
+        /// which of them this connection uses. Unknown names are ignored.
+        #[serde(default)]
+        features: Option<Vec<String>>,
+        /// Feature `stream`: the `stream` of the welcome the client's `last_seq` belongs to. When it
+        /// is not this terminal's stream (the server restarted), `last_seq` is ignored.
         #[serde(default)]
         stream: Option<String>,
     },
@@ -198,8 +240,12 @@ pub enum ServerMsg {
         readonly: bool,
         /// A shell is running (false: it exited; send `restart`).
         running: bool,
-        /// Version 2: identity of this terminal's output stream; another value than before means
-        /// the seqs started over (a new server process).
+        /// The features this connection uses: those of the hello's `features` this server supports
+        /// (absent when the hello had no `features`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        features: Option<Vec<Feature>>,
+        /// Feature `stream`: identity of this terminal's output stream; another value than before
+        /// means the seqs started over (a new server process).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stream: Option<String>,
     },
@@ -219,7 +265,7 @@ pub enum ServerMsg {
         /// Seq just past its last output byte.
         seq: Seq,
     },
-    /// Version 2: the terminal's state drawn from nothing, instead of output this client would not
+    /// Feature `snapshots`: the terminal's state drawn from nothing, instead of output this client would not
     /// keep up with or did not have. The client resets its terminal (or, when `from` is set, starts a
     /// fresh screen below what it shows, with a note that output was skipped), writes `data`, and
     /// continues with the output at `seq`.
@@ -328,7 +374,8 @@ pub struct HelloError {
 
 /// Parses the first text message of a connection. Anything that is not a JSON object of type `hello`
 /// is `expected-hello`; a hello's `version` is checked before its other fields (so a newer client's
-/// hello is told `unsupported-version`, not `bad-message`); then the fields are checked strictly.
+/// hello is told `unsupported-version`, not `bad-message`); then the fields are checked strictly
+/// (an unknown field is `bad-message`; an unknown name in `features` is not).
 pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
     let expected = |what: &str| HelloError {
         code: ErrorCode::ExpectedHello,
@@ -342,11 +389,13 @@ pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
         None => return Err(expected("a JSON value without a type")),
     }
     match value.get("version").and_then(serde_json::Value::as_u64) {
-        Some(version) if SUPPORTED_VERSIONS.contains(&version) => {}
+        Some(VERSION) => {}
         Some(version) => {
             return Err(HelloError {
                 code: ErrorCode::UnsupportedVersion,
-                message: format!("protocol version {version} is not supported: use 1 or {VERSION}"),
+                message: format!(
+                    "protocol version {version} is not supported: use {VERSION} (newer abilities are hello `features`)"
+                ),
             });
         }
         None => {
@@ -356,22 +405,10 @@ pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
             });
         }
     }
-    let hello = serde_json::from_value(value).map_err(|error| HelloError {
+    serde_json::from_value(value).map_err(|error| HelloError {
         code: ErrorCode::BadMessage,
         message: format!("malformed message: {error}"),
-    })?;
-    if let ClientMsg::Hello {
-        version: 1,
-        stream: Some(_),
-        ..
-    } = hello
-    {
-        return Err(HelloError {
-            code: ErrorCode::BadMessage,
-            message: "malformed message: `stream` is a field of protocol version 2".to_string(),
-        });
-    }
-    Ok(hello)
+    })
 }
 
 /// Starts a binary output frame: the 8-byte big-endian seq, payload to be appended.
@@ -406,6 +443,37 @@ mod tests {
             parse_client(r#"{"type":"restart"}"#).ok(),
             Some(ClientMsg::Restart)
         );
+    }
+
+    #[test]
+    fn only_version_1_is_spoken_and_abilities_are_negotiated_features() {
+        let hello = |rest: &str| {
+            parse_hello(&format!(
+                r#"{{"type":"hello","version":1,"cols":80,"rows":24{rest}}}"#
+            ))
+        };
+        let refused = parse_hello(r#"{"type":"hello","version":2,"cols":80,"rows":24}"#).err();
+        assert_eq!(refused.map(|e| e.code), Some(ErrorCode::UnsupportedVersion));
+        assert!(hello(r#","features":["stream","snapshots"],"stream":"s-1""#).is_ok());
+        assert_eq!(
+            hello(r#","snapshots":true"#).err().map(|e| e.code),
+            Some(ErrorCode::BadMessage)
+        );
+        assert_eq!(
+            hello(r#","features":[1]"#).err().map(|e| e.code),
+            Some(ErrorCode::BadMessage)
+        );
+        let asked = ["snapshots", "teleport", "stream", "snapshots"].map(String::from);
+        assert_eq!(
+            Feature::negotiate(&asked),
+            vec![Feature::Stream, Feature::Snapshots]
+        );
+        assert_eq!(Feature::negotiate(&[]), Vec::<Feature>::new());
+        let names: Vec<String> = Feature::ALL
+            .iter()
+            .map(|f| serde_json::to_string(f).unwrap_or_default())
+            .collect();
+        assert_eq!(names, ["\"stream\"", "\"snapshots\""]);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::{AppError, AppState};
 use crate::terminal::protocol::{
-    CLOSE_BAD_DATA, CLOSE_INTERNAL, CLOSE_TOO_BIG, ErrorCode, MAX_CLIENT_MESSAGE, ServerMsg,
+    CLOSE_BAD_DATA, CLOSE_INTERNAL, CLOSE_TOO_BIG, ErrorCode, Feature, MAX_CLIENT_MESSAGE, ServerMsg,
 };
 use crate::terminal::{TerminalHub, TerminalName, Viewer};
 
@@ -143,7 +143,7 @@ fn receive_failure(error: axum::Error) -> Option<(ErrorCode, String, u16)> {
     failure
 }
 
-/// Protocol 2 attaches by snapshot when the client's gap is gone from the ring, or when the snapshot
+/// A client with feature `snapshots` attaches by snapshot when the client's gap is gone from the ring, or when the snapshot
 /// is smaller than the replay would be; returns it with the seq the client had (`None`: a new one).
 async fn attach_snapshot(
     terminal: &std::sync::Arc<crate::terminal::Terminal>,
@@ -184,9 +184,10 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
         Some(stream) if stream != terminal.stream() => None,
         _ => hello.last_seq,
     };
-    // A protocol-1 client without a window must get every byte: it counts for the PTY's flow control.
-    // The others are skipped ahead when they lag, and never hold the PTY.
-    let holds_pty = hello.version < 2 && hello.window.is_none();
+    // A client that asked for neither snapshots nor a window must get every byte: it counts for the
+    // PTY's flow control. The others are skipped ahead when they lag, and never hold the PTY.
+    let snapshots = hello.wants(Feature::Snapshots);
+    let holds_pty = !snapshots && hello.window.is_none();
     let (viewer, attached) = Viewer::attach(terminal.clone(), last_seq, readonly, hello.size, holds_pty);
     if !readonly {
         // Attaching counts as activity: the PTY takes this client's size.
@@ -197,20 +198,23 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
         seq: attached.seq,
         readonly,
         running: attached.running,
-        stream: (hello.version >= 2).then(|| terminal.stream().to_string()),
+        stream: hello
+            .wants(Feature::Stream)
+            .then(|| terminal.stream().to_string()),
+        features: hello.features.clone(),
     };
     if !send_json(&mut sink, &welcome).await {
         return;
     }
     tracing::debug!(terminal = %name, readonly, ?last_seq, "viewer attached");
-    let first = if hello.version >= 2 {
+    let first = if snapshots {
         attach_snapshot(&terminal, last_seq, attached.seq).await
     } else {
         None
     };
     let (lag_bytes, lag_time) = hub.lag_bounds();
     let skipping = (!holds_pty).then_some(writer::Skipping {
-        snapshots: hello.version >= 2,
+        snapshots,
         lag_bytes,
         lag_time,
     });

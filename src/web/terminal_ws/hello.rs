@@ -8,21 +8,31 @@ use futures_util::{SinkExt, StreamExt};
 
 use super::{Sink, Stream, receive_failure, reject};
 use crate::terminal::Size;
-use crate::terminal::protocol::{self, CLOSE_POLICY, ClientMsg, ErrorCode};
+use crate::terminal::protocol::{self, CLOSE_POLICY, ClientMsg, ErrorCode, Feature};
 
 /// How long a new connection may take to send `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a valid hello asked for.
 pub(super) struct Hello {
-    pub(super) version: u64,
     pub(super) last_seq: Option<u64>,
-    /// Version 2: the stream `last_seq` belongs to.
+    /// The features asked for that this server supports (`None`: the hello had no `features`).
+    pub(super) features: Option<Vec<Feature>>,
+    /// Feature `stream`: the stream `last_seq` belongs to.
     pub(super) stream: Option<String>,
     pub(super) size: Size,
     pub(super) readonly: bool,
     /// Acknowledgement window, clamped.
     pub(super) window: Option<u64>,
+}
+
+impl Hello {
+    /// The hello asked for `feature` (and this server supports it).
+    pub(super) fn wants(&self, feature: Feature) -> bool {
+        self.features
+            .as_ref()
+            .is_some_and(|features| features.contains(&feature))
+    }
 }
 
 /// Waits for a valid `hello`; anything else is answered with an error and a close (a client's Close
@@ -67,13 +77,14 @@ pub(super) async fn read(sink: &mut Sink, stream: &mut Stream) -> Option<Hello> 
             }
         };
         let ClientMsg::Hello {
-            version,
             last_seq,
             cols,
             rows,
             readonly,
             window,
+            features,
             stream,
+            ..
         } = hello
         else {
             let text = "the first message must be a hello".to_string();
@@ -82,8 +93,8 @@ pub(super) async fn read(sink: &mut Sink, stream: &mut Stream) -> Option<Hello> 
         };
         return match Size::new(cols, rows) {
             Ok(size) => Some(Hello {
-                version,
                 last_seq,
+                features: features.map(|asked| Feature::negotiate(&asked)),
                 stream,
                 size,
                 readonly: readonly.unwrap_or(false),

@@ -2,11 +2,11 @@
 //! snapshots and control messages, with the optional acknowledgement window. Memory per connection is
 //! bounded: one output frame (≤ 64 KiB) or one snapshot in flight, the rest stays in the shared ring.
 //!
-//! A viewer that may be skipped (protocol 2, or one that acknowledges) and falls behind — more than
+//! A viewer that may be skipped (feature `snapshots`, or one that acknowledges) and falls behind — more than
 //! `lag_bytes` of output (after its last ack, with a window), or, without a window, a next byte older than
 //! `lag_time` — stops being sent output. Once what it
-//! was sent is acknowledged (and at most every `CATCH_UP_INTERVAL`), it catches up: protocol 2 gets one
-//! `snapshot` of the screen now, protocol 1 a `lost` and the last `V1_TAIL` bytes. The PTY never waits
+//! was sent is acknowledged (and at most every `CATCH_UP_INTERVAL`), it catches up: with feature `snapshots` one
+//! `snapshot` of the screen now, otherwise a `lost` and the last `TAIL` bytes. The PTY never waits
 //! for such a viewer; one that keeps up gets every byte.
 
 use std::collections::VecDeque;
@@ -24,13 +24,13 @@ use crate::terminal::{Seq, Snapshot, Viewer, ViewerEvent};
 /// Least time between two catch-ups of a viewer that keeps lagging (a flood): at most this many
 /// snapshots a second reach a browser that cannot keep up.
 const CATCH_UP_INTERVAL: Duration = Duration::from_millis(100);
-/// Output a protocol-1 viewer gets after a skip: the tail of the stream, after a `lost`.
-const V1_TAIL: u64 = 16 * 1024;
+/// Output a viewer without feature `snapshots` gets after a skip: the tail of the stream, after a `lost`.
+const TAIL: u64 = 16 * 1024;
 
 /// When and how a viewer is skipped ahead (`None` in [`run`]: never; it holds the PTY instead).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Skipping {
-    /// Catch up by `snapshot` (protocol 2) rather than `lost` and the tail (protocol 1).
+    /// Catch up by `snapshot` (feature `snapshots`) rather than `lost` and the tail.
     pub(super) snapshots: bool,
     /// Bytes behind beyond which the viewer lags.
     pub(super) lag_bytes: u64,
@@ -143,7 +143,7 @@ impl Writer {
         let terminal = self.viewer.terminal();
         let to = terminal
             .end()
-            .saturating_sub(V1_TAIL)
+            .saturating_sub(TAIL)
             .max(terminal.ring_start())
             .max(from);
         if to <= from {
@@ -171,7 +171,7 @@ impl Writer {
 /// Sends viewer events and control messages until the client goes away. With an acknowledgement
 /// `window`, output waits while that many bytes are sent and not yet acknowledged; an `ack` beyond
 /// what this connection was given is answered with `bad-ack` and does not count. `first`: a snapshot
-/// to send before anything else (a protocol-2 attach), with the seq the client had. When the terminal
+/// to send before anything else (an attach by snapshot), with the seq the client had. When the terminal
 /// closes (`closing`), the client is sent the reason as an `error` and a close 1001, and the writer stops.
 pub(super) async fn run(
     sink: Sink,

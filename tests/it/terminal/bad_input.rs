@@ -108,8 +108,18 @@ async fn bad_hellos_close_with_1008() {
             r#"{"type":"hello","version":3,"colour":"red"}"#,
             "unsupported-version",
         ),
+        // Issue 11: the protocol stays version 1 for the clients written to it; newer abilities are
+        // hello `features`, so a version 2 hello is refused, and a feature is never a field of its own.
         (
-            r#"{"type":"hello","version":1,"last_seq":null,"cols":80,"rows":24,"stream":"x"}"#,
+            r#"{"type":"hello","version":2,"last_seq":null,"cols":80,"rows":24}"#,
+            "unsupported-version",
+        ),
+        (
+            r#"{"type":"hello","version":1,"last_seq":null,"cols":80,"rows":24,"snapshots":true}"#,
+            "bad-message",
+        ),
+        (
+            r#"{"type":"hello","version":1,"last_seq":null,"cols":80,"rows":24,"features":"stream"}"#,
             "bad-message",
         ),
         (r#"{"type":"hello","version":-1}"#, "bad-message"),

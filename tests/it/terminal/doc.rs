@@ -96,20 +96,47 @@ fn json_examples_parse_and_cover_every_message() {
 /// mirrored, never two that drift.
 #[test]
 fn error_codes_are_mirrored_in_the_frontend() {
-    let source = std::fs::read_to_string(repo_root().join("frontend/src/protocol.ts")).expect("protocol.ts");
-    let start = source
-        .find("export const ERROR_CODES = [")
-        .expect("protocol.ts declares ERROR_CODES");
-    let list = &source[start..start + source[start..].find("] as const").expect("end of ERROR_CODES")];
-    let mirrored: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
     let codes: Vec<&str> = protocol::ErrorCode::ALL
         .iter()
         .map(|code| code.as_str())
         .collect();
     assert_eq!(
-        mirrored, codes,
+        frontend_list("ERROR_CODES"),
+        codes,
         "ERROR_CODES in frontend/src/protocol.ts must list ErrorCode::ALL of src/terminal/protocol.rs"
     );
+}
+
+/// The hello features (issue 11: the protocol stays version 1, new abilities are features): the
+/// frontend's `FEATURES` is `Feature::ALL`, in order, and the document's table names each of them.
+#[test]
+fn features_are_documented_and_mirrored_in_the_frontend() {
+    let features: Vec<&str> = protocol::Feature::ALL
+        .iter()
+        .map(|feature| feature.as_str())
+        .collect();
+    assert_eq!(
+        frontend_list("FEATURES"),
+        features,
+        "FEATURES in frontend/src/protocol.ts must list Feature::ALL of src/terminal/protocol.rs"
+    );
+    let doc = document();
+    for feature in features {
+        assert!(
+            doc.contains(&format!("| `{feature}` |")),
+            "docs/terminal-protocol.md does not describe feature {feature}"
+        );
+    }
+}
+
+/// The strings of `export const NAME = [...] as const` in frontend/src/protocol.ts.
+fn frontend_list(name: &str) -> Vec<String> {
+    let source = std::fs::read_to_string(repo_root().join("frontend/src/protocol.ts")).expect("protocol.ts");
+    let start = source
+        .find(&format!("export const {name} = ["))
+        .unwrap_or_else(|| panic!("protocol.ts declares {name}"));
+    let list = &source[start..start + source[start..].find("] as const").expect("end of the list")];
+    list.split('"').skip(1).step_by(2).map(str::to_string).collect()
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Replay safety and stream identity (issue 21): replayed output carries no terminal query (they are
 //! blanked with NUL bytes of the same length, so a client's terminal never answers an old query into
-//! the shell), live output keeps them; a protocol-2 welcome names the stream, and seqs of another
-//! stream (a restarted server) are ignored.
+//! the shell), live output keeps them; a welcome names the stream when the hello asks for the
+//! `stream` feature, and seqs of another stream (a restarted server) are ignored.
 
 use lectern::terminal::protocol::ServerMsg;
 use lectern::terminal::queries::QueryScanner;
@@ -77,7 +77,7 @@ async fn replay_blanks_queries_and_live_output_keeps_them() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_version_2_welcome_names_the_stream_and_other_streams_start_over() {
+async fn the_stream_feature_names_the_stream_and_other_streams_start_over() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = server_with_script(
         dir.path(),
@@ -85,14 +85,14 @@ async fn a_version_2_welcome_names_the_stream_and_other_streams_start_over() {
         1 << 20,
     )
     .await;
-    let hello = |last_seq: Option<u64>, stream: Option<&str>| serde_json::json!({"type":"hello","version":2,"last_seq":last_seq,"cols":80,"rows":24,"stream":stream});
+    let hello = |last_seq: Option<u64>, stream: Option<&str>| serde_json::json!({"type":"hello","version":1,"last_seq":last_seq,"cols":80,"rows":24,"features":["stream"],"stream":stream});
     let mut first = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
     first.json(hello(None, None)).await;
     let ServerMsg::Welcome {
         stream: Some(stream), ..
     } = first.msg().await
     else {
-        panic!("a version 2 welcome names its stream");
+        panic!("a welcome names its stream when the hello asks for the feature");
     };
     first.read_until("R").await;
     first.input(b"one\n").await;
@@ -114,8 +114,15 @@ async fn a_version_2_welcome_names_the_stream_and_other_streams_start_over() {
         Incoming::Output(0, data) => assert_eq!(data, b"R[one]"),
         other => panic!("expected the replay from seq 0, got {other:?}"),
     }
-    // Version 1 welcomes carry no stream.
+    // A hello without features gets the welcome as first documented: no stream, no features.
     let (_, welcome) = Client::attach(&server, "1", None).await;
-    assert!(matches!(welcome, ServerMsg::Welcome { stream: None, .. }));
+    assert!(matches!(
+        welcome,
+        ServerMsg::Welcome {
+            stream: None,
+            features: None,
+            ..
+        }
+    ));
     server.stop().await;
 }

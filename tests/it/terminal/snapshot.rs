@@ -1,7 +1,7 @@
 //! Lagging viewers get a snapshot, not the backlog (issue 23): the PTY never waits for a viewer that
-//! acknowledges or speaks protocol 2; when such a viewer falls behind it is caught up with one
-//! `snapshot` (protocol 2) or a `lost` and the tail (protocol 1); a new protocol-2 client attaches by
-//! snapshot when that is smaller than the replay.
+//! acknowledges or asks for the `snapshots` feature; when such a viewer falls behind it is caught up
+//! with one `snapshot` (feature `snapshots`) or a `lost` and the tail (a plain version-1 viewer with a
+//! window); a new client with the feature attaches by snapshot when that is smaller than the replay.
 
 use std::path::Path;
 
@@ -14,11 +14,23 @@ use super::process::wait_for_file;
 /// Runs each line it reads as a shell command (no echo; `\n` becomes `\r\n` as on a real terminal).
 const SHELL: &str = "stty -echo\nprintf 'R\\n'\nwhile read -r l; do eval \"$l\"; done\n";
 
-async fn hello(client: &mut Client, version: u64, window: Option<u64>) -> ServerMsg {
+/// Sends a version-1 hello, asking for the `snapshots` feature when `snapshots`; answers the welcome.
+async fn hello(client: &mut Client, snapshots: bool, window: Option<u64>) -> ServerMsg {
+    let features: &[&str] = if snapshots { &["snapshots"] } else { &[] };
     client
-        .json(serde_json::json!({"type":"hello","version":version,"last_seq":null,"cols":80,"rows":24,"window":window}))
+        .json(serde_json::json!({"type":"hello","version":1,"last_seq":null,"cols":80,"rows":24,"window":window,"features":features}))
         .await;
-    client.msg().await
+    let welcome = client.msg().await;
+    let confirmed = if snapshots {
+        vec![lectern::terminal::protocol::Feature::Snapshots]
+    } else {
+        vec![]
+    };
+    assert!(
+        matches!(&welcome, ServerMsg::Welcome { features: Some(f), stream: None, .. } if *f == confirmed),
+        "the welcome confirms the features asked for: {welcome:?}"
+    );
+    welcome
 }
 
 /// Waits until the server's screen of terminal 1 shows `text` (guarded).
@@ -57,7 +69,7 @@ async fn a_viewer_that_does_not_acknowledge_gets_a_snapshot_and_never_holds_the_
     let mut client = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
     let window = 64 * 1024;
     assert!(matches!(
-        hello(&mut client, 2, Some(window)).await,
+        hello(&mut client, true, Some(window)).await,
         ServerMsg::Welcome { .. }
     ));
     client.read_until("R\r\n").await;
@@ -115,13 +127,13 @@ async fn a_viewer_that_does_not_acknowledge_gets_a_snapshot_and_never_holds_the_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lagging_version_1_viewer_with_a_window_gets_lost_and_the_tail() {
+async fn a_lagging_viewer_with_a_window_and_no_snapshots_gets_lost_and_the_tail() {
     let _heavy = HEAVY.lock().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let server = server_with_script(dir.path(), SHELL, 1 << 20).await;
     let mut client = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
     assert!(matches!(
-        hello(&mut client, 1, Some(16 * 1024)).await,
+        hello(&mut client, false, Some(16 * 1024)).await,
         ServerMsg::Welcome { .. }
     ));
     client.read_until("R\r\n").await;
@@ -162,7 +174,7 @@ async fn a_lagging_version_1_viewer_with_a_window_gets_lost_and_the_tail() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_new_version_2_client_attaches_by_snapshot_when_it_is_smaller() {
+async fn a_new_client_with_snapshots_attaches_by_snapshot_when_it_is_smaller() {
     let _heavy = HEAVY.lock().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let server = server_with_script(dir.path(), SHELL, 1 << 20).await;
@@ -170,7 +182,7 @@ async fn a_new_version_2_client_attaches_by_snapshot_when_it_is_smaller() {
     first.read_until("R\r\n").await;
     // A little output: replaying it is smaller than a snapshot.
     let mut small = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
-    hello(&mut small, 2, None).await;
+    hello(&mut small, true, None).await;
     match small.next().await {
         Incoming::Output(0, data) => assert_eq!(data, b"R\r\n"),
         other => panic!("expected the replay, got {other:?}"),
@@ -179,7 +191,7 @@ async fn a_new_version_2_client_attaches_by_snapshot_when_it_is_smaller() {
     first.input(b"seq 1 100000; printf 'END-%s\\n' 7\n").await;
     first.read_until("END-7\r\n").await;
     let mut late = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
-    let ServerMsg::Welcome { seq: end, .. } = hello(&mut late, 2, None).await else {
+    let ServerMsg::Welcome { seq: end, .. } = hello(&mut late, true, None).await else {
         panic!("no welcome");
     };
     match late.msg().await {
@@ -211,7 +223,7 @@ async fn the_full_output_and_the_recording_keep_every_byte_beside_a_lagging_view
     config.terminal.record_dir = Some(records.path().to_path_buf());
     let server = crate::support::TestServer::start(config).await;
     let mut client = Client::connect(&server, "/terminal/ws/1").await.expect("connect");
-    hello(&mut client, 2, Some(16 * 1024)).await;
+    hello(&mut client, true, Some(16 * 1024)).await;
     client.read_until("R\r\n").await;
     let done = dir.path().join("done");
     client.input(&flood(&done)).await;
@@ -293,11 +305,11 @@ async fn unacknowledged_bytes_within_the_window_do_not_make_a_viewer_lag() {
     config.terminal.home = Some(dir.path().to_path_buf());
     config.terminal.lag_time = std::time::Duration::from_millis(1);
     let server = crate::support::TestServer::start(config).await;
-    for version in [1, 2] {
-        let mut client = Client::connect(&server, &format!("/terminal/ws/v{version}"))
+    for (name, snapshots) in [("plain", false), ("snapshots", true)] {
+        let mut client = Client::connect(&server, &format!("/terminal/ws/{name}"))
             .await
             .expect("connect");
-        hello(&mut client, version, Some(64 * 1024)).await;
+        hello(&mut client, snapshots, Some(64 * 1024)).await;
         client.read_until("R\r\n").await;
         for n in 1..=5 {
             client.input(format!("echo line-$(({n}*11))\n").as_bytes()).await;
@@ -323,7 +335,7 @@ async fn unacknowledged_bytes_within_the_window_do_not_make_a_viewer_lag() {
                         client.json(serde_json::json!({"type":"ack","seq":end})).await;
                     }
                 }
-                other => panic!("protocol {version}: expected every byte, got {other:?}"),
+                other => panic!("{name}: expected every byte, got {other:?}"),
             }
         }
         let lines = String::from_utf8_lossy(&text);
