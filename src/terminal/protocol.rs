@@ -405,9 +405,15 @@ pub fn parse_hello(text: &str) -> Result<ClientMsg, HelloError> {
             });
         }
     }
-    serde_json::from_value(value).map_err(|error| HelloError {
-        code: ErrorCode::BadMessage,
-        message: format!("malformed message: {error}"),
+    serde_json::from_value(value).map_err(|error| {
+        // serde lists every expected field after an unknown one; the close reason (≤123 bytes) carries this
+        // same text, so keep it to the field that was wrong.
+        let error = error.to_string();
+        let error = error.split(", expected one of").next().unwrap_or_default();
+        HelloError {
+            code: ErrorCode::BadMessage,
+            message: format!("malformed message: {error}"),
+        }
     })
 }
 
