@@ -250,15 +250,7 @@ impl TerminalHub {
     /// Inputs written to the existing terminals so far: a change means the learner typed (or an action
     /// ran a command) since the last look.
     pub fn inputs(&self) -> u64 {
-        let terminals: Vec<Arc<Terminal>> = self
-            .inner
-            .terminals
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .values()
-            .cloned()
-            .collect();
-        terminals.iter().map(|terminal| terminal.inputs()).sum()
+        self.all().iter().map(|terminal| terminal.inputs()).sum()
     }
 
     /// The session has ended (`web/session`): no terminal starts any more (`Disabled`), every terminal is
