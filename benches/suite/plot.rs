@@ -1,5 +1,6 @@
 //! SVG plots of the cost curves (issue 18) with `plotters`: one file per case, one panel per figure,
-//! one line per server, x on a log scale (the steps grow ×4 to ×16), written beside results.json.
+//! one line per server, the steps evenly spaced on x (they grow ×4 to ×16) and labelled with their
+//! value, written beside results.json.
 
 use std::path::Path;
 
@@ -42,40 +43,49 @@ pub fn write_svg(path: &Path, title: &str, x_label: &str, panels: &[Panel]) -> R
     let areas = root.split_evenly((1, panels.len().max(1)));
     for (panel, area) in panels.iter().zip(areas.iter()) {
         let points = || panel.series.iter().flat_map(|s| s.points.iter());
-        let x_max = points().map(|p| p.0).fold(1.0_f64, f64::max);
-        let x_min = points().map(|p| p.0).fold(x_max, f64::min).max(0.5);
+        // The steps, in order: x is a step's position, its label the step's value.
+        let mut steps: Vec<f64> = points().map(|p| p.0).collect();
+        steps.sort_by(f64::total_cmp);
+        steps.dedup();
+        let position = |x: f64| steps.iter().position(|s| *s == x).unwrap_or(0) as f64;
+        let last = steps.len().saturating_sub(1) as f64;
         let y_max = points().map(|p| p.1).fold(0.0_f64, f64::max).max(1e-9) * 1.15;
         let mut chart = ChartBuilder::on(area)
             .caption(&panel.title, ("sans-serif", 15))
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(56)
-            .build_cartesian_2d((x_min * 0.8..x_max * 1.25).log_scale(), 0.0..y_max)
+            .build_cartesian_2d(-0.3..last + 0.3, 0.0..y_max)
             .map_err(|e| plot_error(&e))?;
+        let label = |x: &f64| {
+            let index = x.round();
+            if (x - index).abs() < 0.01 && index >= 0.0 {
+                steps
+                    .get(index as usize)
+                    .map_or(String::new(), |v| format!("{v}"))
+            } else {
+                String::new()
+            }
+        };
         chart
             .configure_mesh()
             .x_desc(x_label)
-            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_labels(steps.len() * 4 + 1)
+            .x_label_formatter(&label)
+            .disable_x_mesh()
             .y_label_formatter(&|y| format!("{y}"))
             .draw()
             .map_err(|e| plot_error(&e))?;
         for (index, series) in panel.series.iter().enumerate() {
             let colour = COLOURS[index % COLOURS.len()];
+            let placed: Vec<(f64, f64)> = series.points.iter().map(|&(x, y)| (position(x), y)).collect();
             chart
-                .draw_series(LineSeries::new(
-                    series.points.iter().copied(),
-                    colour.stroke_width(2),
-                ))
+                .draw_series(LineSeries::new(placed.iter().copied(), colour.stroke_width(2)))
                 .map_err(|e| plot_error(&e))?
                 .label(series.name.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
             chart
-                .draw_series(
-                    series
-                        .points
-                        .iter()
-                        .map(|&point| Circle::new(point, 3, colour.filled())),
-                )
+                .draw_series(placed.iter().map(|&point| Circle::new(point, 3, colour.filled())))
                 .map_err(|e| plot_error(&e))?;
         }
         chart

@@ -413,11 +413,11 @@ pub async fn scale_terminals(
             series: Vec::new(),
         },
         Panel {
-            title: "echo p50, µs".into(),
+            title: "echo p50, ms".into(),
             series: Vec::new(),
         },
         Panel {
-            title: "echo p99, µs".into(),
+            title: "echo p99, ms".into(),
             series: Vec::new(),
         },
     ];
@@ -451,8 +451,12 @@ pub async fn scale_terminals(
             .collect();
         growth.measured(name, &Ok(per_terminal));
         p99.measured(name, &Ok(at(last).iter().map(|s| s.p99_us).collect()));
-        let figures: [fn(&TerminalStep) -> f64; 4] =
-            [|s| s.rss_mb, |s| s.cpu_percent, |s| s.p50_us, |s| s.p99_us];
+        let figures: [fn(&TerminalStep) -> f64; 4] = [
+            |s| s.rss_mb,
+            |s| s.cpu_percent,
+            |s| s.p50_us / 1e3,
+            |s| s.p99_us / 1e3,
+        ];
         for (panel, pick) in panels.iter_mut().zip(figures) {
             panel.series.push(Series {
                 name: name.to_string(),
@@ -553,7 +557,7 @@ pub async fn scale_proxy(
             series: Vec::new(),
         },
         Panel {
-            title: "request p99, µs".into(),
+            title: "request p99, ms".into(),
             series: Vec::new(),
         },
     ];
@@ -579,7 +583,7 @@ pub async fn scale_proxy(
         });
         panels[1].series.push(Series {
             name: name.to_string(),
-            points: medians(steps, |s| s.p99_us),
+            points: medians(steps, |s| s.p99_us / 1e3),
         });
         let rows: Vec<serde_json::Value> = steps
             .iter()
