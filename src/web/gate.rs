@@ -13,8 +13,18 @@ use crate::auth::{Auth, Decision, Denied, LoginRedirect, LoginSource, Principal}
 use crate::config::AuthMode;
 
 /// Middleware: attaches the request's `Principal`, or answers the denial.
-pub async fn require_login(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
-    let (principal, source) = match check(&auth, &request) {
+pub async fn require_login(State(auth): State<Auth>, request: Request, next: Next) -> Response {
+    guarded(&auth, request, |request| next.run(request)).await
+}
+
+/// The gate around `handler`: what [`require_login`] does for the protected router, also used by the
+/// proxy's fast path (`web/proxy.rs`), so both paths share one login rule.
+pub async fn guarded<F: Future<Output = Response>>(
+    auth: &Auth,
+    mut request: Request,
+    handler: impl FnOnce(Request) -> F,
+) -> Response {
+    let (principal, source) = match check(auth, &request) {
         Ok(pass) => pass,
         Err(stop) => return stop.into_response(),
     };
@@ -22,7 +32,7 @@ pub async fn require_login(State(auth): State<Auth>, mut request: Request, next:
     // without cached credentials) and ingress hosts sharing a cookie domain work.
     let user = (source == LoginSource::Basic).then(|| principal.user.clone());
     request.extensions_mut().insert(principal);
-    let mut response = next.run(request).await;
+    let mut response = handler(request).await;
     if let Some(user) = user {
         let cookie = auth.login_cookie(&auth.new_claims(&user, false, None));
         if let Ok(value) = HeaderValue::from_str(&cookie) {
