@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::request::{
-    CopyFile, Flag, Int, OpenFile, Range, ReplaceMatchingText, Reply, SelectMatchingText, Terminal,
+    CopyFile, MatchScope, OpenFile, Range, ReplaceMatchingText, Reply, SelectMatchingText, Terminal,
 };
 use super::search::{self, Pattern};
 use super::text::{self, Doc, Span};
@@ -329,10 +329,7 @@ fn not_enabled() -> EditorError {
 struct Search<'a> {
     field: &'static str,
     text: &'a str,
-    is_regex: Option<Flag>,
-    start: Option<Int>,
-    stop: Option<Int>,
-    group: Option<Int>,
+    scope: MatchScope,
 }
 
 /// The matches of `search` in `doc` (at most `limit`); none is a [`EditorError::NoMatch`] naming the file.
@@ -348,13 +345,13 @@ fn matches(
             search.field
         )));
     }
-    let pattern = Pattern::new(search.text, search.is_regex.is_some_and(|f| f.0))?;
+    let pattern = Pattern::new(search.text, search.scope.is_regex.is_some_and(|f| f.0))?;
     let range = search::search_lines(
         doc.line_count(),
-        search.start.map(|n| n.0),
-        search.stop.map(|n| n.0),
+        search.scope.start.map(|n| n.0),
+        search.scope.stop.map(|n| n.0),
     );
-    let group = match search.group.map_or(0, |g| g.0) {
+    let group = match search.scope.group.map_or(0, |g| g.0) {
         g if g < 0 => {
             return Err(EditorError::BadRequest(format!(
                 "`group` must be 0 or more, not {g}"
@@ -364,7 +361,7 @@ fn matches(
     };
     let found = search::find_matches(doc, &pattern, search.text.contains('\n'), range, group, limit)?;
     if found.is_empty() {
-        let within = if search.start.is_some() || search.stop.is_some() {
+        let within = if search.scope.start.is_some() || search.scope.stop.is_some() {
             " (in the lines searched)"
         } else {
             ""
@@ -386,10 +383,7 @@ pub(super) fn select_matching(
     let search = Search {
         field: "text",
         text: &request.text,
-        is_regex: request.is_regex,
-        start: request.start,
-        stop: request.stop,
-        group: request.group,
+        scope: request.scope,
     };
     let found = matches(doc, &search, Some(1), shown)?.swap_remove(0);
     if request.before.is_none() && request.after.is_none() {
@@ -417,10 +411,7 @@ pub(super) fn replace_matching(
     let search = Search {
         field: "match",
         text: &request.pattern,
-        is_regex: request.is_regex,
-        start: request.start,
-        stop: request.stop,
-        group: request.group,
+        scope: request.scope,
     };
     let limit = match request.count.map_or(1, |n| n.0) {
         0 => Some(1),

@@ -91,6 +91,26 @@ pub struct AtMatch {
     pub text: Option<String>,
 }
 
+/// Where and how `select-matching-text` and `replace-matching-text` search: the fields both share, written
+/// once and flattened into each request (the wire form keeps the original's flat field names).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MatchScope {
+    /// First line searched (0-based as the original; negative counts from the end).
+    #[cfg_attr(test, ts(optional))]
+    pub start: Option<Int>,
+    /// Line where the search stops (excluded; negative counts from the end).
+    #[cfg_attr(test, ts(optional))]
+    pub stop: Option<Int>,
+    /// The text to find is a regular expression.
+    #[cfg_attr(test, ts(optional))]
+    pub is_regex: Option<Flag>,
+    /// Capture group to select or replace (regular expressions).
+    #[cfg_attr(test, ts(optional))]
+    pub group: Option<Int>,
+}
+
 /// `select-matching-text`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -100,18 +120,10 @@ pub struct SelectMatchingText {
     pub file: String,
     /// Text (or pattern) to find; may span lines.
     pub text: String,
-    /// First line searched (0-based as the original; negative counts from the end).
-    #[cfg_attr(test, ts(optional))]
-    pub start: Option<Int>,
-    /// Line where the search stops (excluded; negative counts from the end).
-    #[cfg_attr(test, ts(optional))]
-    pub stop: Option<Int>,
-    /// `text` is a regular expression.
-    #[cfg_attr(test, ts(optional))]
-    pub is_regex: Option<Flag>,
-    /// Capture group to select (regular expressions).
-    #[cfg_attr(test, ts(optional))]
-    pub group: Option<Int>,
+    /// Where and how to search.
+    #[serde(flatten)]
+    #[cfg_attr(test, ts(flatten))]
+    pub scope: MatchScope,
     /// Whole lines before the match to select too (-1: all).
     #[cfg_attr(test, ts(optional))]
     pub before: Option<Int>,
@@ -132,18 +144,10 @@ pub struct ReplaceMatchingText {
     pub pattern: String,
     /// Text put in its place.
     pub replacement: String,
-    /// First line searched.
-    #[cfg_attr(test, ts(optional))]
-    pub start: Option<Int>,
-    /// Line where the search stops (excluded).
-    #[cfg_attr(test, ts(optional))]
-    pub stop: Option<Int>,
-    /// `match` is a regular expression.
-    #[cfg_attr(test, ts(optional))]
-    pub is_regex: Option<Flag>,
-    /// Capture group to replace.
-    #[cfg_attr(test, ts(optional))]
-    pub group: Option<Int>,
+    /// Where and how to search.
+    #[serde(flatten)]
+    #[cfg_attr(test, ts(flatten))]
+    pub scope: MatchScope,
     /// How many matches (default 1; -1: all).
     #[cfg_attr(test, ts(optional))]
     pub count: Option<Int>,

@@ -98,6 +98,14 @@ file: string,
  */
 text: string, 
 /**
+ * Whole lines before the match to select too (-1: all).
+ */
+before?: Int, 
+/**
+ * Whole lines after the match to select too (-1: all).
+ */
+after?: Int, 
+/**
  * First line searched (0-based as the original; negative counts from the end).
  */
 start?: Int, 
@@ -106,21 +114,13 @@ start?: Int,
  */
 stop?: Int, 
 /**
- * `text` is a regular expression.
+ * The text to find is a regular expression.
  */
 isRegex?: Flag, 
 /**
- * Capture group to select (regular expressions).
+ * Capture group to select or replace (regular expressions).
  */
-group?: Int, 
-/**
- * Whole lines before the match to select too (-1: all).
- */
-before?: Int, 
-/**
- * Whole lines after the match to select too (-1: all).
- */
-after?: Int, };
+group?: Int, };
 
 /** replace-matching-text */
 export type ReplaceMatchingText = { 
@@ -137,25 +137,25 @@ match: string,
  */
 replacement: string, 
 /**
- * First line searched.
+ * How many matches (default 1; -1: all).
+ */
+count?: Int, 
+/**
+ * First line searched (0-based as the original; negative counts from the end).
  */
 start?: Int, 
 /**
- * Line where the search stops (excluded).
+ * Line where the search stops (excluded; negative counts from the end).
  */
 stop?: Int, 
 /**
- * `match` is a regular expression.
+ * The text to find is a regular expression.
  */
 isRegex?: Flag, 
 /**
- * Capture group to replace.
+ * Capture group to select or replace (regular expressions).
  */
-group?: Int, 
-/**
- * How many matches (default 1; -1: all).
- */
-count?: Int, };
+group?: Int, };
 
 /** select-lines-in-range, delete-lines */
 export type LineRange = { 
