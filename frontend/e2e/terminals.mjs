@@ -60,12 +60,18 @@ export async function terminalSuite(browser) {
       await until("reconnecting", () =>
         page.evaluate(() => document.querySelector('.terminal-view[data-terminal="1"]')?.dataset.state === "reconnecting"),
       );
+      // The event stream's last event said why: the learner reads it until lectern is back.
+      const notice = page.locator(".portal-notice");
+      await until("the page says lectern is shutting down", async () =>
+        (await notice.isVisible()) && (await notice.textContent()).includes("shutting down"),
+      );
       // Next while the server is down: the iframe gets the browser's error page.
       await page.getByRole("button", { name: "Next ›" }).click();
       await until("the instructions fail to load", async () => (await framePath(page)) === null);
       server = await startServer(workshop, {}, { port: server.port, home: server.home });
       await connected(page);
       await shows(page, "new session");
+      await until("the shutdown notice goes once lectern is back", async () => !(await notice.isVisible()));
       await typeLine(page, "echo after-$((40+2))-restart");
       await shows(page, "after-42-restart");
       const screen = await text(page);

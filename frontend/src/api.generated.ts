@@ -72,6 +72,12 @@ portal: PortalStatus,
  */
 restart_url: string | null, };
 
+export type ServerClosing = { 
+/**
+ * Why, in words for the learner.
+ */
+reason: string, };
+
 export type FileListing = { 
 /**
  * The folder, relative to the files folder (`""` is the files folder itself).

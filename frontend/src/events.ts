@@ -1,7 +1,7 @@
 // Server and cross-frame events for the dashboard: SSE /api/events (`content-changed`, `message`,
-// `session`), window.postMessage from trusted frames, and the workshop's dashboard overrides.
+// `session`, and `closing` as lectern shuts down), window.postMessage from trusted frames, and the workshop's dashboard overrides.
 
-import type { SessionStatus } from "./api.generated";
+import type { ServerClosing, SessionStatus } from "./api.generated";
 
 /** What the dashboard does with events. */
 export interface EventHandlers {
@@ -13,6 +13,8 @@ export interface EventHandlers {
   trustedOrigins(): Array<string | undefined>;
   /** The event stream is open again after it failed: the server is back (it may have restarted). */
   serverBack?(): void;
+  /** lectern is shutting down (its last event before the stream ends); `serverBack` follows when it is back. */
+  serverClosing?(closing: ServerClosing): void;
   /** Where the session stands changed (it ended; the portal went away or came back). */
   session?(status: SessionStatus): void;
 }
@@ -41,6 +43,13 @@ export function listen(handlers: EventHandlers): void {
         handlers.session?.(JSON.parse((event as MessageEvent).data) as SessionStatus);
       } catch {
         /* ignore a malformed status */
+      }
+    });
+    source.addEventListener("closing", (event) => {
+      try {
+        handlers.serverClosing?.(JSON.parse((event as MessageEvent).data) as ServerClosing);
+      } catch {
+        /* ignore a malformed notice */
       }
     });
     source.addEventListener("message", (event) => {

@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     message: (message) => handleMessage(host, message),
     trustedOrigins: () => [config.layout.instructions, ...dashboard.tabs.all().map((tab) => tab.iframe?.dataset.src)],
     session: (status) => dashboard.session.applyStatus(status),
+    serverClosing: (closing) => dashboard.session.serverClosing(closing.reason),
     serverBack: () => {
       void dashboard.session.loadStatus();
       dashboard.navigation.recover();

@@ -1,6 +1,8 @@
 //! Server-sent events `GET /api/events`: `content-changed` (`{"pages": [keys]}`, empty = all) after a reload and
-//! `message` (the JSON of `/message/broadcast`) and `session` (`web::shared::SessionStatus`) to open browsers. A subscriber that falls behind the bounded
-//! bus gets one `content-changed` with no keys (reload everything) instead of the events it missed.
+//! `message` (the JSON of `/message/broadcast`) and `session` (`web::shared::SessionStatus`) to open browsers,
+//! and last, when lectern shuts down, `closing` (`web::shared::ServerClosing`: why). A subscriber that falls
+//! behind the bounded bus gets one `content-changed` with no keys (reload everything) instead of the events
+//! it missed.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -14,7 +16,11 @@ use futures_util::{Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::AppState;
+use super::shared::ServerClosing;
 use crate::events::{Event, EventBus};
+
+/// Why the event stream ends: said to every open dashboard as lectern shuts down.
+const SHUTDOWN_REASON: &str = "lectern is shutting down (restarting, or the session is being stopped).";
 
 /// Interval of SSE keep-alive comments, seconds (below common proxy idle timeouts).
 const KEEP_ALIVE_SECS: u64 = 15;
@@ -28,7 +34,10 @@ async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<
     // Subscribe before answering, so nothing published after the response starts is missed.
     let updates = bus_stream(&state.events).filter_map(|event| async move { to_sse(&event).map(Ok) });
     let hello = stream::once(async { Ok(SseEvent::default().comment("connected")) });
-    Sse::new(hello.chain(updates)).keep_alive(KeepAlive::new().interval(Duration::from_secs(KEEP_ALIVE_SECS)))
+    // The stream ends only when lectern shuts down: its last event says so, and why.
+    let closing = stream::once(async { Ok(closing_event()) });
+    Sse::new(hello.chain(updates).chain(closing))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(KEEP_ALIVE_SECS)))
 }
 
 /// The bus as a stream that ends when the bus closes; a lag becomes one "everything changed" event.
@@ -51,6 +60,19 @@ fn bus_stream(bus: &EventBus) -> impl Stream<Item = Event> + Send + use<> {
         };
         Some((event, (receiver, closed)))
     })
+}
+
+/// The `closing` event, the stream's last: lectern is shutting down. The browser reconnects by itself;
+/// `retry` makes it try again after a second rather than its default few.
+fn closing_event() -> SseEvent {
+    let closing = ServerClosing {
+        reason: SHUTDOWN_REASON.to_string(),
+    };
+    let data = serde_json::to_string(&closing).unwrap_or_default();
+    SseEvent::default()
+        .event("closing")
+        .retry(Duration::from_secs(1))
+        .data(data)
 }
 
 /// The SSE form of a bus event.

@@ -110,6 +110,14 @@ pub struct SessionStatus {
     pub restart_url: Option<String>,
 }
 
+/// The `closing` server-sent event, the last of `/api/events`: lectern is shutting down, and why. The
+/// dashboard shows the reason until its event stream is back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ServerClosing {
+    /// Why, in words for the learner.
+    pub reason: String,
+}
+
 /// `GET /api/files?path=DIR`: one folder of the files folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct FileListing {
@@ -174,6 +182,7 @@ pub fn typescript() -> String {
         SessionEnd::decl(&cfg),
         PortalStatus::decl(&cfg),
         SessionStatus::decl(&cfg),
+        ServerClosing::decl(&cfg),
         FileListing::decl(&cfg),
         FileEntry::decl(&cfg),
         FileKind::decl(&cfg),

@@ -1,7 +1,8 @@
 // Session controls: countdown and extend, finish / terminate / expired dialogs, the image preview dialog,
 // session events (POST /session/event; body and answer are the server's types, generated into
 // api.generated.ts), the end of the session (with a portal: its RESTART_URL; without one: lectern's final
-// page) and a quiet notice while the portal is unreachable (GET /session/status, the `session` event).
+// page) and a quiet notice while the portal is unreachable (GET /session/status, the `session` event) or
+// lectern is restarting (the `closing` event, until the event stream is back).
 
 import type { EventReceipt, SessionEnd, SessionEventBody, SessionEventName, SessionStatus } from "../api.generated";
 import type { DashboardConfig } from "../config";
@@ -63,6 +64,12 @@ export class SessionControls {
     this.notice.textContent = down
       ? `The training portal is not answering; ${status.portal.pending} update(s) will be sent when it is back. You can keep working.`
       : "";
+  }
+
+  /** lectern said it is shutting down: the notice says why until the event stream is back (which reloads the status). */
+  serverClosing(reason: string): void {
+    this.notice.hidden = false;
+    this.notice.textContent = `${reason} This page reconnects by itself when it is back.`;
   }
 
   /**

@@ -1,6 +1,7 @@
 //! SIGTERM with live streams (a terminal, the event stream, a proxied websocket): the process exits
 //! cleanly by itself, every stream ends (none is left hanging), the terminal's viewer is told why (a
-//! `shutdown` error, then close 1001 with the reason), and no process of the terminal survives —
+//! `shutdown` error, then close 1001 with the reason), the event stream's last event is `closing` with the
+//! reason, and no process of the terminal survives —
 //! background jobs included, one that ignores SIGHUP too (docs/terminal-protocol.md, section 13).
 
 use futures_util::{SinkExt, StreamExt};
@@ -96,9 +97,12 @@ async fn sigterm_exits_cleanly_and_ends_every_stream() {
             "job {pid} of the terminal survived lectern's SIGTERM"
         );
     }
-    // The other streams end rather than hang.
+    // The other streams end rather than hang; the event stream's last event says why.
+    let mut said = String::new();
     let ended = tokio::time::timeout(super::GUARD, async {
-        while let Some(Ok(_)) = events.next().await {}
+        while let Some(Ok(chunk)) = events.next().await {
+            said.push_str(&String::from_utf8_lossy(&chunk));
+        }
         while let Some(Ok(message)) = proxied.next().await {
             if message.is_close() {
                 break;
@@ -110,4 +114,19 @@ async fn sigterm_exits_cleanly_and_ends_every_stream() {
         ended.is_ok(),
         "the event stream and the proxied websocket end with the server"
     );
+    let last = said
+        .rsplit("\n\n")
+        .find(|event| !event.trim().is_empty())
+        .unwrap_or_default();
+    println!("fault sigterm: the event stream's last event {last:?}");
+    assert!(
+        last.contains("event: closing") && last.contains("shutting down"),
+        "the event stream's last event tells the dashboard why it ends: {said:?}"
+    );
+    let data = last
+        .lines()
+        .find_map(|line| line.strip_prefix("data: "))
+        .expect("data");
+    let closing: lectern::web::shared::ServerClosing = serde_json::from_str(data).expect("a ServerClosing");
+    assert!(closing.reason.contains("shutting down"), "{closing:?}");
 }
