@@ -14,6 +14,7 @@ pub mod origin;
 pub mod redact;
 pub mod spent;
 pub mod throttle;
+pub mod tokens;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,8 +23,8 @@ use http::HeaderMap;
 use http::header::HeaderValue;
 
 use crate::config::{AuthConfig, AuthMode, CookieKeySource};
-pub use cookie::LoginClaims;
-pub use oauth::Portal;
+pub use cookie::{LoginClaims, PortalToken};
+pub use oauth::{Portal, RelayError};
 use spent::Spent;
 use throttle::Throttle;
 
@@ -48,6 +49,8 @@ pub struct Principal {
     pub user: String,
     /// Staff may open the session without owning it.
     pub staff: bool,
+    /// The session's owner, when the portal named one (oauth mode); otherwise the user is the owner.
+    pub owner: Option<String>,
 }
 
 /// Shared authentication state (cheap to clone).
@@ -73,6 +76,10 @@ struct Inner {
     logouts: Spent,
     /// OAuth `state` values already used by a callback.
     oauth_states: Spent,
+    /// The newest portal token of each login.
+    tokens: tokens::Tokens,
+    /// Logins whose portal token the portal refused for good: their next page load logs in again.
+    portal_expired: Spent,
 }
 
 /// When the portal's poll last saw the session (`/session/poll`, `/session/activity`).
@@ -203,6 +210,8 @@ impl Auth {
                 throttle,
                 logouts,
                 oauth_states: Spent::in_memory(),
+                tokens: tokens::Tokens::default(),
+                portal_expired: Spent::in_memory(),
             }),
         })
     }
@@ -238,7 +247,7 @@ impl Auth {
     }
 
     /// Claims for a new login of `user`, valid for the configured lifetime.
-    pub fn new_claims(&self, user: &str, staff: bool, token: Option<String>) -> LoginClaims {
+    pub fn new_claims(&self, user: &str, staff: bool, token: Option<PortalToken>) -> LoginClaims {
         LoginClaims {
             user: user.to_string(),
             staff,
@@ -246,7 +255,35 @@ impl Auth {
             exp: cookie::now_secs() + self.inner.config.lifetime_secs,
             id: format!("{:032x}", rand::random::<u128>()),
             token,
+            owner: None,
         }
+    }
+
+    /// The portal no longer accepts `claims`' token: the browser's next page load goes through the portal
+    /// login again (other requests keep working, so open terminals are not cut).
+    pub fn portal_login_expired(&self, claims: &LoginClaims) {
+        if !claims.id.is_empty() {
+            self.inner.portal_expired.insert(&claims.id, claims.exp);
+        }
+    }
+
+    /// Relays a session call (`schedule`, `extend`, `event`) to the portal for the login `claims`, with
+    /// its token kept fresh (`auth/tokens.rs`). `None` when there is nothing to relay with (no portal, or
+    /// a login that did not come from it).
+    pub async fn relay(
+        &self,
+        claims: &LoginClaims,
+        call: &str,
+        body: Option<serde_json::Value>,
+    ) -> Option<Result<tokens::Relayed, RelayError>> {
+        let (portal, token) = (self.portal()?, claims.token.as_ref()?);
+        let session = &self.inner.config.session_name;
+        Some(
+            self.inner
+                .tokens
+                .relay(portal, session, claims, token, call, body)
+                .await,
+        )
     }
 
     /// Ends the login the request carries (its cookie stops working here, even if a copy is kept).

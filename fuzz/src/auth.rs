@@ -196,7 +196,13 @@ fn roundtrip(state: &Mode, data: &[u8]) {
         Some(user) => (user, true),
         None => (text.as_ref(), false),
     };
-    let claims = state.auth.new_claims(user, staff, Some(format!("token-{user}")));
+    let token = lectern::auth::PortalToken {
+        access: format!("token-{user}"),
+        refresh: Some(format!("refresh-{user}")),
+        expires: 1,
+    };
+    let mut claims = state.auth.new_claims(user, staff, Some(token));
+    claims.owner = Some(format!("owner-{user}"));
     let set_cookie = state.auth.login_cookie(&claims);
     let mut headers = HeaderMap::new();
     let value = HeaderValue::from_str(&cookie_value(&set_cookie)).expect("a minted cookie is a valid header");

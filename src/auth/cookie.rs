@@ -15,7 +15,7 @@ use sha2::{Digest, Sha512};
 use crate::config::{AuthConfig, CookieKeySource};
 
 /// What a login cookie says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct LoginClaims {
     /// User name.
     pub user: String,
@@ -28,9 +28,26 @@ pub struct LoginClaims {
     /// This login's id (random), so `/logout` can end it before it expires.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
-    /// The portal's access token (oauth mode; used for the session relays).
+    /// The portal's tokens (oauth mode; used for the session relays, refreshed before they expire).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    pub token: Option<PortalToken>,
+    /// The session's owner as the portal named it (oauth mode; differs from `user` for staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// A login's tokens from the training portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalToken {
+    /// The access token (bearer for the portal's session REST calls).
+    #[serde(rename = "a")]
+    pub access: String,
+    /// The refresh token, when the portal gave one.
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<String>,
+    /// When the access token expires, unix seconds (0: the portal did not say).
+    #[serde(rename = "e", default)]
+    pub expires: u64,
 }
 
 /// Seconds since the epoch now.
@@ -144,7 +161,6 @@ pub fn logout_cookie(config: &AuthConfig) -> String {
 /// A short-lived signed host-only cookie (OAuth `state` and `next`).
 pub fn transient_cookie(name: &str, value: &str, max_age: u64, key: &Key, config: &AuthConfig) -> String {
     let mut cookie = base_cookie(config, name.to_string(), URL_SAFE_NO_PAD.encode(value), max_age);
-    cookie.set_same_site(SameSite::Lax);
     cookie.unset_domain();
     signed(cookie, key)
 }
@@ -152,7 +168,6 @@ pub fn transient_cookie(name: &str, value: &str, max_age: u64, key: &Key, config
 /// A `Set-Cookie` value that removes a transient cookie.
 pub fn clear_transient(name: &str, config: &AuthConfig) -> String {
     let mut cookie = base_cookie(config, name.to_string(), String::new(), 0);
-    cookie.set_same_site(SameSite::Lax);
     cookie.unset_domain();
     cookie.to_string()
 }
@@ -168,12 +183,9 @@ fn base_cookie(config: &AuthConfig, name: String, value: String, max_age: u64) -
     cookie.set_path("/");
     cookie.set_http_only(true);
     cookie.set_secure(config.secure);
-    // Framing from another site (FRAME_ANCESTORS) needs a cross-site cookie, which browsers only keep if Secure.
-    cookie.set_same_site(if config.frame_ancestors.is_empty() {
-        SameSite::Lax
-    } else {
-        SameSite::None
-    });
+    // Framing from another site needs a cross-site cookie, which browsers only keep if Secure
+    // (`AuthConfig::cross_site_cookies`).
+    cookie.set_same_site(same_site(config));
     if let Some(domain) = &config.cookie_domain {
         cookie.set_domain(domain.clone());
     }
@@ -181,6 +193,16 @@ fn base_cookie(config: &AuthConfig, name: String, value: String, max_age: u64) -
         i64::try_from(max_age).unwrap_or(i64::MAX),
     )));
     cookie
+}
+
+/// The `SameSite` of every cookie lectern sets: the OAuth state cookie must come back to a callback that
+/// runs inside the portal's frame just like the login cookie.
+fn same_site(config: &AuthConfig) -> SameSite {
+    if config.cross_site_cookies() {
+        SameSite::None
+    } else {
+        SameSite::Lax
+    }
 }
 
 fn signed(cookie: Cookie<'static>, key: &Key) -> String {

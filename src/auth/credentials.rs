@@ -31,13 +31,37 @@ impl Auth {
             let anonymous = Principal {
                 user: "anonymous".to_string(),
                 staff: false,
+                owner: None,
             };
             return pass(anonymous, LoginSource::Open);
         }
+        let next = || {
+            request
+                .uri()
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_string()
+        };
+        let browser = request.method() == Method::GET
+            && !upgrade
+            && headers
+                .get(header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"));
         if let Some(claims) = self.login(headers) {
+            // The portal refused this login's token for good (`web/session.rs`): a page load logs in again,
+            // everything else (open terminals, API calls) goes on.
+            if browser && config.mode == AuthMode::OAuth && self.inner.portal_expired.contains(&claims.id) {
+                return Err(Denied::LoginRequired {
+                    mode: config.mode,
+                    browser,
+                    next: next(),
+                });
+            }
             let principal = Principal {
                 user: claims.user,
                 staff: claims.staff,
+                owner: claims.owner,
             };
             return pass(principal, LoginSource::Cookie);
         }
@@ -51,21 +75,15 @@ impl Auth {
             crate::metrics::auth_failed(AuthFailure::Throttled);
             return Err(Denied::Throttled(wait));
         }
-        let next = request
-            .uri()
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_string();
-        let browser = request.method() == Method::GET
-            && !upgrade
-            && headers
-                .get(header::ACCEPT)
-                .and_then(|a| a.to_str().ok())
-                .is_some_and(|a| a.contains("text/html"));
         match config.mode {
             AuthMode::Basic => {
                 if let Some(user) = self.basic_user(headers) {
-                    return pass(Principal { user, staff: false }, LoginSource::Basic);
+                    let principal = Principal {
+                        user,
+                        staff: false,
+                        owner: None,
+                    };
+                    return pass(principal, LoginSource::Basic);
                 }
             }
             AuthMode::Token => {
@@ -94,7 +112,7 @@ impl Auth {
         Err(Denied::LoginRequired {
             mode: config.mode,
             browser,
-            next,
+            next: next(),
         })
     }
 
@@ -142,6 +160,7 @@ impl Auth {
         .then(|| Principal {
             user: user.to_string(),
             staff: false,
+            owner: None,
         })
     }
 
@@ -219,6 +238,7 @@ impl Auth {
             let principal = Principal {
                 user: claims.user,
                 staff: claims.staff,
+                owner: claims.owner,
             };
             return Ok(Decision::Pass {
                 principal,
@@ -238,6 +258,7 @@ impl Auth {
             let principal = Principal {
                 user: user.to_string(),
                 staff: false,
+                owner: None,
             };
             return Ok(Decision::Pass {
                 principal,
@@ -279,6 +300,7 @@ impl Auth {
         let principal = Principal {
             user: "learner".to_string(),
             staff: false,
+            owner: None,
         };
         if request.method() != Method::GET || upgrade {
             return Some(Decision::Pass {

@@ -109,9 +109,11 @@ pub struct AuthConfig {
     pub cookie_name: String,
     /// Login cookie `Domain` attribute.
     pub cookie_domain: Option<String>,
-    /// `Secure` cookies (the session is served over https).
+    /// The session is served over https (`INGRESS_PROTOCOL=https`): `Secure` cookies, and the scheme of the
+    /// OAuth callback URL (which always follows `INGRESS_PROTOCOL`, as the original's does).
     pub secure: bool,
-    /// Origins allowed to frame lectern's pages (`frame-ancestors`), besides `'self'`.
+    /// Origins allowed to frame lectern's pages (`frame-ancestors`), besides `'self'`: in oauth mode the
+    /// portal's origin (its session page frames the dashboard), then `FRAME_ANCESTORS`.
     pub frame_ancestors: Vec<String>,
     /// `LECTERN_ALLOWED_HOSTS`: host names answered besides loopback, IP literals and the session's own
     /// (`name`, `*.suffix`, or `*`).
@@ -260,15 +262,48 @@ impl AuthConfig {
             let environment = non_empty(&args.environment_name).unwrap_or_else(|| "workshop".to_string());
             config.cookie_name = format!("sessionid-{environment}");
         }
-        config.frame_ancestors = list(args.frame_ancestors.as_deref());
+        config.frame_ancestors = config
+            .oauth
+            .iter()
+            .filter_map(|o| origin(&o.portal_url))
+            .collect();
+        for extra in list(args.frame_ancestors.as_deref()) {
+            if !config.frame_ancestors.contains(&extra) {
+                config.frame_ancestors.push(extra);
+            }
+        }
         config.allowed_hosts = list(args.allowed_hosts.as_deref());
-        config.secure = session.vars.get("ingress_protocol").is_some_and(|p| p == "https")
-            || !config.frame_ancestors.is_empty();
+        // Only the ingress protocol decides: a Secure cookie set over http never comes back, and the
+        // portal refuses a callback whose scheme differs from the session URL it registered.
+        config.secure = session.vars.get("ingress_protocol").is_some_and(|p| p == "https");
         if let Some(name) = session.vars.get("session_name").filter(|n| !n.is_empty()) {
             config.session_name = name.clone();
         }
         Ok(config)
     }
+}
+
+impl AuthConfig {
+    /// The scheme of the session's own URLs (`INGRESS_PROTOCOL`): the OAuth callback's.
+    pub fn scheme(&self) -> &'static str {
+        if self.secure { "https" } else { "http" }
+    }
+
+    /// The login cookie's `SameSite`: `None` when the session is served over https and another origin may
+    /// frame it (the portal's session page, `FRAME_ANCESTORS`), since a framed page from another site gets
+    /// no `Lax` cookie; `Lax` otherwise — and always over http, where browsers drop `SameSite=None` cookies
+    /// (they must be `Secure`). Over http the portal and the session share `INGRESS_DOMAIN`, so they are
+    /// the same site and `Lax` cookies reach the framed dashboard. docs/educates.md explains the choice.
+    pub fn cross_site_cookies(&self) -> bool {
+        self.secure && !self.frame_ancestors.is_empty()
+    }
+}
+
+/// `scheme://host[:port]` of a URL (`frame-ancestors` takes origins).
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
 }
 
 /// The entries of a space- or comma-separated list.

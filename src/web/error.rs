@@ -24,6 +24,9 @@ pub enum AppError {
     /// The request body is over a configured limit (e.g. `LECTERN_UPLOAD_LIMIT`).
     #[error("too large: {0}")]
     TooLarge(String),
+    /// What the request is about no longer exists (410), e.g. the session ended at the training portal.
+    #[error("gone: {0}")]
+    Gone(String),
     /// Temporarily unable to serve (e.g. too many terminals, input queue full).
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -87,6 +90,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) | AppError::LoginInterrupted(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
@@ -108,6 +112,7 @@ impl AppError {
             AppError::NotFound(message)
             | AppError::BadRequest(message)
             | AppError::Conflict(message)
+            | AppError::Gone(message)
             | AppError::TooLarge(message)
             | AppError::Unavailable(message)
             | AppError::Unauthorized { message, .. }

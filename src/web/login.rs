@@ -70,8 +70,7 @@ fn redirect_uri(auth: &Auth, headers: &HeaderMap) -> Option<String> {
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    let scheme = if auth.config().secure { "https" } else { "http" };
-    valid.then(|| format!("{scheme}://{host}/oauth_callback"))
+    valid.then(|| format!("{}://{host}/oauth_callback", auth.config().scheme()))
 }
 
 async fn handshake(
@@ -113,23 +112,40 @@ async fn callback(
     State(state): State<AppState>,
     Query(query): Query<CallbackQuery>,
     request: Request,
-) -> Result<Response, LoginError> {
+) -> Response {
     let auth = &state.auth;
+    let mut response = match complete(auth, query, request.headers()).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    };
+    // The state cookie is spent whatever the outcome (a refused login leaves nothing behind).
+    let clear = crate::auth::cookie::clear_transient(OAUTH_STATE_COOKIE, auth.config());
+    if let Ok(value) = HeaderValue::from_str(&clear) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The callback's work: check the state, redeem the code, ask the portal who this is, log them in.
+async fn complete(auth: &Auth, query: CallbackQuery, headers: &HeaderMap) -> Result<Response, LoginError> {
     let portal = portal(auth)?;
     let interrupted = |reason: &str| AppError::LoginInterrupted(reason.to_string());
     let pending = auth
-        .read_transient(request.headers(), OAUTH_STATE_COOKIE)
+        .read_transient(headers, OAUTH_STATE_COOKIE)
         .and_then(|value| serde_json::from_str::<Pending>(&value).ok());
     let (Some(pending), Some(given)) = (pending, query.state.as_deref()) else {
+        tracing::warn!("login callback without a matching login under way (expired or another browser)");
         crate::metrics::auth_failed(AuthFailure::OauthState);
         return Err(interrupted("the login took too long or was started elsewhere").into());
     };
     if !bool::from(pending.state.as_bytes().ct_eq(given.as_bytes())) {
+        tracing::warn!("login callback whose state does not match this browser's");
         crate::metrics::auth_failed(AuthFailure::OauthState);
         return Err(interrupted("the login does not match this browser").into());
     }
     // A state works once (issue 11, finding 10): a replayed callback URL and cookie log nobody in again.
     if !auth.spend_oauth_state(&pending.state, HANDSHAKE_SECS) {
+        tracing::warn!("login callback replayed");
         return Err(interrupted("this login was already completed").into());
     }
     if let Some(error) = query.error {
@@ -137,17 +153,18 @@ async fn callback(
         crate::metrics::auth_failed(AuthFailure::OauthForbidden);
         return Err(AppError::Forbidden("access forbidden".to_string()).into());
     }
-    let (Some(code), Some(redirect_uri)) = (query.code, redirect_uri(auth, request.headers())) else {
+    let (Some(code), Some(redirect_uri)) = (query.code, redirect_uri(auth, headers)) else {
         return Err(AppError::BadRequest("the login callback is incomplete".to_string()).into());
     };
     let session = auth.config().session_name.clone();
     let login = async {
         let token = portal.exchange(&code, &redirect_uri).await?;
-        let identity = portal.identity(&session, &token).await?;
+        let identity = portal.identity(&session, &token.access).await?;
         Ok::<_, PortalError>((token, identity))
     };
     let (token, identity) = login.await.map_err(|error| match error {
         PortalError::Forbidden => {
+            tracing::warn!(session, "the portal refused this user access to the session");
             crate::metrics::auth_failed(AuthFailure::OauthForbidden);
             AppError::Forbidden("access forbidden: this session belongs to someone else".to_string())
         }
@@ -162,16 +179,12 @@ async fn callback(
             }
         }
     })?;
-    tracing::info!(user = %identity.user, staff = identity.staff, "logged in");
-    let claims = auth.new_claims(&identity.user, identity.staff, Some(token));
+    tracing::info!(user = %identity.user, owner = %identity.owner, staff = identity.staff, "logged in");
+    let mut claims = auth.new_claims(&identity.user, identity.staff, Some(token));
+    claims.owner = Some(identity.owner).filter(|owner| !owner.is_empty());
     let mut response = redirect(&safe_next(Some(&pending.next)));
-    for cookie in [
-        auth.login_cookie(&claims),
-        crate::auth::cookie::clear_transient(OAUTH_STATE_COOKIE, auth.config()),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    if let Ok(value) = HeaderValue::from_str(&auth.login_cookie(&claims)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)
 }

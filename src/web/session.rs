@@ -1,31 +1,36 @@
 //! The session lifecycle. Public `/session/poll` and `/session/activity` (the portal's idle tracking; CORS
 //! only for the portal's origin, never `*`); `/session/schedule|extend` relayed with the logged-in user's
-//! portal token (`{}` without one); `POST /session/event` (body: `web::shared::SessionEventBody`, the type
+//! portal token (`{}` without one), kept fresh by `auth/tokens.rs` (a refreshed token goes back into the
+//! login cookie); `POST /session/event` (body: `web::shared::SessionEventBody`, the type
 //! the dashboard's TypeScript is generated from) relayed to the portal — when it does not answer, the event
 //! waits and is retried with backoff while the learner keeps working — or, without a portal, Terminate /
 //! Finish / Expired end the session here: terminals stopped, every dashboard told (`session` server-sent
 //! event), `GET /session/status` says so. A monitor task notes terminal input as activity, ends an idle
 //! session after `LECTERN_IDLE_TIMEOUT` (no portal), reaps exited terminals nobody shows
-//! (`LECTERN_TERMINAL_REAP_AFTER`) and delivers waiting events.
+//! (`LECTERN_TERMINAL_REAP_AFTER`) and delivers waiting events. When the portal refuses the login for good
+//! the answer is 401 "log in again" (the next page load goes through the portal login again), when it no
+//! longer has the session 410 "the session has ended", otherwise 502 with what the portal answered; only
+//! an event the portal did not answer (or answered 5xx) waits for a retry.
 
 pub mod lifecycle;
 
 use std::time::{Duration, Instant};
 
-use axum::Json;
 use axum::Router;
 use axum::extract::{Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Json};
+use http::HeaderMap;
 use http::header::{self, HeaderValue};
-use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 use self::lifecycle::Pending;
-use super::AppState;
 use super::shared::{EndReason, EventReceipt, PortalDelivery, SessionEnd, SessionEventBody, SessionStatus};
-use crate::auth::Portal;
+use super::{AppError, AppState};
+use crate::auth::tokens::Relayed;
+use crate::auth::{LoginClaims, PortalToken, Principal, RelayError};
 use crate::events::Event;
 
 /// How often the monitor task looks at terminal input, idleness, terminals to reap and waiting events.
@@ -100,21 +105,71 @@ async fn relay(
     call: &str,
     body: Option<serde_json::Value>,
 ) -> Response {
-    let token = state.auth.login(headers).and_then(|claims| claims.token);
-    let (Some(portal), Some(token)) = (state.auth.portal(), token) else {
+    let Some(claims) = state.auth.login(headers) else {
         return Json(serde_json::json!({})).into_response();
     };
-    let session = &state.auth.config().session_name;
-    match portal.relay(session, call, &token, body).await {
-        Ok(value) => Json(value).into_response(),
-        Err(error) => {
-            tracing::warn!(%error, call, "portal relay failed");
-            (
-                StatusCode::BAD_GATEWAY,
-                Json(serde_json::json!({ "error": format!("cannot reach the portal ({call})") })),
-            )
-                .into_response()
+    match state.auth.relay(&claims, call, body).await {
+        None => Json(serde_json::json!({})).into_response(),
+        Some(Ok(relayed)) => {
+            let newer = relayed.newer.clone();
+            with_newer_token(state, claims, newer, Json(relayed.value).into_response())
         }
+        Some(Err(error)) => refused(state, &claims, call, error),
+    }
+}
+
+/// Writes a refreshed portal token into the browser's login cookie.
+fn with_newer_token(
+    state: &AppState,
+    claims: LoginClaims,
+    newer: Option<PortalToken>,
+    mut response: Response,
+) -> Response {
+    if let Some(token) = newer {
+        let cookie = state.auth.login_cookie(&LoginClaims {
+            token: Some(token),
+            ..claims
+        });
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The answer to a relay the portal refused; a login it no longer accepts is sent through its login again.
+fn refused(state: &AppState, claims: &LoginClaims, call: &str, error: RelayError) -> Response {
+    tracing::warn!(%error, call, "portal relay failed");
+    if matches!(error, RelayError::LoginExpired(_)) {
+        state.auth.portal_login_expired(claims);
+    }
+    relay_error(error).page(false)
+}
+
+/// Whether a failed relay may work later (no answer, or the portal's own failure): only those are retried.
+fn transient(error: &RelayError) -> bool {
+    match error {
+        RelayError::Unreachable(_) => true,
+        RelayError::Answered { status, .. } => *status >= 500,
+        RelayError::LoginExpired(_) | RelayError::SessionEnded(_) => false,
+    }
+}
+
+/// What the learner is told when a relay fails.
+fn relay_error(error: RelayError) -> AppError {
+    match error {
+        RelayError::LoginExpired(_) => AppError::Unauthorized {
+            message: "your login with the training portal has expired: reload the page to log in again"
+                .to_string(),
+            basic_challenge: false,
+        },
+        RelayError::SessionEnded(_) => {
+            AppError::Gone("this session has ended at the training portal".to_string())
+        }
+        error @ (RelayError::Answered { .. } | RelayError::Unreachable(_)) => AppError::BadGateway {
+            message: error.to_string(),
+            html: false,
+        },
     }
 }
 
@@ -167,60 +222,75 @@ fn end_session(state: &AppState, reason: EndReason) -> SessionEnd {
 
 async fn event(
     State(state): State<AppState>,
+    Extension(_principal): Extension<Principal>,
     headers: HeaderMap,
     Json(body): Json<SessionEventBody>,
-) -> Json<EventReceipt> {
+) -> Response {
     let reason = match body.event.name.as_str() {
         "Workshop/Terminate" => Some(EndReason::Terminate),
         "Workshop/Finish" => Some(EndReason::Finish),
         "Workshop/Expired" => Some(EndReason::Expired),
         _ => None,
     };
-    let token = state.auth.login(&headers).and_then(|claims| claims.token);
-    let portal = match (state.auth.portal(), token) {
-        (Some(portal), Some(token)) => deliver(&state, portal, token, &body).await,
-        _ => PortalDelivery::None,
+    let claims = state
+        .auth
+        .login(&headers)
+        .filter(|claims| state.auth.portal().is_some() && claims.token.is_some());
+    let (portal, claims, newer) = match claims {
+        Some(claims) => match deliver(&state, &claims, &body).await {
+            Ok((delivery, newer)) => (delivery, Some(claims), newer),
+            Err(error) => return refused(&state, &claims, "event", error),
+        },
+        None => (PortalDelivery::None, None, None),
     };
     // With a portal, the portal ends the session (the browser goes to its RESTART_URL), as the original.
     let ended = match reason {
         Some(reason) if state.auth.portal().is_none() => Some(end_session(&state, reason)),
         _ => None,
     };
-    Json(EventReceipt { portal, ended })
+    let response = Json(EventReceipt { portal, ended }).into_response();
+    match claims {
+        Some(claims) => with_newer_token(&state, claims, newer, response),
+        None => response,
+    }
 }
 
-/// Posts the event to the portal now, or queues it (behind waiting ones, or when the portal fails).
+/// Posts the event to the portal now, or queues it (behind waiting ones, or when the portal does not
+/// answer); a refusal that a retry cannot change (the login, the session, a 4xx) is the learner's answer.
 async fn deliver(
     state: &AppState,
-    portal: &Portal,
-    token: String,
+    claims: &LoginClaims,
     body: &SessionEventBody,
-) -> PortalDelivery {
+) -> Result<(PortalDelivery, Option<PortalToken>), RelayError> {
     let body = serde_json::json!({ "event": { "name": body.event.name, "data": body.event.data } });
-    let session = &state.auth.config().session_name;
     if !state.lifecycle.has_pending() {
         let sent = tokio::time::timeout(
             DIRECT_TIMEOUT,
-            portal.relay(session, "event", &token, Some(body.clone())),
+            state.auth.relay(claims, "event", Some(body.clone())),
         )
         .await;
         match sent {
-            Ok(Ok(_)) => {
+            Ok(None) => return Ok((PortalDelivery::None, None)),
+            Ok(Some(Ok(Relayed { newer, .. }))) => {
                 if state.lifecycle.reached(false) {
                     publish_status(state);
                 }
-                return PortalDelivery::Sent;
+                return Ok((PortalDelivery::Sent, newer));
             }
-            Ok(Err(error)) => {
+            Ok(Some(Err(error))) if !transient(&error) => return Err(error),
+            Ok(Some(Err(error))) => {
                 tracing::warn!(%error, "the portal did not take an event: it waits for a retry")
             }
             Err(_) => tracing::warn!("the portal did not answer an event in time: it waits for a retry"),
         }
         state.lifecycle.unreachable();
     }
-    state.lifecycle.queue(Pending { token, body });
+    state.lifecycle.queue(Pending {
+        claims: claims.clone(),
+        body,
+    });
     publish_status(state);
-    PortalDelivery::Queued
+    Ok((PortalDelivery::Queued, None))
 }
 
 /// Middleware on the login-protected routes: a learner's request is activity (automatic ones are not:
@@ -271,19 +341,27 @@ pub fn spawn_monitor(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Delivers waiting events in order while the portal answers; stops at the first failure (backoff).
+/// Delivers waiting events in order while the portal answers; stops at the first failure (backoff). An
+/// event the portal refuses for good (see `transient`) is dropped, not retried forever.
 async fn retry_portal(state: &AppState) {
-    let Some(portal) = state.auth.portal() else {
-        return;
-    };
-    let session = &state.auth.config().session_name;
     while let Some(pending) = state.lifecycle.due(Instant::now()) {
         let sent = tokio::time::timeout(
             DIRECT_TIMEOUT,
-            portal.relay(session, "event", &pending.token, Some(pending.body)),
+            state.auth.relay(&pending.claims, "event", Some(pending.body)),
         )
         .await;
-        let changed = if matches!(sent, Ok(Ok(_))) {
+        let delivered = match sent {
+            Ok(Some(Ok(_))) | Ok(None) => true,
+            Ok(Some(Err(error))) if !transient(&error) => {
+                tracing::warn!(%error, "the portal refused a waiting event: it is dropped");
+                if matches!(error, RelayError::LoginExpired(_)) {
+                    state.auth.portal_login_expired(&pending.claims);
+                }
+                true
+            }
+            Ok(Some(Err(_))) | Err(_) => false,
+        };
+        let changed = if delivered {
             state.lifecycle.reached(true)
         } else {
             state.lifecycle.unreachable()
@@ -291,7 +369,7 @@ async fn retry_portal(state: &AppState) {
         if changed {
             publish_status(state);
         }
-        if !matches!(sent, Ok(Ok(_))) {
+        if !delivered {
             return;
         }
     }

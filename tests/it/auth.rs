@@ -3,10 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
 
+mod framing;
 mod hardening;
 mod matrix;
 mod modes;
 mod oauth;
+mod tokens;
 
 use lectern::config::{AuthMode, Config, CookieKeySource, OAuthSettings, Secret};
 use lectern::proxy::routes;

@@ -118,6 +118,8 @@ pub struct AuthJson {
     pub user: String,
     /// Staff user.
     pub staff: bool,
+    /// The session's owner (the page API's `session_owner()`; the portal names it, else the user).
+    pub owner: String,
 }
 
 /// `GET /api/dashboard`.
@@ -126,6 +128,7 @@ pub async fn dashboard_json(State(state): State<AppState>, extensions: Extension
     let principal = extensions.get::<Principal>().cloned().unwrap_or(Principal {
         user: "anonymous".to_string(),
         staff: false,
+        owner: None,
     });
     let services = crate::web::services::enabled(&state);
     let mut json = build(
@@ -212,6 +215,7 @@ pub fn build(
         auth: AuthJson {
             user: principal.user.clone(),
             staff: principal.staff,
+            owner: principal.owner.clone().unwrap_or_else(|| principal.user.clone()),
         },
         overrides: OverridesJson::default(),
     }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
+use crate::auth::LoginClaims;
 use crate::web::shared::{EndReason, PortalStatus, SessionEnd};
 
 /// Most events kept for an unreachable portal; older ones are dropped first.
@@ -17,11 +18,12 @@ const FIRST_RETRY: Duration = Duration::from_secs(1);
 /// Longest wait between retries.
 const MAX_RETRY: Duration = Duration::from_secs(60);
 
-/// An event for the portal, with the token of the learner who sent it.
+/// An event for the portal, with the login of the learner who sent it (its portal token is refreshed
+/// when the retry comes, `auth/tokens.rs`).
 #[derive(Debug, Clone)]
 pub struct Pending {
-    /// The portal access token of the browser that sent the event.
-    pub token: String,
+    /// The login of the browser that sent the event.
+    pub claims: LoginClaims,
     /// The body to post (`{"event": {"name", "data"}}`).
     pub body: serde_json::Value,
 }
@@ -170,7 +172,7 @@ mod tests {
 
     fn pending(n: u32) -> Pending {
         Pending {
-            token: "t".into(),
+            claims: LoginClaims::default(),
             body: serde_json::json!({ "n": n }),
         }
     }

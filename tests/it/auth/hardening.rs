@@ -319,7 +319,15 @@ async fn an_unreachable_portal_is_a_502_not_a_crash() {
         oauth.portal_api_url = format!("http://{closed}");
     }
     let auth = lectern::auth::Auth::new(config.auth.clone()).expect("auth");
-    let cookie = auth.login_cookie(&auth.new_claims("alice", false, Some("portal-token".into())));
+    let cookie = auth.login_cookie(&auth.new_claims(
+        "alice",
+        false,
+        Some(lectern::auth::PortalToken {
+            access: "portal-token".into(),
+            refresh: None,
+            expires: 0,
+        }),
+    ));
     let cookie = cookie.split(';').next().expect("pair").to_string();
     let server = TestServer::start(config).await;
     for path in ["/session/schedule", "/session/extend"] {
@@ -335,7 +343,7 @@ async fn an_unreachable_portal_is_a_502_not_a_crash() {
             body["error"]
                 .as_str()
                 .expect("error")
-                .contains("cannot reach the portal"),
+                .contains("cannot reach the training portal"),
             "{body}"
         );
     }

@@ -253,3 +253,46 @@ async fn with_a_portal_events_reach_it_and_wait_while_it_is_down() {
     assert!(status(&server, cookie).await.ended.is_none());
     server.stop().await;
 }
+
+/// Issue 19 with issue 15: a waiting event is sent with a refreshed token when the portal's has expired
+/// meanwhile; a refusal a retry cannot change (the session stopped at the portal) is the learner's answer,
+/// 410, and nothing waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_events_get_a_fresh_token_and_a_refusal_is_not_queued() {
+    let portal = FakePortal::start(crate::proxy::SESSION, "alice", &[]).await;
+    let dir = crate::proxy::workshop("{}");
+    let server = TestServer::start(oauth_config(dir.path(), &portal)).await;
+    let cookie = login_cookie(&oauth_login(&server, "/").await).expect("logged in");
+    let cookie = Some(cookie.as_str());
+
+    portal.set_failing(true);
+    let receipt = send(&server, cookie, &body("Workshop/View")).await;
+    assert_eq!(receipt.portal, PortalDelivery::Queued);
+    portal.expire_tokens();
+    portal.set_failing(false);
+    let s = &server;
+    until(
+        "the waiting event is delivered",
+        Duration::from_secs(60),
+        || async move { (status(s, cookie).await.portal.pending == 0).then_some(()) },
+    )
+    .await;
+    assert_eq!(portal.events(), vec!["Workshop/View"]);
+    assert_eq!(
+        portal.refreshes(),
+        1,
+        "the expired token was refreshed for the retry"
+    );
+
+    portal.end_session();
+    let refused = http_client()
+        .post(server.url("/session/event"))
+        .header("cookie", cookie.unwrap_or_default())
+        .json(&body("Workshop/Finish"))
+        .send()
+        .await
+        .expect("event");
+    assert_eq!(refused.status(), 410, "the session ended at the portal");
+    assert_eq!(status(&server, cookie).await.portal.pending, 0, "nothing waits");
+    server.stop().await;
+}

@@ -1,7 +1,11 @@
-//! A fake training portal (the one fake the tests allow), following the reference's endpoints:
-//! `GET /oauth2/authorize/` (302 back with `code` and `state`), `POST /oauth2/token/` (form body with client
-//! credentials), `GET /workshops/session/<name>/authorize/` (Bearer; 200 `{owner,user,staff}` for the owner
-//! or staff, 403 otherwise, 404 for an unknown session) and `schedule`/`extend`/`event`.
+//! A fake training portal (the one fake the tests allow), following the reference's endpoints and the real
+//! portal (Django + django-oauth-toolkit): `GET /oauth2/authorize/` (302 back with `code` and `state`),
+//! `POST /oauth2/token/` (form body with client credentials; grants `authorization_code` and
+//! `refresh_token`, which rotates the refresh token: the old one stops working; access tokens last 10 h
+//! unless a test sets another lifetime), `GET /workshops/session/<name>/authorize/` (Bearer; 200
+//! `{owner,user,staff}` for the owner or staff, 403 otherwise, 404 for an unknown session) and
+//! `schedule`/`extend`/`event` — 403 for a missing or expired token (`protected_resource`), 404 once the
+//! session is no longer allocated.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
 
@@ -28,10 +32,21 @@ struct PortalState {
     /// Who is "logged in at the portal" (the browser's portal session).
     current_user: Mutex<String>,
     codes: Mutex<HashMap<String, (String, String)>>,
-    tokens: Mutex<HashMap<String, String>>,
+    /// Access token → (user, expired).
+    tokens: Mutex<HashMap<String, (String, bool)>>,
+    /// Live refresh token → user.
+    refresh_tokens: Mutex<HashMap<String, String>>,
     counter: Mutex<u64>,
-    /// Names of the events received (`/event/`), in order.
-    events: Mutex<Vec<String>>,
+    /// `expires_in` of new access tokens, seconds.
+    lifetime: Mutex<u64>,
+    /// Refresh grants served.
+    refreshes: Mutex<u64>,
+    /// Scopes asked for at the token endpoint.
+    token_scopes: Mutex<Vec<Option<String>>>,
+    /// The session was stopped at the portal.
+    ended: Mutex<bool>,
+    /// Events received (`/event/`), in order: `{"name", "data"}`.
+    events: Mutex<Vec<serde_json::Value>>,
     /// While set, `/event/` answers 503 (the portal is down).
     failing: std::sync::atomic::AtomicBool,
 }
@@ -51,6 +66,7 @@ impl FakePortal {
             owner: owner.to_string(),
             staff: staff.iter().map(|s| s.to_string()).collect(),
             current_user: Mutex::new(owner.to_string()),
+            lifetime: Mutex::new(36_000),
             ..PortalState::default()
         });
         let app = Router::new()
@@ -78,7 +94,11 @@ impl FakePortal {
 
     /// Names of the events the portal has received, in order.
     pub fn events(&self) -> Vec<String> {
-        self.state.events.lock().unwrap().clone()
+        let events = self.state.events.lock().unwrap();
+        events
+            .iter()
+            .map(|event| event["name"].as_str().unwrap_or("").to_string())
+            .collect()
     }
 
     /// While `failing`, the event endpoint answers 503.
@@ -91,6 +111,43 @@ impl FakePortal {
     /// Makes `user` the one logged in at the portal.
     pub fn set_user(&self, user: &str) {
         *self.state.current_user.lock().unwrap() = user.to_string();
+    }
+
+    /// `expires_in` of the access tokens handed out from now on.
+    pub fn set_token_lifetime(&self, secs: u64) {
+        *self.state.lifetime.lock().unwrap() = secs;
+    }
+
+    /// Every access token handed out so far expires (the portal then answers 403 to it).
+    pub fn expire_tokens(&self) {
+        for (_, expired) in self.state.tokens.lock().unwrap().values_mut() {
+            *expired = true;
+        }
+    }
+
+    /// Every refresh token stops working (as when the portal's tokens were revoked).
+    pub fn revoke_refresh_tokens(&self) {
+        self.state.refresh_tokens.lock().unwrap().clear();
+    }
+
+    /// The session is stopped at the portal: its REST calls answer 404.
+    pub fn end_session(&self) {
+        *self.state.ended.lock().unwrap() = true;
+    }
+
+    /// Refresh grants served so far.
+    pub fn refreshes(&self) -> u64 {
+        *self.state.refreshes.lock().unwrap()
+    }
+
+    /// The `scope` of each token request so far.
+    pub fn token_scopes(&self) -> Vec<Option<String>> {
+        self.state.token_scopes.lock().unwrap().clone()
+    }
+
+    /// The events posted so far (`{"name", "data"}`).
+    pub fn event_bodies(&self) -> Vec<serde_json::Value> {
+        self.state.events.lock().unwrap().clone()
     }
 }
 
@@ -128,51 +185,96 @@ async fn authorize(State(state): State<Arc<PortalState>>, Query(query): Query<Au
 #[derive(serde::Deserialize)]
 struct TokenForm {
     grant_type: String,
-    code: String,
+    code: Option<String>,
+    refresh_token: Option<String>,
     redirect_uri: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
+    scope: Option<String>,
+}
+
+fn oauth_error(status: StatusCode, error: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": error }))).into_response()
 }
 
 async fn token(State(state): State<Arc<PortalState>>, Form(form): Form<TokenForm>) -> Response {
     if form.client_id.as_deref() != Some(CLIENT_ID) || form.client_secret.as_deref() != Some(CLIENT_SECRET) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            axum::Json(serde_json::json!({"error": "invalid_client"})),
-        )
-            .into_response();
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
     }
-    let Some((user, redirect_uri)) = state.codes.lock().unwrap().remove(&form.code) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({"error": "invalid_grant"})),
-        )
-            .into_response();
+    state.token_scopes.lock().unwrap().push(form.scope.clone());
+    let user = match form.grant_type.as_str() {
+        "authorization_code" => {
+            let code = form.code.unwrap_or_default();
+            let Some((user, redirect_uri)) = state.codes.lock().unwrap().remove(&code) else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
+            };
+            if form.redirect_uri.as_deref() != Some(redirect_uri.as_str()) {
+                // django-oauth-toolkit: "Mismatching redirect URI."
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request");
+            }
+            user
+        }
+        "refresh_token" => {
+            let old = form.refresh_token.unwrap_or_default();
+            // Rotation: the refresh token is used up.
+            let Some(user) = state.refresh_tokens.lock().unwrap().remove(&old) else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
+            };
+            *state.refreshes.lock().unwrap() += 1;
+            user
+        }
+        _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type"),
     };
-    if form.grant_type != "authorization_code" || form.redirect_uri.as_deref() != Some(redirect_uri.as_str())
-    {
-        return (
-            StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({"error": "invalid_grant"})),
-        )
-            .into_response();
-    }
-    let token = format!("token-{}-{}", user, form.code);
-    state.tokens.lock().unwrap().insert(token.clone(), user);
+    let n = {
+        let mut counter = state.counter.lock().unwrap();
+        *counter += 1;
+        *counter
+    };
+    let token = format!("token-{user}-{n}");
+    let refresh = format!("refresh-{user}-{n}");
+    state
+        .tokens
+        .lock()
+        .unwrap()
+        .insert(token.clone(), (user.clone(), false));
+    state.refresh_tokens.lock().unwrap().insert(refresh.clone(), user);
     axum::Json(serde_json::json!({
         "access_token": token,
         "token_type": "Bearer",
-        "expires_in": 36000,
-        "refresh_token": "refresh",
+        "expires_in": *state.lifetime.lock().unwrap(),
+        "refresh_token": refresh,
         "scope": "user:info",
     }))
     .into_response()
 }
 
+/// The user of a live bearer token (django-oauth-toolkit's `protected_resource`: 403 otherwise).
 fn bearer_user(state: &PortalState, headers: &HeaderMap) -> Option<String> {
     let value = headers.get("authorization")?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?;
-    state.tokens.lock().unwrap().get(token).cloned()
+    match state.tokens.lock().unwrap().get(token) {
+        Some((user, false)) => Some(user.clone()),
+        _ => None,
+    }
+}
+
+/// The checks every session REST view makes, in the real portal's order: token, session allocated, owner
+/// or staff.
+fn session_access(
+    state: &PortalState,
+    name: &str,
+    headers: &HeaderMap,
+) -> Result<String, (StatusCode, &'static str)> {
+    let Some(user) = bearer_user(state, headers) else {
+        return Err((StatusCode::FORBIDDEN, ""));
+    };
+    if name != state.session || *state.ended.lock().unwrap() {
+        return Err((StatusCode::NOT_FOUND, "Session does not exist"));
+    }
+    if user != state.owner && !state.staff.contains(&user) {
+        return Err((StatusCode::FORBIDDEN, "Access to session not permitted"));
+    }
+    Ok(user)
 }
 
 async fn session_authorize(
@@ -180,43 +282,46 @@ async fn session_authorize(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(user) = bearer_user(&state, &headers) else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    if name != state.session {
-        return StatusCode::NOT_FOUND.into_response();
+    match session_access(&state, &name, &headers) {
+        Ok(user) => {
+            let staff = state.staff.contains(&user);
+            axum::Json(serde_json::json!({"owner": state.owner, "user": user, "staff": staff}))
+                .into_response()
+        }
+        Err(refused) => refused.into_response(),
     }
-    let staff = state.staff.contains(&user);
-    if user != state.owner && !staff {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    axum::Json(serde_json::json!({"owner": state.owner, "user": user, "staff": staff})).into_response()
 }
 
-async fn schedule(State(state): State<Arc<PortalState>>, headers: HeaderMap) -> Response {
-    if bearer_user(&state, &headers).is_none() {
-        return StatusCode::FORBIDDEN.into_response();
+async fn schedule(
+    State(state): State<Arc<PortalState>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(refused) = session_access(&state, &name, &headers) {
+        return refused.into_response();
     }
     axum::Json(serde_json::json!({"status": "running", "expires": "2030-01-01T00:00:00Z", "expiring": false}))
         .into_response()
 }
 
 /// `POST /workshops/session/<name>/event/`: the original's body `{"event": {"name", "data"}}`, with a
-/// token; recorded by name.
+/// token; recorded.
 async fn event(
     State(state): State<Arc<PortalState>>,
+    Path(name): Path<String>,
     headers: HeaderMap,
     axum::Json(body): axum::Json<serde_json::Value>,
 ) -> Response {
     if state.failing.load(std::sync::atomic::Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "down").into_response();
     }
-    if bearer_user(&state, &headers).is_none() {
-        return StatusCode::FORBIDDEN.into_response();
+    if let Err(refused) = session_access(&state, &name, &headers) {
+        return refused.into_response();
     }
-    let Some(name) = body["event"]["name"].as_str() else {
-        return (StatusCode::BAD_REQUEST, "no event name").into_response();
-    };
-    state.events.lock().unwrap().push(name.to_string());
+    let event = &body["event"];
+    if event["name"].as_str().unwrap_or("").is_empty() {
+        return (StatusCode::BAD_REQUEST, "No event data provided").into_response();
+    }
+    state.events.lock().unwrap().push(event.clone());
     axum::Json(serde_json::json!({})).into_response()
 }
