@@ -13,6 +13,7 @@ pub mod oauth;
 pub mod origin;
 pub mod redact;
 pub mod spent;
+pub mod staff;
 pub mod throttle;
 pub mod tokens;
 

@@ -15,6 +15,7 @@ mod proxy;
 mod services;
 mod session;
 pub mod shared;
+mod staff;
 mod state;
 mod terminal_ws;
 
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .merge(page_scripts::routes())
         .merge(services::routes())
         .merge(session::routes())
+        .merge(staff::routes())
         .merge(terminal_ws::routes())
         .merge(proxy::routes())
         .fallback(proxy::fallback)

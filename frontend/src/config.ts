@@ -17,7 +17,7 @@ export interface DashboardConfig {
   layout: { workshop: string; terminal: string; instructions?: string };
   tabs: TabConfig[];
   features: Record<"editor" | "console" | "files" | "uploads" | "examiner" | "slides", boolean>;
-  auth: { user: string; staff: boolean };
+  auth: { user: string; staff: boolean; owner?: string };
   /** URLs of the workshop's workshop-dashboard.css / .js, null when it has none (no probing for them). */
   overrides?: { css: string | null; js: string | null };
 }

@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use futures_util::SinkExt;
@@ -26,6 +27,7 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, watch};
 
 use super::{AppError, AppState};
+use crate::auth::Principal;
 use crate::terminal::protocol::{
     CLOSE_BAD_DATA, CLOSE_INTERNAL, CLOSE_TOO_BIG, ErrorCode, Feature, MAX_CLIENT_MESSAGE, ServerMsg,
 };
@@ -58,27 +60,44 @@ struct AttachQuery {
     mode: Option<String>,
 }
 
-/// Validates the name (before upgrading, so a bad name is a plain HTTP 400) and upgrades.
+/// Validates the name (before upgrading, so a bad name is a plain HTTP 400) and upgrades. Staff reach
+/// their own terminals unless they chose the learner's (`auth/staff.rs`).
 async fn attach(
     State(hub): State<TerminalHub>,
     Path(name): Path<String>,
     Query(query): Query<AttachQuery>,
+    principal: Option<Extension<Principal>>,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
+    let (name, watching) = staff_terminal(principal, &headers, &name);
     let name = terminal_name(&hub, &name)?;
-    let readonly = match query.mode.as_deref() {
-        None | Some("readwrite") => false,
-        Some("readonly") => true,
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "invalid mode {other:?}: use readonly or readwrite"
-            )));
-        }
-    };
+    let readonly = watching
+        || match query.mode.as_deref() {
+            None | Some("readwrite") => false,
+            Some("readonly") => true,
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "invalid mode {other:?}: use readonly or readwrite"
+                )));
+            }
+        };
     Ok(upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |socket| connection(socket, hub, name, readonly)))
+}
+
+/// The terminal `principal` reaches for `name`, and whether only to watch it (`auth/staff.rs`).
+fn staff_terminal(
+    principal: Option<Extension<Principal>>,
+    headers: &HeaderMap,
+    name: &str,
+) -> (String, bool) {
+    match principal {
+        Some(Extension(principal)) => crate::auth::staff::terminal_for(&principal, headers, name),
+        None => (name.to_string(), false),
+    }
 }
 
 /// Parses a terminal name from the path, or explains why not.

@@ -8,6 +8,7 @@ mod hardening;
 mod matrix;
 mod modes;
 mod oauth;
+mod staff;
 mod tokens;
 
 use lectern::config::{AuthMode, Config, CookieKeySource, OAuthSettings, Secret};

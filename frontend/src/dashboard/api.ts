@@ -126,7 +126,7 @@ export function dashboardApi(ws: Workspace): DashboardApi {
     },
     theme: () => ws.theme.current,
     editorAvailable: () => ws.config.features.editor,
-    sessionOwner: () => ws.config.auth.user ?? "",
+    sessionOwner: () => ws.config.auth.owner ?? ws.config.auth.user ?? "",
     pageGate: (key, locked) => ws.navigation.setGate(key, locked),
   };
 }

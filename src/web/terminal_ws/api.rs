@@ -1,14 +1,17 @@
 //! HTTP input API for clickable actions: `POST /terminal/api/{name}/{paste,execute,interrupt,clear}`.
-//! Each call starts the terminal if needed and answers 204 once the input is queued for the PTY.
+//! Each call starts the terminal if needed and answers 204 once the input is queued for the PTY. A staff
+//! user's input goes to their own terminal, or is refused while they only watch the learner's
+//! (`auth/staff.rs`).
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use bytes::Bytes;
 use serde::Deserialize;
 
-use super::terminal_name;
+use super::{staff_terminal, terminal_name};
+use crate::auth::Principal;
 use crate::terminal::{TerminalError, TerminalHub, TerminalName};
 use crate::web::AppError;
 
@@ -77,12 +80,30 @@ pub(crate) fn as_typed(text: &str) -> Vec<u8> {
     text.replace("\r\n", "\r").replace('\n', "\r").into_bytes()
 }
 
+/// The terminal the request's user types into for `name`.
+fn input_target(
+    principal: Option<Extension<Principal>>,
+    headers: &HeaderMap,
+    name: &str,
+) -> Result<String, AppError> {
+    match staff_terminal(principal, headers, name) {
+        (_, true) => Err(AppError::Forbidden(
+            "you are watching the learner's terminals read-only (/staff/terminals?use=join to type)"
+                .to_string(),
+        )),
+        (name, false) => Ok(name),
+    }
+}
+
 /// Pastes text (bracketed when the program enabled bracketed paste).
 pub async fn paste(
     State(hub): State<TerminalHub>,
     Path(name): Path<String>,
+    principal: Option<Extension<Principal>>,
+    headers: HeaderMap,
     paste: Result<Json<PasteBody>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
+    let name = input_target(principal, &headers, &name)?;
     let body = json_body(paste)?;
     let mut data = as_typed(&body.text);
     let bracketed = TerminalName::parse(&name)
@@ -102,8 +123,11 @@ pub async fn paste(
 pub async fn execute(
     State(hub): State<TerminalHub>,
     Path(name): Path<String>,
+    principal: Option<Extension<Principal>>,
+    headers: HeaderMap,
     execute: Result<Json<ExecuteBody>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
+    let name = input_target(principal, &headers, &name)?;
     let body = json_body(execute)?;
     let command = body.command.trim();
     if command.eq_ignore_ascii_case("<ctrl-c>") || command.eq_ignore_ascii_case("<ctrl+c>") {
@@ -118,11 +142,20 @@ pub async fn execute(
 pub async fn interrupt(
     State(hub): State<TerminalHub>,
     Path(name): Path<String>,
+    principal: Option<Extension<Principal>>,
+    headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
+    let name = input_target(principal, &headers, &name)?;
     write(&hub, &name, false, INTERRUPT.to_vec()).await
 }
 
 /// Clears screen and scrollback for every viewer (an escape sequence added to the output stream).
-pub async fn clear(State(hub): State<TerminalHub>, Path(name): Path<String>) -> Result<StatusCode, AppError> {
+pub async fn clear(
+    State(hub): State<TerminalHub>,
+    Path(name): Path<String>,
+    principal: Option<Extension<Principal>>,
+    headers: HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let name = input_target(principal, &headers, &name)?;
     write(&hub, &name, true, Vec::new()).await
 }
