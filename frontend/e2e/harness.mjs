@@ -36,7 +36,8 @@ export function summary() {
   return { passed, failed: results.length - passed };
 }
 
-async function freePort() {
+/** A free loopback port. */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -119,8 +120,8 @@ export async function startServer(dir, env = {}, { port: reuse, home: reuseHome 
   };
 }
 
-/** Launches headless Chromium. */
-export async function launch() {
+/** Launches headless Chromium (`extraArgs`: more command-line switches). */
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [
@@ -132,6 +133,7 @@ export async function launch() {
       "--no-first-run",
       "--disable-quic",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }

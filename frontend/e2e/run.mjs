@@ -6,6 +6,7 @@ import { installContract } from "./contract.mjs";
 import { ROOT, axe, copyWorkshop, launch, shot, startServer, summary, test as runTest, until } from "./harness.mjs";
 import { terminalSuite } from "./terminals.mjs";
 import { killercodaSuite } from "./killercoda.mjs";
+import { portalSuite } from "./portal.mjs";
 import { customActionSuite } from "./custom.mjs";
 import { elsewhereSuite } from "./elsewhere.mjs";
 import { differentialSuite } from "./differential.mjs";
@@ -473,6 +474,7 @@ await differentialSuite();
 await filesSuite(browser);
 await lifecycleSuite(browser);
 await responsiveSuite(browser);
+await portalSuite();
 
 await browser.close();
 const { passed, failed } = summary();

@@ -55,7 +55,10 @@ async fn defaults_for_a_bare_workshop() {
         value["features"],
         json!({"editor": false, "console": false, "files": false, "uploads": false, "examiner": false, "slides": false})
     );
-    assert_eq!(value["auth"], json!({"user": "anonymous", "staff": false, "owner": "anonymous"}));
+    assert_eq!(
+        value["auth"],
+        json!({"user": "anonymous", "staff": false, "owner": "anonymous"})
+    );
     assert_eq!(value["session"]["expires"], Value::Null);
     assert_eq!(value["session"]["extendable"], json!(false));
     assert_eq!(value["session"]["name"], json!("workshop"));

@@ -8,6 +8,7 @@ mod config_doc;
 mod content;
 mod dashboard;
 mod editor;
+mod educates;
 mod faults;
 mod fuzz;
 mod health;

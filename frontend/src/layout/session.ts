@@ -19,6 +19,7 @@ export class SessionControls {
   /** Called once when the session has ended here (the dashboard stops its terminal views). */
   onEnded: (() => void) | null = null;
   private readonly notice: HTMLElement;
+  private refusalShown = false;
 
   constructor(
     private readonly config: DashboardConfig,
@@ -80,7 +81,7 @@ export class SessionControls {
   startCountdown(): void {
     let expiring = false;
     const refresh = async () => {
-      const schedule = await fetchJson("/session/schedule");
+      const schedule = await fetchJson("/session/schedule", (status, message) => this.refused(status, message));
       if (schedule) expiring = applySchedule(this.config.session, schedule);
     };
     const tick = () => {
@@ -142,10 +143,40 @@ export class SessionControls {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       });
-      return response.ok ? ((await response.json()) as EventReceipt) : null;
+      if (response.ok) return (await response.json()) as EventReceipt;
+      this.refused(response.status, await errorText(response));
+      return null;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The portal refused the relay for good: 410 — the session ended there; 401 — the portal login expired
+   * (a reload goes through the portal login again). Says so once, over the dashboard.
+   */
+  private refused(status: number, message: string): void {
+    if (this.refusalShown || (status !== 401 && status !== 410)) return;
+    this.refusalShown = true;
+    const cover = this.cover(`${message || (status === 410 ? "This session has ended" : "Please log in again")}.`);
+    if (status === 401) {
+      const reload = document.createElement("button");
+      reload.textContent = "Reload";
+      reload.addEventListener("click", () => window.location.reload());
+      cover.append(reload);
+    }
+  }
+
+  /** A cover over the dashboard saying `message`. */
+  private cover(message: string): HTMLDivElement {
+    const cover = document.createElement("div");
+    cover.className = "cover";
+    cover.setAttribute("role", "status");
+    const text = document.createElement("p");
+    text.textContent = message;
+    cover.append(text);
+    document.body.append(cover);
+    return cover;
   }
 
   /**
@@ -153,13 +184,7 @@ export class SessionControls {
    * Without a portal the server ends the session itself and the receipt says so: the final page.
    */
   private async end(event: SessionEventName, message: string): Promise<void> {
-    const cover = document.createElement("div");
-    cover.className = "cover";
-    cover.setAttribute("role", "status");
-    const text = document.createElement("p");
-    text.textContent = "Cleaning up session…";
-    cover.append(text);
-    document.body.append(cover);
+    const cover = this.cover("Cleaning up session…");
     const receipt = await Promise.race([
       this.event(event, {}),
       new Promise<null>((resolve) => window.setTimeout(() => resolve(null), 2500)),
@@ -170,7 +195,7 @@ export class SessionControls {
       return;
     }
     const restart = this.restartUrl ?? (window as unknown as { lecternRestartUrl?: string }).lecternRestartUrl;
-    text.textContent = `${message}. You can close this tab.`;
+    cover.querySelector("p")!.textContent = `${message}. You can close this tab.`;
     if (restart) window.setTimeout(() => (window.top!.location.href = restart), 1000);
   }
 
@@ -209,11 +234,24 @@ export function showFinalPage(end: SessionEnd): void {
   heading.focus();
 }
 
-/** GET `url` as JSON; null on any failure. */
-async function fetchJson(url: string): Promise<Record<string, unknown> | null> {
+/** The `{error}` text of an error answer ("" when it has none). */
+async function errorText(response: Response): Promise<string> {
+  const body: unknown = await response.json().catch(() => null);
+  const error = body && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
+  return typeof error === "string" ? error : "";
+}
+
+/** GET `url` as JSON; null on any failure (`refused` hears the status and `{error}` text of an error answer). */
+async function fetchJson(
+  url: string,
+  refused?: (status: number, message: string) => void,
+): Promise<Record<string, unknown> | null> {
   try {
     const response = await fetch(url, { credentials: "same-origin" });
-    if (!response.ok) return null;
+    if (!response.ok) {
+      refused?.(response.status, await errorText(response));
+      return null;
+    }
     const value: unknown = await response.json();
     return value && typeof value === "object" ? (value as Record<string, unknown>) : null;
   } catch {

@@ -5,7 +5,9 @@
 //! unless a test sets another lifetime), `GET /workshops/session/<name>/authorize/` (Bearer; 200
 //! `{owner,user,staff}` for the owner or staff, 403 otherwise, 404 for an unknown session) and
 //! `schedule`/`extend`/`event` — 403 for a missing or expired token (`protected_resource`), 404 once the
-//! session is no longer allocated.
+//! session is no longer allocated — and the session page `GET /workshops/session/<name>/`, which frames the
+//! session's dashboard from the portal's own origin and polls its `/session/poll` cross-origin, as the real
+//! one does. `tests/support/fake_portal.rs` runs it as a program for the browser tests.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
 
@@ -49,6 +51,8 @@ struct PortalState {
     events: Mutex<Vec<serde_json::Value>>,
     /// While set, `/event/` answers 503 (the portal is down).
     failing: std::sync::atomic::AtomicBool,
+    /// The session's URL (`<INGRESS_PROTOCOL>://<session>.<INGRESS_DOMAIN>/`), framed by the session page.
+    session_url: Mutex<String>,
 }
 
 /// A running fake portal.
@@ -76,6 +80,7 @@ impl FakePortal {
             .route("/workshops/session/{name}/schedule/", get(schedule))
             .route("/workshops/session/{name}/extend/", get(schedule))
             .route("/workshops/session/{name}/event/", post(event))
+            .route("/workshops/session/{name}/", get(session_page))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -143,6 +148,11 @@ impl FakePortal {
     /// The `scope` of each token request so far.
     pub fn token_scopes(&self) -> Vec<Option<String>> {
         self.state.token_scopes.lock().unwrap().clone()
+    }
+
+    /// Where the session page's frame points.
+    pub fn set_session_url(&self, url: &str) {
+        *self.state.session_url.lock().unwrap() = url.to_string();
     }
 
     /// The events posted so far (`{"name", "data"}`).
@@ -324,4 +334,30 @@ async fn event(
     }
     state.events.lock().unwrap().push(event.clone());
     axum::Json(serde_json::json!({})).into_response()
+}
+
+/// The portal's session page: the dashboard in a full-window frame, and the 15-second poll that tells the
+/// session the learner is looking (`data-poll` records the last answer for tests).
+async fn session_page(State(state): State<Arc<PortalState>>, Path(name): Path<String>) -> Response {
+    if name != state.session {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let url = state.session_url.lock().unwrap().clone();
+    let url = serde_json::to_string(&url).unwrap();
+    let page = format!(
+        r#"<!doctype html><html><head><meta charset="utf-8"><title>Workshop session</title>
+<style>html,body{{margin:0;height:100%}}iframe{{border:0;width:100%;height:100%}}</style></head>
+<body><iframe id="session" allow="clipboard-read; clipboard-write"></iframe><script>
+const url = {url};
+document.getElementById("session").src = url;
+async function poll() {{
+  try {{
+    const answer = await fetch(url + "session/poll?hidden=" + document.hidden);
+    document.body.dataset.poll = answer.ok ? "ok" : "status " + answer.status;
+  }} catch (error) {{ document.body.dataset.poll = "failed"; }}
+}}
+poll(); setInterval(poll, 15000);
+</script></body></html>"#
+    );
+    axum::response::Html(page).into_response()
 }
