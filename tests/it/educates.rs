@@ -165,12 +165,15 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     assert_eq!(config["auth"]["owner"], "learner1");
     assert_eq!(config["layout"]["terminal"], "default");
     assert_eq!(config["features"]["files"], true);
-    let page = with("/workshop/content/")
+    let first = with("/workshop/content/").send().await.unwrap();
+    assert_eq!(first.status(), 303, "the instructions start at the first page");
+    let first_page = first.headers()["location"].to_str().unwrap().to_string();
+    let page = with(&first_page)
         .header("accept", "text/html")
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), 200);
+    assert_eq!(page.status(), 200, "{first_page}");
     assert!(page.text().await.unwrap().contains("Hello"));
 
     // The portal relays (§4.2) with the login's portal token.
