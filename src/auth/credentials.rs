@@ -14,17 +14,25 @@ use super::{Auth, Decision, Denied, LoginRedirect, LoginSource, Principal, SERVI
 use crate::config::{AuthMode, Secret};
 use crate::metrics::AuthFailure;
 
+/// Upgrades and unsafe methods must come from lectern's own origin (CSRF, cross-site websockets); returns
+/// whether the request is an upgrade.
+fn same_origin_if_needed(request: &Request) -> Result<bool, Denied> {
+    let headers = request.headers();
+    let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
+        crate::metrics::auth_failed(AuthFailure::CrossOrigin);
+        return Err(Denied::Forbidden("cross-origin request refused"));
+    }
+    Ok(upgrade)
+}
+
 impl Auth {
     /// Decides a request: who it is and how it proved it ([`Decision`]), or why not ([`Denied`]).
     /// Upgrades and unsafe methods must be same-origin.
     pub fn decide(&self, request: &Request) -> Result<Decision, Denied> {
         let headers = request.headers();
-        let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
-        let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
-            crate::metrics::auth_failed(AuthFailure::CrossOrigin);
-            return Err(Denied::Forbidden("cross-origin request refused"));
-        }
+        let upgrade = same_origin_if_needed(request)?;
         let pass = |principal, source| Ok(Decision::Pass { principal, source });
         let config = &self.inner.config;
         if config.mode == AuthMode::None {
@@ -228,12 +236,7 @@ impl Auth {
             return self.decide(request);
         };
         let headers = request.headers();
-        let upgrade = crate::proxy::headers::requested_upgrade(headers).is_some();
-        let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if (upgrade || unsafe_method) && !origin::origin_allowed(headers) {
-            crate::metrics::auth_failed(AuthFailure::CrossOrigin);
-            return Err(Denied::Forbidden("cross-origin request refused"));
-        }
+        same_origin_if_needed(request)?;
         if let Some(claims) = self.login(headers) {
             let principal = Principal {
                 user: claims.user,

@@ -70,7 +70,7 @@ async fn attach(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, AppError> {
-    let (name, watching) = staff_terminal(principal, &headers, &name);
+    let (name, watching) = staff_terminal(principal.as_ref().map(|p| &p.0), &headers, &name);
     let name = terminal_name(&hub, &name)?;
     let readonly = watching
         || match query.mode.as_deref() {
@@ -89,13 +89,9 @@ async fn attach(
 }
 
 /// The terminal `principal` reaches for `name`, and whether only to watch it (`auth/staff.rs`).
-fn staff_terminal(
-    principal: Option<Extension<Principal>>,
-    headers: &HeaderMap,
-    name: &str,
-) -> (String, bool) {
+fn staff_terminal(principal: Option<&Principal>, headers: &HeaderMap, name: &str) -> (String, bool) {
     match principal {
-        Some(Extension(principal)) => crate::auth::staff::terminal_for(&principal, headers, name),
+        Some(principal) => crate::auth::staff::terminal_for(principal, headers, name),
         None => (name.to_string(), false),
     }
 }

@@ -5,8 +5,9 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Extension, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::Deserialize;
 
@@ -80,30 +81,33 @@ pub(crate) fn as_typed(text: &str) -> Vec<u8> {
     text.replace("\r\n", "\r").replace('\n', "\r").into_bytes()
 }
 
-/// The terminal the request's user types into for `name`.
-fn input_target(
-    principal: Option<Extension<Principal>>,
-    headers: &HeaderMap,
-    name: &str,
-) -> Result<String, AppError> {
-    match staff_terminal(principal, headers, name) {
-        (_, true) => Err(AppError::Forbidden(
-            "you are watching the learner's terminals read-only (/staff/terminals?use=join to type)"
-                .to_string(),
-        )),
-        (name, false) => Ok(name),
+/// The terminal the request's user types into: `{name}` from the path, a staff user's own unless they
+/// chose the learner's (`auth/staff.rs`); refused while they only watch the learner's.
+pub struct InputTarget(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for InputTarget {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Path(name) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+        match staff_terminal(parts.extensions.get::<Principal>(), &parts.headers, &name) {
+            (_, true) => Err(AppError::Forbidden(
+                "you are watching the learner's terminals read-only (/staff/terminals?use=join to type)"
+                    .to_string(),
+            )),
+            (name, false) => Ok(Self(name)),
+        }
     }
 }
 
 /// Pastes text (bracketed when the program enabled bracketed paste).
 pub async fn paste(
     State(hub): State<TerminalHub>,
-    Path(name): Path<String>,
-    principal: Option<Extension<Principal>>,
-    headers: HeaderMap,
+    InputTarget(name): InputTarget,
     paste: Result<Json<PasteBody>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
-    let name = input_target(principal, &headers, &name)?;
     let body = json_body(paste)?;
     let mut data = as_typed(&body.text);
     let bracketed = TerminalName::parse(&name)
@@ -122,12 +126,9 @@ pub async fn paste(
 /// Types a command and Enter (optionally clearing first); `<ctrl-c>` interrupts instead.
 pub async fn execute(
     State(hub): State<TerminalHub>,
-    Path(name): Path<String>,
-    principal: Option<Extension<Principal>>,
-    headers: HeaderMap,
+    InputTarget(name): InputTarget,
     execute: Result<Json<ExecuteBody>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
-    let name = input_target(principal, &headers, &name)?;
     let body = json_body(execute)?;
     let command = body.command.trim();
     if command.eq_ignore_ascii_case("<ctrl-c>") || command.eq_ignore_ascii_case("<ctrl+c>") {
@@ -141,21 +142,15 @@ pub async fn execute(
 /// Sends Ctrl-C.
 pub async fn interrupt(
     State(hub): State<TerminalHub>,
-    Path(name): Path<String>,
-    principal: Option<Extension<Principal>>,
-    headers: HeaderMap,
+    InputTarget(name): InputTarget,
 ) -> Result<StatusCode, AppError> {
-    let name = input_target(principal, &headers, &name)?;
     write(&hub, &name, false, INTERRUPT.to_vec()).await
 }
 
 /// Clears screen and scrollback for every viewer (an escape sequence added to the output stream).
 pub async fn clear(
     State(hub): State<TerminalHub>,
-    Path(name): Path<String>,
-    principal: Option<Extension<Principal>>,
-    headers: HeaderMap,
+    InputTarget(name): InputTarget,
 ) -> Result<StatusCode, AppError> {
-    let name = input_target(principal, &headers, &name)?;
     write(&hub, &name, true, Vec::new()).await
 }
