@@ -262,8 +262,8 @@ async fn waiting_events_get_a_fresh_token_and_a_refusal_is_not_queued() {
     let portal = FakePortal::start(crate::proxy::SESSION, "alice", &[]).await;
     let dir = crate::proxy::workshop("{}");
     let server = TestServer::start(oauth_config(dir.path(), &portal)).await;
-    let cookie = login_cookie(&oauth_login(&server, "/").await).expect("logged in");
-    let cookie = Some(cookie.as_str());
+    let login = login_cookie(&oauth_login(&server, "/").await).expect("logged in");
+    let cookie = Some(login.as_str());
 
     portal.set_failing(true);
     let receipt = send(&server, cookie, &body("Workshop/View")).await;
@@ -287,7 +287,7 @@ async fn waiting_events_get_a_fresh_token_and_a_refusal_is_not_queued() {
     portal.end_session();
     let refused = http_client()
         .post(server.url("/session/event"))
-        .header("cookie", cookie.unwrap_or_default())
+        .header("cookie", &login)
         .json(&body("Workshop/Finish"))
         .send()
         .await
