@@ -11,6 +11,7 @@ mod health;
 mod login;
 mod metrics;
 mod page_scripts;
+mod pod_config;
 mod proxy;
 mod services;
 mod session;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes())
         .merge(metrics::routes())
         .merge(page_scripts::routes())
+        .merge(pod_config::routes())
         .merge(services::routes())
         .merge(session::routes())
         .merge(staff::routes())

@@ -68,7 +68,8 @@ async function showPage(page, key, marker) {
 // ---------------- the e2e fixture workshop ----------------
 async function fixtureSuite(contract) {
 const workshop = copyWorkshop(FIXTURE);
-const server = await startServer(workshop);
+// ENABLE_COUNTDOWN: the countdown test below stubs the portal's schedule in the browser.
+const server = await startServer(workshop, { ENABLE_COUNTDOWN: "true" });
 const page = await newPage(server, contract ? workshop : null);
 const prefix = contract ? "contract-" : "";
 const test = (name, fn, note) =>

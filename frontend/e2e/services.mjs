@@ -291,11 +291,37 @@ export async function lifecycleSuite(browser) {
       PORTAL_API_URL: portal.url,
       SESSION_NAME: "s1",
       RESTART_URL: `${portal.url}/workshops/session/s1/delete/`,
+      ENABLE_COUNTDOWN: "true",
       LECTERN_COOKIE_SECRET: "e2e-cookie-secret-that-is-long-enough-0000",
     };
+    {
+      // The original's switches: without RESTART_URL there is no Terminate, without ENABLE_COUNTDOWN no
+      // countdown (and `/` goes to DEFAULT_PAGE).
+      const { RESTART_URL, ENABLE_COUNTDOWN, ...bare } = env;
+      const server = await startServer(copyWorkshop(QUIET), { ...bare, DEFAULT_PAGE: "workshop" });
+      const page = await open(browser, server);
+      try {
+        await test("portal mode without RESTART_URL and ENABLE_COUNTDOWN: no Terminate, no countdown; / goes to DEFAULT_PAGE", async () => {
+          await connected(page);
+          if (await page.locator("#terminate-session").isVisible()) throw new Error("Terminate shown without RESTART_URL");
+          if (await page.locator("button.countdown").isVisible()) throw new Error("countdown shown without ENABLE_COUNTDOWN");
+          await page.goto(`${server.url}/`);
+          await until("DEFAULT_PAGE=workshop", () => new URL(page.url()).pathname.startsWith("/workshop/"));
+        });
+      } finally {
+        await page.context().close();
+        await server.stop();
+      }
+    }
     const server = await startServer(copyWorkshop(QUIET), env);
     const page = await open(browser, server);
     try {
+      await test("portal mode with ENABLE_COUNTDOWN: the countdown shows the portal's expiry", async () => {
+        await connected(page);
+        const countdown = page.locator("button.countdown");
+        await until("countdown shown", async () => /^(59|1:00):\d\d$/.test((await countdown.textContent()) ?? ""));
+        if (!(await page.locator("#terminate-session").isVisible())) throw new Error("no Terminate with RESTART_URL");
+      });
       await test("portal mode: Terminate sends the event to the portal and goes to its RESTART_URL", async () => {
         await connected(page);
         await page.getByRole("button", { name: "Terminate" }).click();

@@ -12,7 +12,19 @@ export interface TabConfig {
 /** GET /api/dashboard. */
 export interface DashboardConfig {
   workshop: { title: string; description: string };
-  session: { name: string; namespace: string; domain: string; expires: number | null; extendable: boolean };
+  /**
+   * `countdown`: show the countdown (`ENABLE_COUNTDOWN`); `terminate`: offer Terminate (no portal, or the
+   * portal's `RESTART_URL` is set), as the original.
+   */
+  session: {
+    name: string;
+    namespace: string;
+    domain: string;
+    expires: number | null;
+    extendable: boolean;
+    countdown: boolean;
+    terminate: boolean;
+  };
   /** `instructions`: the page the instructions pane shows when they come from elsewhere (see api.rs). */
   layout: { workshop: string; terminal: string; instructions?: string };
   tabs: TabConfig[];
@@ -25,7 +37,15 @@ export interface DashboardConfig {
 /** Used when /api/dashboard cannot be read: one terminal, instructions on the left. */
 export const FALLBACK: DashboardConfig = {
   workshop: { title: "Workshop", description: "" },
-  session: { name: "workshop", namespace: "workshop", domain: "", expires: null, extendable: false },
+  session: {
+    name: "workshop",
+    namespace: "workshop",
+    domain: "",
+    expires: null,
+    extendable: false,
+    countdown: false,
+    terminate: true,
+  },
   layout: { workshop: "default", terminal: "default" },
   tabs: [{ id: "terminal", label: "Terminal", kind: "terminal", terminals: ["1"] }],
   features: { editor: false, console: false, files: false, uploads: false, examiner: false, slides: false },

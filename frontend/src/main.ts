@@ -201,7 +201,8 @@ async function main(): Promise<void> {
       dashboard.terminals.reconnectAll();
     },
   });
-  dashboard.session.startCountdown();
+  // The original shows the countdown (and reads the portal's schedule) only with ENABLE_COUNTDOWN.
+  if (config.session.countdown) dashboard.session.startCountdown();
   loadOverrides(config.overrides);
   await dashboard.navigation.load(config.layout.instructions);
   document.documentElement.setAttribute("data-ready", "true");

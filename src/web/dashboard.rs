@@ -3,7 +3,7 @@
 mod api;
 
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -13,7 +13,7 @@ use super::{AppError, AppState};
 /// Protected dashboard routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/dashboard/") }))
+        .route("/", get(default_page))
         .route("/dashboard/", get(dashboard))
         .route("/api/dashboard", get(api::dashboard_json))
 }
@@ -24,6 +24,11 @@ pub fn public_routes() -> Router<AppState> {
         "/favicon.ico",
         get(|headers: HeaderMap| async move { embedded("favicon.svg", &headers) }),
     )
+}
+
+/// `GET /` → `DEFAULT_PAGE` (validated as a path on this server when the configuration was read).
+async fn default_page(State(state): State<AppState>) -> Redirect {
+    Redirect::to(&state.config.dashboard.default_page)
 }
 
 async fn dashboard(headers: HeaderMap) -> Response {

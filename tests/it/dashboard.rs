@@ -164,12 +164,14 @@ fn layout_flags_are_validated() {
     let ok = DashboardConfig::from_args(&DashboardArgs {
         workshop_layout: Some("tab".to_string()),
         terminal_layout: Some("split/2".to_string()),
+        ..DashboardArgs::default()
     })
     .expect("valid");
     assert_eq!(ok.terminal_layout.as_deref(), Some("split/2"));
     let error = DashboardConfig::from_args(&DashboardArgs {
         workshop_layout: None,
         terminal_layout: Some("sideways".to_string()),
+        ..DashboardArgs::default()
     })
     .expect_err("invalid");
     let message = error.to_string();
@@ -179,7 +181,7 @@ fn layout_flags_are_validated() {
     );
     let empty = DashboardConfig::from_args(&DashboardArgs {
         workshop_layout: Some(" ".to_string()),
-        terminal_layout: None,
+        ..DashboardArgs::default()
     })
     .expect("empty is unset");
     assert_eq!(empty, DashboardConfig::default());

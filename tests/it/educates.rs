@@ -165,6 +165,67 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     assert_eq!(config["auth"]["owner"], "learner1");
     assert_eq!(config["layout"]["terminal"], "default");
     assert_eq!(config["features"]["files"], true);
+    // The original's switches: ENABLE_COUNTDOWN shows the countdown, RESTART_URL offers Terminate, `/`
+    // goes to DEFAULT_PAGE.
+    assert_eq!(config["session"]["countdown"], true);
+    assert_eq!(config["session"]["terminate"], true);
+    let root = with("/").send().await.unwrap();
+    assert_eq!(root.status(), 303);
+    assert_eq!(root.headers()["location"], var("DEFAULT_PAGE").as_str());
+
+    // `/config/*` (§4.5) with CONFIG_PASSWORD or a login; lectern's own secrets stay out of `environment`.
+    std::fs::create_dir_all(home.path().join(".kube")).unwrap();
+    std::fs::write(home.path().join(".kube/config"), "apiVersion: v1\nkind: Config\n").unwrap();
+    let config_token = var("CONFIG_PASSWORD");
+    let kubeconfig = get(&format!("/config/kubeconfig?token={config_token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kubeconfig.status(), 200);
+    assert_eq!(kubeconfig.headers()["cache-control"], "no-store");
+    assert_eq!(kubeconfig.text().await.unwrap(), "apiVersion: v1\nkind: Config\n");
+    let bearer = get("/config/kubeconfig")
+        .bearer_auth(&config_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), 200);
+    for refused in [
+        "/config/kubeconfig?token=wrong".to_string(),
+        format!("/config/kubeconfig?token={token}"),
+        "/config/kubeconfig".to_string(),
+    ] {
+        let answer = get(&refused).send().await.unwrap();
+        assert_eq!(answer.status(), 401, "{refused}");
+    }
+    let environment: serde_json::Value = get(&format!("/config/environment?token={config_token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(environment["SESSION_NAME"], session.as_str());
+    let text = environment.to_string();
+    for secret in ["PORTAL_CLIENT_SECRET", "CONFIG_PASSWORD", "SERVICES_PASSWORD"] {
+        assert!(environment.get(secret).is_none(), "{secret} in {text}");
+        assert!(!text.contains(&var(secret)), "the value of {secret} in {text}");
+    }
+    let variables: serde_json::Value = with("/config/variables")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(variables["session_name"], session.as_str());
+    assert_eq!(variables["ingress_domain"], var("INGRESS_DOMAIN").as_str());
+    assert_eq!(
+        with("/config/id_rsa").send().await.unwrap().status(),
+        404,
+        "no key in this home"
+    );
+    assert_eq!(with("/config/other").send().await.unwrap().status(), 404);
     let first = with("/workshop/content/").send().await.unwrap();
     assert_eq!(first.status(), 303, "the instructions start at the first page");
     let first_page = first.headers()["location"].to_str().unwrap().to_string();

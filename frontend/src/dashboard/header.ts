@@ -71,6 +71,8 @@ export function buildHeader(
   refresh.addEventListener("click", (event) => actions.reload(event.shiftKey));
   const terminate = $<HTMLButtonElement>("button", "button danger", "Terminate");
   terminate.type = "button";
+  terminate.id = "terminate-session";
+  terminate.hidden = !config.session.terminate;
   terminate.addEventListener("click", () => actions.terminate());
   controls.append(countdown, reader, theme, refresh, terminate);
   header.append(controls);

@@ -61,6 +61,11 @@ pub struct SessionJson {
     pub expires: Option<u64>,
     /// The session may be extended.
     pub extendable: bool,
+    /// Show the countdown (`ENABLE_COUNTDOWN`; it reads the portal's schedule).
+    pub countdown: bool,
+    /// Offer Terminate: without a portal (it ends the session here), or with the portal's `RESTART_URL`
+    /// to go to (the original shows it only then).
+    pub terminate: bool,
 }
 
 /// `layout` object.
@@ -204,6 +209,9 @@ pub fn build(
             name: session_name,
             expires: None,
             extendable: false,
+            countdown: config.dashboard.countdown,
+            terminate: config.auth.oauth.is_none()
+                || var("restart_url").is_some_and(|url| !url.trim().is_empty()),
         },
         tabs: tabs(definition, &terminal_layout, features),
         layout: LayoutJson {

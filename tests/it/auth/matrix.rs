@@ -110,6 +110,8 @@ async fn every_route_times_every_bad_credential_is_refused() {
         ("GET", own_host.clone(), "/terminal/api/1/screen".into(), false),
         ("GET", own_host.clone(), "/terminal/1/output".into(), false),
         ("GET", own_host.clone(), "/session/schedule".into(), false),
+        ("GET", own_host.clone(), "/config/environment".into(), false),
+        ("GET", own_host.clone(), "/config/kubeconfig".into(), false),
         ("GET", own_host.clone(), "/no-such-route".into(), false),
         ("GET", own_host.clone(), "/editor/".into(), true),
         ("GET", own_host.clone(), "/editor/static/x.js".into(), true),
