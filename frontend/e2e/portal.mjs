@@ -3,7 +3,7 @@
 // http and with FRAME_ANCESTORS set, and the page's cross-origin /session/poll is answered. The portal is
 // the tests' fake (tests/it/support/portal.rs, run by the fake_portal example); Chromium maps *.lectern.test
 // to loopback, so portal.lectern.test and the session's s1.lectern.test are two origins of one site, as a
-// portal and its sessions under one INGRESS_DOMAIN are.
+// portal and its sessions under one INGRESS_DOMAIN are. Also the original's standalone terminal page.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ROOT, copyWorkshop, freePort, launch, shot, startServer, test, until } from "./harness.mjs";
@@ -12,11 +12,14 @@ const QUIET = path.join(ROOT, "tests", "fixtures", "minimal");
 const TARGET = process.env.CARGO_TARGET_DIR ?? path.join(ROOT, "target");
 const PORTAL_BIN = process.env.LECTERN_FAKE_PORTAL ?? path.join(TARGET, "debug", "examples", "fake_portal");
 // tests/it/support/portal.rs: the client the fake portal knows.
-const CLIENT_ID = "s1";
-const CLIENT_SECRET = "portal-secret-for-tests";
+export const CLIENT_ID = "s1";
+export const CLIENT_SECRET = "portal-secret-for-tests";
 
-/** Starts the fake portal for session s1 owned by alice, framing `sessionUrl`. */
-async function startPortal(sessionUrl) {
+/**
+ * Starts the tests' one fake portal (tests/it/support/portal.rs) for session s1 owned by alice, framing
+ * `sessionUrl`. `record()` reads the events and `delete/` visits it has seen.
+ */
+export async function startPortal(sessionUrl) {
   const child = spawn(PORTAL_BIN, ["s1", "alice", sessionUrl], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
@@ -25,7 +28,9 @@ async function startPortal(sessionUrl) {
     if (child.exitCode !== null) throw new Error(`fake portal exited: ${out}`);
     return out.match(/listening (\d+)/)?.[1];
   });
-  return { port, stop: () => child.kill("SIGTERM") };
+  const url = `http://127.0.0.1:${port}`;
+  const record = async () => (await fetch(`${url}/_fake/record`)).json();
+  return { port, url, record, stop: () => child.kill("SIGTERM") };
 }
 
 export async function portalSuite() {
@@ -83,5 +88,31 @@ export async function portalSuite() {
       }
     });
   }
+  await test("the original's standalone terminal page: /terminal/ opens terminal 1 alone in the window", async () => {
+    const server = await startServer(copyWorkshop(QUIET));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    context.setDefaultTimeout(15000);
+    try {
+      const page = await context.newPage();
+      page.on("pageerror", (error) => console.log(`     page error: ${error.message}`));
+      await page.goto(`${server.url}/terminal/`);
+      if (new URL(page.url()).pathname !== "/terminal/session/1") throw new Error(`at ${page.url()}`);
+      await until("terminal 1 connected", () =>
+        page.evaluate(() => document.querySelector('.terminal-view[data-terminal="1"]')?.dataset.state === "connected"),
+      );
+      if (await page.locator("header, iframe, [role=tab]").count()) throw new Error("dashboard parts on the terminal page");
+      const box = await page.locator(".terminal-view").boundingBox();
+      if (!box || box.height < 600 || box.width < 1200) throw new Error(`terminal box ${JSON.stringify(box)}`);
+      await page.locator(".terminal-view").click();
+      await page.keyboard.type("echo standalone-$((6*7))\n");
+      await until('"standalone-42" on terminal 1', async () =>
+        (await page.evaluate(() => fetch("/terminal/1/screen").then((r) => r.text()))).includes("standalone-42"),
+      );
+      await shot(page, "standalone-terminal");
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
   await browser.close();
 }

@@ -2,11 +2,11 @@
 // download, new folder, delete with confirmation, keyboard) against lectern's file API, and the session
 // lifecycle — Terminate and Finish against a fake training portal, and in local mode (final page, shells
 // stopped).
-import http from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, axe, copyWorkshop, shot, startServer, test, until } from "./harness.mjs";
+import { CLIENT_ID, CLIENT_SECRET, startPortal } from "./portal.mjs";
 
 const QUIET = path.join(ROOT, "tests", "fixtures", "minimal");
 
@@ -148,63 +148,6 @@ export async function filesSuite(browser) {
 
 // ---------------- the session lifecycle ----------------
 
-/**
- * A fake training portal (the one fake allowed), following its documented endpoints: OAuth2 authorize and
- * token, the session's authorize / schedule / event, and the `/delete/` page RESTART_URL points at. Records
- * the events it receives and the pages the browser was sent to.
- */
-async function fakePortal(session) {
-  const events = [];
-  const visits = [];
-  const tokens = new Set();
-  let counter = 0;
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url, "http://portal");
-    let body = "";
-    request.on("data", (chunk) => (body += chunk));
-    request.on("end", () => {
-      const json = (status, value) => {
-        response.writeHead(status, { "content-type": "application/json" });
-        response.end(JSON.stringify(value));
-      };
-      const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
-      if (url.pathname === "/oauth2/authorize/") {
-        counter += 1;
-        const target = new URL(url.searchParams.get("redirect_uri"));
-        target.searchParams.set("code", `code${counter}`);
-        target.searchParams.set("state", url.searchParams.get("state"));
-        response.writeHead(302, { location: target.toString() });
-        return response.end();
-      }
-      if (url.pathname === "/oauth2/token/") {
-        const token = `token-${counter}`;
-        tokens.add(token);
-        return json(200, { access_token: token, token_type: "Bearer", expires_in: 36000, refresh_token: "r", scope: "user:info" });
-      }
-      const match = url.pathname.match(/^\/workshops\/session\/([^/]+)\/([a-z]+)\/$/);
-      if (match && match[1] === session) {
-        if (match[2] === "delete") {
-          visits.push(url.pathname);
-          response.writeHead(200, { "content-type": "text/html" });
-          return response.end("<!doctype html><title>Portal</title><h1>Session deleted by the portal</h1>");
-        }
-        if (!tokens.has(bearer)) return json(403, { error: "forbidden" });
-        if (match[2] === "authorize") return json(200, { owner: "alice", user: "alice", staff: false });
-        if (match[2] === "schedule" || match[2] === "extend")
-          return json(200, { status: "running", expires: new Date(Date.now() + 3600e3).toISOString(), expiring: false, extendable: true });
-        if (match[2] === "event" && request.method === "POST") {
-          events.push(JSON.parse(body).event.name);
-          return json(200, {});
-        }
-      }
-      json(404, { error: "not found" });
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, events, visits, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
 async function typeLine(page, line) {
   await page.locator(".terminal-view").first().click();
   await page.keyboard.type(`${line}\n`);
@@ -282,11 +225,12 @@ export async function lifecycleSuite(browser) {
     }
   }
   {
-    const portal = await fakePortal("s1");
+    // The tests' one fake portal (tests/it/support/portal.rs); this suite never opens its session page.
+    const portal = await startPortal("http://127.0.0.1:9/");
     const env = {
       LECTERN_AUTH: "oauth",
-      PORTAL_CLIENT_ID: "s1",
-      PORTAL_CLIENT_SECRET: "portal-secret-for-e2e",
+      PORTAL_CLIENT_ID: CLIENT_ID,
+      PORTAL_CLIENT_SECRET: CLIENT_SECRET,
       PORTAL_URL: portal.url,
       PORTAL_API_URL: portal.url,
       SESSION_NAME: "s1",
@@ -327,7 +271,8 @@ export async function lifecycleSuite(browser) {
         await page.getByRole("button", { name: "Terminate" }).click();
         await page.locator("#terminate-dialog button[value=confirm]").click();
         await until("the portal's delete page", () => page.url().startsWith(`${portal.url}/workshops/session/s1/delete/`));
-        if (!portal.events.includes("Workshop/Terminate")) throw new Error(`portal got ${portal.events}`);
+        const { events } = await portal.record();
+        if (!events.includes("Workshop/Terminate")) throw new Error(`portal got ${events}`);
       });
       await test("portal mode: Finish sends the event to the portal and goes to its RESTART_URL", async () => {
         await page.goto(`${server.url}/dashboard/`);
@@ -335,13 +280,14 @@ export async function lifecycleSuite(browser) {
         await page.getByRole("button", { name: "Finish", exact: true }).click();
         await page.locator("#finish-dialog button[value=confirm]").click();
         await until("the portal's delete page", () => page.url().startsWith(`${portal.url}/workshops/session/s1/delete/`));
-        if (!portal.events.includes("Workshop/Finish")) throw new Error(`portal got ${portal.events}`);
-        if (portal.visits.length !== 2) throw new Error(`visits ${portal.visits}`);
+        const { events, visits } = await portal.record();
+        if (!events.includes("Workshop/Finish")) throw new Error(`portal got ${events}`);
+        if (visits.length !== 2) throw new Error(`visits ${visits}`);
       });
     } finally {
       await page.context().close();
       await server.stop();
-      await portal.close();
+      portal.stop();
     }
   }
 }

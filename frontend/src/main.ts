@@ -14,6 +14,7 @@ import { Tabs } from "./layout/tabs";
 import { dashboardApi, handleMessage, installGlobal, messageHost, type Workspace } from "./dashboard/api";
 import { $, getJson } from "./dashboard/dom";
 import { buildHeader } from "./dashboard/header";
+import { showStandaloneTerminal, standaloneTerminal } from "./dashboard/standalone";
 import { Navigation } from "./dashboard/navigation";
 import { TerminalViews } from "./dashboard/terminals";
 import type { TerminalView } from "./terminal";
@@ -174,6 +175,12 @@ async function main(): Promise<void> {
     return;
   }
   const config = loaded ?? FALLBACK;
+  const standalone = standaloneTerminal(location.pathname);
+  if (standalone) {
+    showStandaloneTerminal(standalone, config.features.uploads);
+    document.documentElement.setAttribute("data-ready", "true");
+    return;
+  }
   const dashboard = new Dashboard(config);
   dashboard.session.onEnded = () => {
     for (const name of dashboard.terminals.names()) dashboard.terminals.named(name).forEach((view) => view.dispose());

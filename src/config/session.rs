@@ -61,13 +61,21 @@ pub const STANDARD_VARIABLES: &[(&str, &str, &str)] = &[
     ("pathway_name", "PATHWAY_NAME", ""),
 ];
 
-/// Standard variables read from the process environment (unset → default).
+/// Variables the workshop itself supplies when their environment variable is unset (its title and
+/// description, the chosen pathway): a default here would hide the workshop's own value.
+const FROM_THE_WORKSHOP: &[&str] = &["workshop_title", "workshop_description", "pathway_name"];
+
+/// Standard variables read from the process environment (unset → default, or left to the workshop).
 fn from_environment() -> BTreeMap<String, String> {
     STANDARD_VARIABLES
         .iter()
-        .map(|(name, env, default)| {
-            let value = std::env::var(env).unwrap_or_else(|_| (*default).to_string());
-            ((*name).to_string(), value)
+        .filter_map(|(name, env, default)| {
+            let value = match std::env::var(env) {
+                Ok(value) => value,
+                Err(_) if FROM_THE_WORKSHOP.contains(name) => return None,
+                Err(_) => (*default).to_string(),
+            };
+            Some(((*name).to_string(), value))
         })
         .collect()
 }

@@ -38,6 +38,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/workshop", get(workshop_root))
         .route("/workshop/", get(workshop_root))
+        // What the original's dashboard frames first: its gateway waited for the classic renderer here;
+        // lectern renders in-process, so the instructions are ready at once.
+        .route("/workshop/.redirect-when-workshop-is-ready", get(workshop_root))
         .route("/workshop/content", get(first_page))
         .route("/workshop/content/", get(first_page).fallback(proxied_only))
         .route("/workshop/content/{*path}", get(content).fallback(proxied_only))

@@ -1,4 +1,6 @@
-//! Dashboard shell `/dashboard/`, `/api/dashboard` config and the embedded bundle under `/static/`.
+//! Dashboard shell `/dashboard/`, the original's standalone terminal page `/terminal/session/{name}` (the
+//! same shell: the bundle shows one full-window terminal on that path), `/api/dashboard` config and the
+//! embedded bundle under `/static/`.
 
 mod api;
 
@@ -15,6 +17,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(default_page))
         .route("/dashboard/", get(dashboard))
+        .route("/terminal", get(first_terminal))
+        .route("/terminal/", get(first_terminal))
+        .route("/terminal/session/", get(new_terminal))
+        .route("/terminal/session/{name}", get(terminal_page))
         .route("/api/dashboard", get(api::dashboard_json))
 }
 
@@ -32,6 +38,33 @@ async fn default_page(State(state): State<AppState>) -> Redirect {
 }
 
 async fn dashboard(headers: HeaderMap) -> Response {
+    embedded("index.html", &headers)
+}
+
+/// `/terminal` and `/terminal/`: the original's standalone page of terminal 1.
+async fn first_terminal() -> Redirect {
+    Redirect::to("/terminal/session/1")
+}
+
+/// `/terminal/session/`: a standalone page of a brand-new terminal (the original named it by a UUID; a
+/// terminal name is at most 32 characters, so 32 random hex digits).
+async fn new_terminal() -> Redirect {
+    let name = format!("{:032x}", rand::random::<u128>());
+    Redirect::to(&format!("/terminal/session/{name}"))
+}
+
+/// `/terminal/session/{name}`: one terminal in the whole window, when terminals are on and the name is one.
+async fn terminal_page(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if !state.terminals.enabled() {
+        return AppError::NotFound("terminals are turned off in this session".into()).into_response();
+    }
+    if let Err(error) = crate::terminal::TerminalName::parse(&name) {
+        return AppError::BadRequest(error.to_string()).into_response();
+    }
     embedded("index.html", &headers)
 }
 

@@ -1,8 +1,11 @@
 //! `/config/*`: what the original gateway hands to tools and to the training portal's REST clients about
 //! the session pod (`?token=<CONFIG_PASSWORD>` or a login; the token check is in `auth/credentials.rs`).
 //! `environment` is lectern's environment without lectern's own secrets (the original served the whole
-//! snapshot, the portal's client secret included: weakness W36); `variables` the instructions' session
-//! variables, as lectern renders them (what `educates serve-workshop` needs); `kubeconfig`, `id_rsa` and
+//! snapshot, the portal's client secret included: weakness W36); `variables` every variable the
+//! instructions are rendered with — the standard session variables, the workshop's title and description
+//! (a pathway's when one is chosen), `pathway_name` and the `params` of `workshop/config.yaml` — as one JSON
+//! object by name, like the original's `workshop-variables.json` (what `educates serve-workshop` turns into
+//! Hugo params); `kubeconfig`, `id_rsa` and
 //! `id_rsa.pub` the files in `$HOME` the original serves. Never cached.
 
 use std::collections::BTreeMap;
@@ -35,7 +38,7 @@ async fn config_item(State(state): State<AppState>, Path(item): Path<String>) ->
     };
     match item.as_str() {
         "environment" => json(&environment()),
-        "variables" => json(&state.config.session.vars),
+        "variables" => json(&state.content.current().variables),
         _ => match HOME_FILES.iter().find(|(name, _)| *name == item) {
             Some((_, relative)) => home_file(relative).await,
             None => AppError::NotFound(format!(

@@ -36,6 +36,12 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     let session = var("SESSION_NAME");
     let portal = FakePortal::start(&session, "learner1", &["instructor"]).await;
     let workshop = crate::proxy::workshop("{}");
+    // A Hugo workshop's own variables (content.md §3.3), which `/config/variables` serves with the rest.
+    std::fs::write(
+        workshop.path().join("workshop/config.yaml"),
+        "params:\n- name: favourite_colour\n  value: blue\n",
+    )
+    .unwrap();
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join("uploads")).unwrap();
     std::fs::write(home.path().join("notes.txt"), "hello\n").unwrap();
@@ -218,14 +224,49 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
         .json()
         .await
         .unwrap();
+    // The original's `workshop-variables.json`: the standard variables, the workshop's title and the
+    // params of `workshop/config.yaml`, one object by name.
     assert_eq!(variables["session_name"], session.as_str());
     assert_eq!(variables["ingress_domain"], var("INGRESS_DOMAIN").as_str());
+    assert_eq!(variables["workshop_title"], "Test");
+    assert_eq!(variables["favourite_colour"], "blue");
+    assert_eq!(variables["pathway_name"], "");
     assert_eq!(
         with("/config/id_rsa").send().await.unwrap().status(),
         404,
         "no key in this home"
     );
     assert_eq!(with("/config/other").send().await.unwrap().status(), 404);
+    // What the original's dashboard frames first, and its standalone terminal page (§4.3, §4.4).
+    let ready = with("/workshop/.redirect-when-workshop-is-ready")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 303);
+    assert_eq!(ready.headers()["location"], "/workshop/content/");
+    let terminal = with("/terminal").send().await.unwrap();
+    assert_eq!(terminal.headers()["location"], "/terminal/session/1");
+    let fresh = with("/terminal/session/").send().await.unwrap();
+    let fresh = fresh.headers()["location"].to_str().unwrap().to_string();
+    let name = fresh.strip_prefix("/terminal/session/").unwrap();
+    assert!(
+        name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{fresh}"
+    );
+    let terminal_page = with("/terminal/session/2")
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(terminal_page.status(), 200);
+    assert!(
+        terminal_page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let bad = with("/terminal/session/No%20Such").send().await.unwrap();
+    assert_eq!(bad.status(), 400);
     let first = with("/workshop/content/").send().await.unwrap();
     assert_eq!(first.status(), 303, "the instructions start at the first page");
     let first_page = first.headers()["location"].to_str().unwrap().to_string();

@@ -5,9 +5,11 @@
 //! unless a test sets another lifetime), `GET /workshops/session/<name>/authorize/` (Bearer; 200
 //! `{owner,user,staff}` for the owner or staff, 403 otherwise, 404 for an unknown session) and
 //! `schedule`/`extend`/`event` — 403 for a missing or expired token (`protected_resource`), 404 once the
-//! session is no longer allocated — and the session page `GET /workshops/session/<name>/`, which frames the
-//! session's dashboard from the portal's own origin and polls its `/session/poll` cross-origin, as the real
-//! one does. `tests/support/fake_portal.rs` runs it as a program for the browser tests.
+//! session is no longer allocated; `schedule` says the session expires an hour from now — the session page
+//! `GET /workshops/session/<name>/`, which frames the session's dashboard from the portal's own origin and
+//! polls its `/session/poll` cross-origin, as the real one does, and `GET /workshops/session/<name>/delete/`
+//! (where `RESTART_URL` sends the browser), a page that records the visit. `tests/support/fake_portal.rs`
+//! runs it as a program for the browser tests, which read what it recorded at `GET /_fake/record`.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap (STYLE: no unwrap in server paths)
 
@@ -53,6 +55,8 @@ struct PortalState {
     failing: std::sync::atomic::AtomicBool,
     /// The session's URL (`<INGRESS_PROTOCOL>://<session>.<INGRESS_DOMAIN>/`), framed by the session page.
     session_url: Mutex<String>,
+    /// Visits of the `delete/` page, by path.
+    visits: Mutex<Vec<String>>,
 }
 
 /// A running fake portal.
@@ -81,6 +85,8 @@ impl FakePortal {
             .route("/workshops/session/{name}/extend/", get(schedule))
             .route("/workshops/session/{name}/event/", post(event))
             .route("/workshops/session/{name}/", get(session_page))
+            .route("/workshops/session/{name}/delete/", get(delete_page))
+            .route("/_fake/record", get(record))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -310,8 +316,14 @@ async fn schedule(
     if let Err(refused) = session_access(&state, &name, &headers) {
         return refused.into_response();
     }
-    axum::Json(serde_json::json!({"status": "running", "expires": "2030-01-01T00:00:00Z", "expiring": false}))
-        .into_response()
+    let expires = cookie::time::OffsetDateTime::now_utc() + cookie::time::Duration::hours(1);
+    let expires = expires
+        .format(&cookie::time::format_description::well_known::Rfc3339)
+        .unwrap();
+    axum::Json(
+        serde_json::json!({"status": "running", "expires": expires, "expiring": false, "extendable": true}),
+    )
+    .into_response()
 }
 
 /// `POST /workshops/session/<name>/event/`: the original's body `{"event": {"name", "data"}}`, with a
@@ -360,4 +372,32 @@ poll(); setInterval(poll, 15000);
 </script></body></html>"#
     );
     axum::response::Html(page).into_response()
+}
+
+/// `delete/`, where the session's `RESTART_URL` points: the real portal ends the session and shows its
+/// list; the fake records the visit and says so.
+async fn delete_page(State(state): State<Arc<PortalState>>, Path(name): Path<String>) -> Response {
+    if name != state.session {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    state
+        .visits
+        .lock()
+        .unwrap()
+        .push(format!("/workshops/session/{name}/delete/"));
+    axum::response::Html("<!doctype html><title>Portal</title><h1>Session deleted by the portal</h1>")
+        .into_response()
+}
+
+/// What the portal recorded, for tests in another process: `{"events": [names], "visits": [paths]}`.
+async fn record(State(state): State<Arc<PortalState>>) -> Response {
+    let events: Vec<serde_json::Value> = state
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|event| event["name"].clone())
+        .collect();
+    let visits = state.visits.lock().unwrap().clone();
+    axum::Json(serde_json::json!({"events": events, "visits": visits})).into_response()
 }
