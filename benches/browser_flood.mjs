@@ -4,12 +4,13 @@
 //   prompt_s   typing `head -c BYTES /dev/zero | tr '\0' y | fold -w 100; echo DONE-$((40+2))` → the end
 //              marker is on the browser's screen (the prompt is back);
 //   ctrlc_ms   `yes` flooding, Ctrl-C → the browser's screen stops changing (its last change);
-//   type_p99_ms  keystrokes typed in a second terminal during the flood → each shown (p50 and p99; the
-//              screen is polled every 2 ms for these).
+//   type_p99_ms  keystrokes typed in a second terminal during the flood → each shown (each round's p99,
+//              and p50/p99 over all rounds; the screen is polled every 2 ms for these).
 // lectern runs its dashboard with the split layout (terminals 1 and 2 in one page, like a learner's); ttyd
 // serves one terminal per page, so its second terminal is a second tab. The screen is read from xterm.js's
 // buffer every 50 ms (lectern: `window.lectern.terminalText(name, true)`, ttyd: `window.term`).
-// Prints one JSON object: {"servers": {name: {"prompt_s": [..], "ctrlc_ms": [..], "type_ms": [..]}}}.
+// Prints one JSON object: {"servers": {name: {"prompt_s": [..], "ctrlc_ms": [..], "type_p99_ms": [..] (per
+// round), "type_ms": [..] (every keystroke), "summary": {..}}}}.
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -186,6 +187,10 @@ async function round(browser, server) {
   }
 }
 
+const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
+const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] : null);
+const fresh = () => ({ prompt_s: [], ctrlc_ms: [], type_p99_ms: [], type_ms: [] });
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu"],
@@ -198,14 +203,15 @@ try {
       const server = await start(kind, bin);
       try {
         const out = await round(browser, server);
-        const entry = (results[name] ??= { prompt_s: [], ctrlc_ms: [], type_ms: [] });
+        const entry = (results[name] ??= fresh());
         entry.prompt_s.push(out.promptS);
         entry.ctrlc_ms.push(out.ctrlcMs);
+        entry.type_p99_ms.push(quantile(out.typed, 0.99));
         entry.type_ms.push(...out.typed);
         log(`round ${r + 1} ${name}: prompt ${out.promptS.toFixed(2)} s, ctrl-c quiet ${out.ctrlcMs} ms, ${out.typed.length} keystrokes`);
       } catch (error) {
         log(`round ${r + 1} ${name}: ${error.message}`);
-        (results[name] ??= { prompt_s: [], ctrlc_ms: [], type_ms: [] }).error = error.message;
+        (results[name] ??= fresh()).error = error.message;
       } finally {
         await server.stop();
       }
@@ -214,14 +220,13 @@ try {
 } finally {
   await browser.close();
 }
-const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
-const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] : null);
 for (const entry of Object.values(results)) {
   entry.summary = {
     prompt_s: median(entry.prompt_s),
     ctrlc_ms: median(entry.ctrlc_ms),
     type_p50_ms: quantile(entry.type_ms, 0.5),
     type_p99_ms: quantile(entry.type_ms, 0.99),
+    keystrokes: entry.type_ms.length,
   };
 }
 console.log(JSON.stringify({ rounds: ROUNDS, bytes: BYTES, servers: results }));

@@ -393,7 +393,7 @@ async fn run(options: Options) -> Result<()> {
         } else {
             (3, 50_000_000)
         };
-        all.extend(browser::browser_flood(rounds, bytes));
+        all.push(browser::browser_flood(rounds, bytes));
     }
 
     let date = chrono_like_now();

@@ -396,14 +396,30 @@ impl Flood {
     async fn start(peer: &Peer, name: &str) -> Result<Self> {
         let mut term = peer.open(name, "flood").await?;
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let (flavor, addr, name) = (peer.flavor, peer.server.addr, name.to_string());
         let task = tokio::spawn(async move {
+            let mut failed = false;
             loop {
                 tokio::select! {
                     _ = &mut stopped => break,
                     event = term.recv() => match event {
                         Ok(Event::Output(_) | Event::Other) => {}
-                        _ => return,
+                        _ => {
+                            failed = true;
+                            break;
+                        }
                     },
+                }
+            }
+            // Stopped (or dropped), or the connection failed: either way the program is interrupted,
+            // through a fresh connection when this one failed (lectern keeps the terminal without viewers;
+            // ttyd and wetty end a connection's program with it).
+            if failed {
+                let _ = (&mut stopped).await;
+                if flavor == Flavor::Lectern
+                    && let Ok(fresh) = Term::connect(flavor, addr, &name).await
+                {
+                    term = fresh;
                 }
             }
             let _ = term.send(b"\x03").await;
@@ -441,14 +457,22 @@ pub async fn ctrlc_under_flood(peer: &Peer, params: &Params, round: usize) -> Re
     let mut drained = Vec::new();
     for rep in 0..params.reps.div_ceil(params.rounds.max(1)) {
         let mut term = peer.open(&format!("ctrlc-{round}-{rep}"), "ctrlc").await?;
-        term.send(b"go\r").await?;
-        term.read_bytes(1 << 20).await?;
-        let started = Instant::now();
-        term.send(b"\x03").await?;
-        let bytes = term.read_until(b"CTRLC-DONE").await?;
-        times.push(started.elapsed().as_secs_f64() * 1e3);
-        drained.push(bytes as f64);
+        let measured = tokio::time::timeout(Duration::from_secs(60), async {
+            term.send(b"go\r").await?;
+            term.read_bytes(1 << 20).await?;
+            let started = Instant::now();
+            term.send(b"\x03").await?;
+            let bytes = term.read_until(b"CTRLC-DONE").await?;
+            anyhow::Ok((started.elapsed().as_secs_f64() * 1e3, bytes as f64))
+        })
+        .await;
+        // Whatever happened, the program is interrupted before its viewer goes: a terminal without
+        // viewers lives on, and a `yes` left running would load every later case.
+        let _ = term.send(b"\x03").await;
         term.close().await;
+        let (ms, bytes) = measured.context("no Ctrl-C acknowledgement within 60 s")??;
+        times.push(ms);
+        drained.push(bytes);
     }
     flood.stop().await;
     Ok((

@@ -88,6 +88,9 @@ pub struct Case {
     pub details: BTreeMap<String, Value>,
     /// Per server (`lectern` or a peer name): the spread of the rounds behind its median.
     pub spread: BTreeMap<String, Spread>,
+    /// Further figures of the same measurement, each a case of its own unit (`browser_flood`'s Ctrl-C and
+    /// typing figures beside its prompt time): `parts` in results.json, rows below the case in the table.
+    pub parts: Vec<Case>,
 }
 
 impl Case {
@@ -101,6 +104,7 @@ impl Case {
             peers: Vec::new(),
             details: BTreeMap::new(),
             spread: BTreeMap::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -181,6 +185,9 @@ impl Case {
                 .collect();
             object["spread"] = Value::Object(spread);
         }
+        if !self.parts.is_empty() {
+            object["parts"] = json!(self.parts.iter().map(Case::to_json).collect::<Vec<_>>());
+        }
         object
     }
 }
@@ -237,7 +244,10 @@ pub fn table(cases: &[Case]) -> String {
     let mut out = String::from(
         "| case | unit | better | lectern median [min–max] | peers (lectern ÷ peer) |\n|---|---|---|---|---|\n",
     );
-    for case in cases {
+    for case in cases
+        .iter()
+        .flat_map(|case| std::iter::once(case).chain(&case.parts))
+    {
         let peers: Vec<String> = case
             .peers
             .iter()
@@ -261,6 +271,7 @@ pub fn table(cases: &[Case]) -> String {
     }
     let notes: Vec<String> = cases
         .iter()
+        .flat_map(|case| std::iter::once(case).chain(&case.parts))
         .flat_map(|case| {
             let lectern = match &case.lectern {
                 Figure::Skipped(reason) => vec![format!("{} lectern: {reason}", case.name)],

@@ -1,5 +1,5 @@
 //! Starting the servers compared: lectern's release binary, wetty (installed from npm into
-//! target/bench-deps), ttyd (only when `TTYD=path`), nginx (Debian package) — plus /proc readings
+//! target/bench-deps), ttyd (`TTYD=path`, else built by benches/install-ttyd.sh into target/bench-deps), nginx (Debian package) — plus /proc readings
 //! (RSS, CPU time) and waiting for a port to answer.
 
 #![allow(dead_code)]
@@ -178,11 +178,32 @@ pub fn start_wetty(script: &Path) -> Result<Server> {
     Ok(server)
 }
 
-/// Starts ttyd (path from `TTYD`) running `script` writable for every connection.
+/// The ttyd binary: `TTYD=path` when set, else the one benches/install-ttyd.sh built into
+/// target/bench-deps (building it on first use: Debian 12 has no ttyd package).
+pub fn ttyd_binary() -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("TTYD") {
+        return Ok(PathBuf::from(bin));
+    }
+    let bin = target_dir().join("bench-deps/ttyd/ttyd");
+    if bin.exists() {
+        return Ok(bin);
+    }
+    eprintln!("bench: building ttyd into {} …", bin.display());
+    let status = Command::new("bash")
+        .arg(repo_root().join("benches/install-ttyd.sh"))
+        .arg(&bin)
+        .stdout(Stdio::null())
+        .status()
+        .context("run benches/install-ttyd.sh")?;
+    if !status.success() || !bin.exists() {
+        bail!("benches/install-ttyd.sh failed ({status}); set TTYD=/path/to/ttyd");
+    }
+    Ok(bin)
+}
+
+/// Starts ttyd running `script` writable for every connection.
 pub fn start_ttyd(script: &Path) -> Result<Server> {
-    let Some(bin) = std::env::var_os("TTYD") else {
-        bail!("set TTYD=/path/to/ttyd to compare with ttyd (no package here)");
-    };
+    let bin = ttyd_binary()?;
     let port = free_port()?;
     let child = Command::new(bin)
         .args(["-p", &port.to_string(), "-i", "127.0.0.1", "-W"])

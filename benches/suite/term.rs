@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 
 use anyhow::{Context, Result, anyhow, bail};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -56,6 +56,8 @@ pub struct Term {
     pub next_seq: u64,
     /// lectern: seq last acknowledged.
     acked: u64,
+    /// A message already taken off the socket (to see whether anything was waiting) and not yet handled.
+    pending: Option<Message>,
 }
 
 /// lectern: the acknowledgement window the bench asks for, the same as the dashboard's (an ack goes
@@ -96,6 +98,7 @@ impl Term {
             flavor,
             next_seq: last_seq.unwrap_or(0),
             acked: 0,
+            pending: None,
         };
         term.handshake(last_seq).await?;
         Ok(term)
@@ -188,7 +191,11 @@ impl Term {
     /// The next event.
     pub async fn recv(&mut self) -> Result<Event> {
         loop {
-            let message = match self.ws.next().await {
+            let next = match self.pending.take() {
+                Some(message) => Some(Ok(message)),
+                None => self.ws.next().await,
+            };
+            let message = match next {
                 None | Some(Err(_)) => return Ok(Event::Closed),
                 Some(Ok(message)) => message,
             };
@@ -205,7 +212,18 @@ impl Term {
                         bail!("output seq {seq}, expected {}", self.next_seq);
                     }
                     self.next_seq += (frame.len() - 8) as u64;
-                    if self.next_seq - self.acked >= ACK_WINDOW / 4 {
+                    // As the protocol asks (docs/terminal-protocol.md, 5.3): every quarter window, and
+                    // whenever everything received is processed (nothing more is waiting on the socket) —
+                    // a lagging connection is caught up only once all it was sent is acknowledged.
+                    let quarter = self.next_seq - self.acked >= ACK_WINDOW / 4;
+                    if !quarter && self.next_seq > self.acked {
+                        match self.ws.next().now_or_never() {
+                            Some(Some(Ok(message))) => self.pending = Some(message),
+                            Some(_) => {}
+                            None => self.pending = None,
+                        }
+                    }
+                    if self.next_seq > self.acked && (quarter || self.pending.is_none()) {
                         self.acked = self.next_seq;
                         let ack = serde_json::json!({"type":"ack","seq":self.next_seq});
                         self.ws.send(Message::text(ack.to_string())).await?;

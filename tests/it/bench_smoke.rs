@@ -116,6 +116,37 @@ fn medians_carry_their_spread() {
     assert_eq!(p99[0].1, Ok(vec![2.0, 4.0]));
 }
 
+/// Issue 23: `browser_flood` is one case (the prompt's time) whose Ctrl-C and typing figures ride along as
+/// its parts, each with its own unit, peers and spread, in results.json and as rows of the table.
+#[test]
+fn a_case_carries_its_parts() {
+    let mut flood = Case::new("browser_flood", "s", false);
+    flood.measured("lectern", &Ok(vec![1.5, 1.2, 1.9]));
+    flood.measured("ttyd", &Ok(vec![30.0]));
+    let mut ctrlc = Case::new("browser_flood.ctrlc", "ms", false);
+    ctrlc.measured("lectern", &Ok(vec![200.0, 100.0, 300.0]));
+    ctrlc.measured("ttyd", &Err("closed the connection".into()));
+    flood.parts = vec![ctrlc];
+    let json = harness::results_json("d", "m", "full", &[flood.clone()]);
+    let case = &json["cases"][0];
+    assert_eq!(case["name"], "browser_flood");
+    assert_eq!(case["lectern"], 1.5);
+    assert_eq!(case["ratios"]["ttyd"], 0.05);
+    assert_eq!(case["parts"][0]["name"], "browser_flood.ctrlc");
+    assert_eq!(case["parts"][0]["lectern"], 200.0);
+    assert_eq!(case["parts"][0]["spread"]["lectern"]["min"], 100.0);
+    assert_eq!(json["cases"].as_array().map(Vec::len), Some(1));
+    let table = harness::table(&[flood]);
+    assert!(
+        table.contains("| browser_flood | s | lower | 1.5 [1.2–1.9] | ttyd 30 (×0.05) |\n| browser_flood.ctrlc | ms | lower | 200 [100–300] | ttyd – |"),
+        "{table}"
+    );
+    assert!(
+        table.contains("- browser_flood.ctrlc ttyd: closed the connection"),
+        "{table}"
+    );
+}
+
 #[test]
 fn scan_finds_needles_across_chunks() {
     let mut window = Vec::new();
