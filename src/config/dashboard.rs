@@ -56,9 +56,9 @@ impl DashboardConfig {
 }
 
 /// Where `GET /` goes: `DEFAULT_PAGE` as a path on this server. The original's start-up script may set the
-/// bare words `workshop` (→ `/workshop/`) and `terminal` (→ `/dashboard/`: lectern has no standalone
-/// terminal page; the dashboard shows the terminals); another bare word is a path under `/`. A value
-/// that would leave this server (`//host`, `scheme:`) is refused.
+/// bare words `workshop` (→ `/workshop/`) and `terminal` (→ `/terminal/session/1`, the standalone
+/// terminal page, where the original's relative redirect to `terminal` ended); another bare word is a
+/// path under `/`. A value that would leave this server (`//host`, `scheme:`) is refused.
 fn default_page(value: Option<&str>) -> Result<String, ConfigError> {
     let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
         return Ok(DEFAULT_PAGE.to_string());
@@ -75,7 +75,7 @@ fn default_page(value: Option<&str>) -> Result<String, ConfigError> {
     }
     let page = match value {
         "workshop" => "/workshop/".to_string(),
-        "terminal" => DEFAULT_PAGE.to_string(),
+        "terminal" => "/terminal/session/1".to_string(),
         path if path.starts_with('/') => path.to_string(),
         word => format!("/{word}"),
     };
@@ -109,7 +109,7 @@ mod tests {
         assert_eq!(default_page(None).unwrap_or_default(), "/dashboard/");
         assert_eq!(page(" ").as_deref(), Ok("/dashboard/"));
         assert_eq!(page("workshop").as_deref(), Ok("/workshop/"));
-        assert_eq!(page("terminal").as_deref(), Ok("/dashboard/"));
+        assert_eq!(page("terminal").as_deref(), Ok("/terminal/session/1"));
         assert_eq!(page("files").as_deref(), Ok("/files"));
         assert_eq!(page("/workshop/content/").as_deref(), Ok("/workshop/content/"));
         for hostile in [
