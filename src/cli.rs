@@ -2,6 +2,7 @@
 //! original platform's names where they exist. Raw values only: validation lives in `config`.
 
 mod auth;
+mod authoring;
 mod dashboard;
 mod editor;
 mod proxy;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use auth::AuthArgs;
+pub use authoring::{TestArgs, TestFormat};
 pub use dashboard::DashboardArgs;
 pub use editor::EditorArgs;
 pub use proxy::ProxyArgs;
@@ -57,6 +59,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Convert a Killercoda/Katacoda scenario into an Educates (Hugo) workshop.
     Import(ImportArgs),
+    /// Run a workshop headless as a learner would: every command, examiner test and file edit, page by
+    /// page (exit 0 all passed, 1 a failure, 2 usage).
+    Test(TestArgs),
 }
 
 /// `lectern export`.

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod proxy;
 pub mod server;
 pub mod terminal;
+pub mod walk;
 pub mod web;
 
 pub use server::{run_serve, serve};

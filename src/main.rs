@@ -25,6 +25,12 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Serve(args) => {
+            if let Some(dir) = &args.dir
+                && let Err(message) = lectern::check::workshop_dir(dir)
+            {
+                eprintln!("error: {message}");
+                return ExitCode::from(2);
+            }
             let config = match lectern::config::Config::from_serve_args(&args) {
                 Ok(config) => config,
                 Err(error) => {
@@ -43,5 +49,6 @@ fn main() -> ExitCode {
         Command::Check(args) => ExitCode::from(lectern::check::run(&args)),
         Command::Export(args) => ExitCode::from(lectern::export::run(&args)),
         Command::Import(args) => ExitCode::from(lectern::import::run(&args)),
+        Command::Test(args) => ExitCode::from(runtime.block_on(lectern::walk::run(&args))),
     }
 }

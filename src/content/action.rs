@@ -5,6 +5,7 @@
 mod catalogue;
 mod markup;
 mod parse;
+pub mod suggest;
 
 use std::path::Path;
 
@@ -86,7 +87,11 @@ pub fn render_block(
             })
         }
         Classified::UnknownAction => {
-            let message = format!("unknown action type `{word}`");
+            let names = CATALOGUE.iter().map(|spec| spec.name);
+            let message = match suggest::closest(word, names) {
+                Some(known) => format!("unknown action type `{word}`: did you mean `{known}`?"),
+                None => format!("unknown action type `{word}`"),
+            };
             diagnostics.push(Diagnostic::error(file, line, message.clone()));
             Some(error_markup(word, line, &message, body))
         }

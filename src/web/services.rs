@@ -5,7 +5,7 @@
 //! Each service is switched like the original: `ENABLE_FILES`, `ENABLE_UPLOADS`, `ENABLE_EXAMINER` (else the
 //! workshop definition's `applications.*.enabled`); a switched-off service answers 404 as if absent.
 
-mod examiner;
+pub mod examiner;
 mod file_api;
 pub mod git;
 mod uploads;

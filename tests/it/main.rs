@@ -20,3 +20,4 @@ mod services;
 mod site;
 mod terminal;
 mod tidy;
+mod walk;

@@ -40,6 +40,7 @@ pub fn parse(spec: &'static ActionSpec, body: &str, line: u32) -> (Result<Action
         },
     };
     if spec.body == BodyKind::Yaml {
+        warnings.extend(super::suggest::unknown_fields(spec.name, &args));
         for field in spec.required {
             if args.get(field).is_none_or(Value::is_null) {
                 warnings.push(format!("`{}` needs a `{field}` field", spec.name));

@@ -65,7 +65,7 @@ pub async fn run_test(State(state): State<AppState>, Path(name): Path<String>, b
     };
     let root = state.content.root().to_path_buf();
     let workshop = state.content.current();
-    let Some(program) = find_test(&root, &name).or_else(|| scenario_script(&workshop, &name)) else {
+    let Some(program) = find_program(&root, &name).or_else(|| scenario_script(&workshop, &name)) else {
         return AppError::NotFound(format!("no examiner test {name:?}")).into_response();
     };
     if program.script.is_some() {
@@ -76,7 +76,7 @@ pub async fn run_test(State(state): State<AppState>, Path(name): Path<String>, b
     let Ok(_permit) = RUNNING.acquire().await else {
         return AppError::Unavailable("the examiner is shutting down".to_string()).into_response();
     };
-    let (success, message) = execute(&name, &program, &cwd, &request).await;
+    let (success, message, _) = execute(&name, &program, &cwd, &request).await;
     Json(json!({"success": success, "message": message})).into_response()
 }
 
@@ -86,6 +86,8 @@ struct TestRequest {
     args: Vec<String>,
     timeout: Duration,
     form: Value,
+    /// `HOME` for the test (`lectern test`'s scratch home), else lectern's own.
+    home: Option<PathBuf>,
 }
 
 fn parse_request(body: &[u8]) -> Result<TestRequest, String> {
@@ -121,6 +123,7 @@ fn parse_request(body: &[u8]) -> Result<TestRequest, String> {
         args,
         timeout: Duration::from_secs_f64(seconds),
         form,
+        home: None,
     })
 }
 
@@ -137,16 +140,21 @@ fn plausible_name(name: &str) -> bool {
 }
 
 /// The executable `name` inside one of the test folders (real path checked, so symlinks cannot escape).
-fn find_test(root: &FsPath, name: &str) -> Option<Program> {
+pub fn find_test(root: &FsPath, name: &str) -> Option<PathBuf> {
     if !plausible_name(name) {
         return None;
     }
     test_dirs(root).into_iter().find_map(|dir| {
         let real = crate::jail::Jail::new(&dir).ok()?.resolve_file(name).ok()?;
-        is_executable(&real).then_some(Program {
-            command: real,
-            script: None,
-        })
+        is_executable(&real).then_some(real)
+    })
+}
+
+/// The examiner test `name` as a program run directly.
+fn find_program(root: &FsPath, name: &str) -> Option<Program> {
+    find_test(root, name).map(|command| Program {
+        command,
+        script: None,
     })
 }
 
@@ -177,8 +185,34 @@ fn is_executable(path: &FsPath) -> bool {
     path.is_file()
 }
 
-/// Runs the program; `(success, message)` with the original's messages.
-async fn execute(name: &str, program: &Program, cwd: &FsPath, request: &TestRequest) -> (bool, String) {
+/// Runs `program` (an examiner test, or a page's check script) as `POST /examiner/test/{name}` would run
+/// it with `body`, in `home` as `HOME` and working folder, for `lectern test`: `(success, message,
+/// output)`, the output being the last lines it wrote.
+pub async fn run_headless(
+    name: &str,
+    program: &FsPath,
+    home: &FsPath,
+    body: &Value,
+) -> (bool, String, String) {
+    let mut request = match parse_request(body.to_string().as_bytes()) {
+        Ok(request) => request,
+        Err(message) => return (false, message, String::new()),
+    };
+    request.home = Some(home.to_path_buf());
+    let program = Program {
+        command: program.to_path_buf(),
+        script: None,
+    };
+    execute(name, &program, home, &request).await
+}
+
+/// Runs the program; `(success, message, output tail)` with the original's messages.
+async fn execute(
+    name: &str,
+    program: &Program,
+    cwd: &FsPath,
+    request: &TestRequest,
+) -> (bool, String, String) {
     let mut command = tokio::process::Command::new(&program.command);
     command
         .args(&program.script)
@@ -191,13 +225,16 @@ async fn execute(name: &str, program: &Program, cwd: &FsPath, request: &TestRequ
     for secret in crate::config::SECRET_ENV {
         command.env_remove(secret);
     }
+    if let Some(home) = &request.home {
+        command.env("HOME", home);
+    }
     #[cfg(unix)]
     command.process_group(0);
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(error) => {
             tracing::warn!(test = name, %error, "examiner test failed to start");
-            return (false, "Test failed to execute".to_string());
+            return (false, "Test failed to execute".to_string(), error.to_string());
         }
     };
     if let Some(mut stdin) = child.stdin.take() {
@@ -205,7 +242,7 @@ async fn execute(name: &str, program: &Program, cwd: &FsPath, request: &TestRequ
         // A test that ignores stdin may exit first: a broken pipe is not an error.
         let _ = stdin.write_all(form.as_bytes()).await;
     }
-    let file = log_file().await;
+    let file = log_file(request.home.as_deref()).await;
     let readers = [
         child
             .stdout
@@ -235,11 +272,14 @@ async fn execute(name: &str, program: &Program, cwd: &FsPath, request: &TestRequ
         }
     };
     // Children that kept the pipes open were in the group and are gone; do not wait long regardless.
+    let mut output = Vec::new();
     for reader in readers.into_iter().flatten() {
-        let _ = tokio::time::timeout(Duration::from_secs(1), reader).await;
+        if let Ok(Ok(lines)) = tokio::time::timeout(Duration::from_secs(1), reader).await {
+            output.extend(lines);
+        }
     }
     tracing::info!(test = name, success = result.0, message = %result.1, "examiner test finished");
-    result
+    (result.0, result.1, output.join("\n"))
 }
 
 /// SIGTERM to the process group, SIGKILL after the grace period, then reap.
@@ -266,8 +306,9 @@ async fn stop_group(child: &mut tokio::process::Child) {
 /// The whole output of every run, as the original keeps it: `~/.local/share/workshop/examiner-scripts.log`.
 type LogFile = Option<std::sync::Arc<tokio::sync::Mutex<tokio::fs::File>>>;
 
-async fn log_file() -> LogFile {
-    let dir = super::home_dir()?.join(".local").join("share").join("workshop");
+/// In `home` when given (`lectern test`'s scratch home), else in lectern's own.
+async fn log_file(home: Option<&FsPath>) -> LogFile {
+    let dir = home.map(FsPath::to_path_buf).or_else(super::home_dir)?.join(".local").join("share").join("workshop");
     tokio::fs::create_dir_all(&dir).await.ok()?;
     let file = tokio::fs::OpenOptions::new()
         .create(true)
@@ -283,11 +324,12 @@ async fn log_lines(
     stream: &'static str,
     output: impl tokio::io::AsyncRead + Unpin,
     file: LogFile,
-) {
+) -> Vec<String> {
     // Bytes, not `lines()`: invalid UTF-8 must not stop the draining (a full pipe would block the test).
     let mut reader = BufReader::new(output);
     let mut line = Vec::new();
     let mut logged = 0;
+    let mut kept = Vec::new();
     loop {
         line.clear();
         match reader.read_until(b'\n', &mut line).await {
@@ -304,9 +346,11 @@ async fn log_lines(
                 if logged < MAX_LOGGED_LINES {
                     let text = String::from_utf8_lossy(&line);
                     tracing::info!(test = %name, stream, "{}", text.trim_end());
+                    kept.push(text.trim_end().to_string());
                     logged += 1;
                 }
             }
         }
     }
+    kept
 }

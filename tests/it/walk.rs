@@ -1,0 +1,128 @@
+//! `lectern test` (src/walk.rs) against the binary: a workshop that passes (terminal commands in real PTYs,
+//! a command a later step interrupts, examiner retries, editor file operations, a download, a page's check
+//! script) and one that fails on a failing command, a failing examiner test and a command that hangs —
+//! each failure named with page and line, in the text, the JSON and the JUnit XML.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/walk")
+        .join(name)
+}
+
+fn lectern_test(dir: &Path, extra: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .arg("test")
+        .arg(dir)
+        .args(extra)
+        .output()
+        .expect("run lectern test");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_workshop_that_works_passes_with_junit() {
+    let scratch = tempfile::tempdir().expect("scratch folder");
+    let junit = scratch.path().join("junit.xml");
+    let (code, out, err) = lectern_test(
+        &fixture("pass"),
+        &["--junit", junit.to_str().expect("utf-8 path"), "--quiet"],
+    );
+    assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("0 failed"), "{out}");
+    assert!(
+        out.contains("skip") && out.contains("dashboard:open-dashboard"),
+        "{out}"
+    );
+    assert!(
+        out.contains("02-edit") && out.contains("check"),
+        "the page's check script ran: {out}"
+    );
+    let xml = std::fs::read_to_string(&junit).expect("the JUnit file");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("failures=\"0\""), "{xml}");
+    assert!(xml.matches("<testcase ").count() >= 10, "{xml}");
+    assert!(xml.matches("<skipped ").count() >= 2, "{xml}");
+}
+
+#[test]
+fn failures_name_the_page_the_line_and_the_output() {
+    let scratch = tempfile::tempdir().expect("scratch folder");
+    let junit = scratch.path().join("junit.xml");
+    let (code, out, err) = lectern_test(
+        &fixture("fail"),
+        &[
+            "--junit",
+            junit.to_str().expect("utf-8 path"),
+            "--timeout",
+            "2",
+            "--quiet",
+        ],
+    );
+    assert_eq!(code, 1, "stdout:\n{out}\nstderr:\n{err}");
+    // The failing command: page, file:line, status and its output.
+    assert!(out.contains("FAIL page 01-command"), "{out}");
+    assert!(
+        out.contains("workshop/content/01-command.md:5 terminal:execute"),
+        "{out}"
+    );
+    assert!(out.contains("exited with status 2"), "{out}");
+    assert!(out.contains("| before-the-failure"), "{out}");
+    // The examiner test, after its retry, with what it wrote.
+    assert!(
+        out.contains("examiner test never-passes failed after 2 attempts"),
+        "{out}"
+    );
+    assert!(out.contains("not yet: the file is missing"), "{out}");
+    // The hanging command times out; the next command still runs.
+    assert!(out.contains("did not finish within 2 s"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("03-hang.md:9") && l.trim_start().starts_with("ok")),
+        "{out}"
+    );
+    let xml = std::fs::read_to_string(&junit).expect("the JUnit file");
+    assert_eq!(xml.matches("<failure ").count(), 3, "{xml}");
+    let (_, json, _) = lectern_test(
+        &fixture("fail"),
+        &["--format", "json", "--timeout", "2", "--quiet", "--pages", "01"],
+    );
+    let report: serde_json::Value = serde_json::from_str(json.trim()).expect("JSON report");
+    assert_eq!(report["pages"].as_array().map_or(0, Vec::len), 1, "{report}");
+    assert_eq!(report["pages"][0]["cases"][0]["result"], "failed", "{report}");
+}
+
+#[test]
+fn a_folder_that_is_not_a_workshop_is_refused() {
+    let dir = tempfile::tempdir().expect("scratch folder");
+    std::fs::create_dir_all(dir.path().join("node_modules/x")).expect("folder");
+    std::fs::write(dir.path().join("node_modules/x/README.md"), "# x\n").expect("write");
+    std::fs::write(dir.path().join("README.md"), "# project\n").expect("write");
+    for sub in ["test", "check", "serve"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_lectern"))
+            .arg(sub)
+            .arg(dir.path())
+            .output()
+            .expect("write");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{sub}: {err}");
+        assert!(
+            err.contains("not a workshop: expected workshop/content/"),
+            "{sub}: {err}"
+        );
+    }
+    let missing = dir.path().join("missing");
+    let out = Command::new(env!("CARGO_BIN_EXE_lectern"))
+        .arg("serve")
+        .arg(&missing)
+        .output()
+        .expect("write");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such folder"));
+}
