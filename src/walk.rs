@@ -45,7 +45,8 @@ pub async fn run(args: &TestArgs) -> u8 {
         eprintln!("error: {message}");
         return 2;
     }
-    let root = args.dir.clone();
+    // Absolute: scripts run with the home as their working folder.
+    let root = std::fs::canonicalize(&args.dir).unwrap_or_else(|_| args.dir.clone());
     let mut scratch = None;
     let home = match &args.home {
         Some(home) => home.clone(),

@@ -185,16 +185,19 @@ impl Shell {
         if self.writer.write_all(b"\x03").await.is_err() {
             return (Ended::ShellExited, String::new());
         }
-        match self.running.take() {
-            Some((token, start)) => {
-                let result = self.wait(token, start, timeout).await;
-                if result.0 == Ended::TimedOut {
-                    self.running = Some((token, start));
-                }
-                result
-            }
-            None => (Ended::Status(130), String::new()),
+        // Ctrl-C flushes typed-ahead input, the pending mark line with it: type a new one.
+        let Some((old, start)) = self.running.take() else {
+            return (Ended::Status(130), String::new());
+        };
+        let (token, _) = match self.send_mark().await {
+            Ok(mark) => mark,
+            Err(error) => return (Ended::ShellExited, error.to_string()),
+        };
+        let result = self.wait(token, start, timeout).await;
+        if result.0 == Ended::TimedOut {
+            self.running = Some((old, start));
         }
+        result
     }
 
     /// Waits for the mark `token` in the output after `start`.
