@@ -308,7 +308,12 @@ type LogFile = Option<std::sync::Arc<tokio::sync::Mutex<tokio::fs::File>>>;
 
 /// In `home` when given (`lectern test`'s scratch home), else in lectern's own.
 async fn log_file(home: Option<&FsPath>) -> LogFile {
-    let dir = home.map(FsPath::to_path_buf).or_else(super::home_dir)?.join(".local").join("share").join("workshop");
+    let dir = home
+        .map(FsPath::to_path_buf)
+        .or_else(super::home_dir)?
+        .join(".local")
+        .join("share")
+        .join("workshop");
     tokio::fs::create_dir_all(&dir).await.ok()?;
     let file = tokio::fs::OpenOptions::new()
         .create(true)
