@@ -350,6 +350,16 @@ impl Walker {
                 let Some(command) = command else {
                     return failed("the block has no command", "");
                 };
+                // `interrupt: true` (Killercoda's `{{exec interrupt}}`): Ctrl-C first, as the dashboard does.
+                if args.get("interrupt").and_then(Value::as_bool) == Some(true)
+                    && shell.running.is_some()
+                    && let (Ended::TimedOut | Ended::ShellExited, output) = shell.interrupt(timeout).await
+                {
+                    return failed(
+                        format!("terminal {session}: the running command did not stop on Ctrl-C"),
+                        &output,
+                    );
+                }
                 if shell.running.is_some() {
                     return failed(
                         format!(
@@ -537,9 +547,10 @@ fn interrupted_later(later: &[Action], action: &Action) -> bool {
                 _ => session_of(&next.args),
             };
             target == session
-                && text_arg(&next.args, "command")
-                    .or_else(|| text_arg(&next.args, "text"))
-                    .is_some_and(|c| c.trim() == "<ctrl+c>")
+                && (next.args.get("interrupt").and_then(Value::as_bool) == Some(true)
+                    || text_arg(&next.args, "command")
+                        .or_else(|| text_arg(&next.args, "text"))
+                        .is_some_and(|c| c.trim() == "<ctrl+c>"))
         }
         _ => false,
     })

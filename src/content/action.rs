@@ -12,7 +12,7 @@ use std::path::Path;
 use serde_json::Value;
 
 pub use catalogue::{
-    ActionSpec, BodyKind, CATALOGUE, Classified, Family, PREFIXES, TextOf, classify, lookup,
+    ActionSpec, BodyKind, CATALOGUE, COMMON_FIELDS, Classified, Family, PREFIXES, TextOf, classify, lookup,
 };
 pub use markup::error_markup;
 pub use parse::{display_body, parse, parse_yaml, title};
@@ -68,8 +68,8 @@ pub fn render_block(
     match classify(word) {
         Classified::Action(spec) => {
             let (parsed, warnings) = parse(spec, body, line);
-            for warning in warnings {
-                diagnostics.push(Diagnostic::warning(file, line, warning));
+            for (body_line, warning) in warnings {
+                diagnostics.push(Diagnostic::warning(file, line + body_line, warning));
             }
             Some(match parsed {
                 Ok(action) => {

@@ -83,6 +83,9 @@ pub struct ActionSpec {
     pub pause_ms: u32,
     /// Fields that must be present for the action to do anything.
     pub required: &'static [&'static str],
+    /// Its other fields (besides `required` and the [`COMMON_FIELDS`] of every YAML body); `check`
+    /// warns about any other key.
+    pub fields: &'static [&'static str],
     /// The title's default subject (after `"<prefix>: "`).
     pub subject: TextOf,
     /// The text shown in the block when the author gives no `description`.
@@ -115,6 +118,7 @@ const fn legacy(
         cooldown,
         pause_ms: PAUSE_MS,
         required: &[],
+        fields: &[],
         subject,
         display: text_trimmed,
     }
@@ -138,6 +142,7 @@ const fn yaml(
         cooldown,
         pause_ms: PAUSE_MS,
         required,
+        fields: &[],
         subject,
         display,
     }
@@ -148,7 +153,39 @@ impl ActionSpec {
         self.pause_ms = ms;
         self
     }
+
+    const fn with(mut self, fields: &'static [&'static str]) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Whether `key` is a field of this action's YAML body (its own or a common one).
+    pub fn knows(&self, key: &str) -> bool {
+        COMMON_FIELDS.contains(&key) || self.required.contains(&key) || self.fields.contains(&key)
+    }
+
+    /// Every field this action's YAML body may have: the common ones, then its own.
+    pub fn all_fields(&self) -> impl Iterator<Item = &'static str> {
+        COMMON_FIELDS
+            .iter()
+            .chain(self.required)
+            .chain(self.fields)
+            .copied()
+    }
 }
+
+/// Fields every YAML action body may have (actions.md §3).
+pub const COMMON_FIELDS: &[&str] = &[
+    "prefix",
+    "title",
+    "description",
+    "autostart",
+    "hidden",
+    "cascade",
+    "pause",
+    "cooldown",
+    "event",
+];
 
 use Family::{Dashboard, Editor, Examiner, Files, Section, Terminal, Workshop};
 
@@ -164,23 +201,23 @@ pub const CATALOGUE: &[ActionSpec] = &[
     legacy("copy", "Workshop", "fa-copy", 0.0, |_| COPY.into()),
     legacy("copy-and-edit", "Workshop", "fa-user-edit", 0.0, |_| COPY_AND_EDIT.into()),
     yaml("terminal:execute", Terminal, "fa-running", 1.0, &["command"],
-        |a| format!("Execute command in terminal \"{}\"", session(a)), command),
+        |a| format!("Execute command in terminal \"{}\"", session(a)), command).with(&["session", "clear", "interrupt"]),
     yaml("terminal:execute-all", Terminal, "fa-running", 1.0, &["command"],
-        |_| "Execute command in all terminals".into(), command),
+        |_| "Execute command in all terminals".into(), command).with(&["clear", "interrupt"]),
     yaml("terminal:clear", Terminal, "fa-running", 1.0, &[],
-        |a| format!("Clear terminal \"{}\"", session(a)), nothing),
+        |a| format!("Clear terminal \"{}\"", session(a)), nothing).with(&["session"]),
     yaml("terminal:clear-all", Terminal, "fa-running", 1.0, &[], |_| "Clear all terminals".into(), nothing),
     yaml("terminal:interrupt", Terminal, "fa-running", 1.0, &[],
-        |a| format!("Interrupt command in terminal \"{}\"", session(a)), ctrl_c),
+        |a| format!("Interrupt command in terminal \"{}\"", session(a)), ctrl_c).with(&["session"]),
     yaml("terminal:interrupt-all", Terminal, "fa-running", 1.0, &[],
         |_| "Interrupt commands in all terminals".into(), ctrl_c),
     yaml("terminal:input", Terminal, "fa-running", 1.0, &["text"],
         |a| match no_endl(a) {
             true => format!("Input text into terminal \"{}\"", session(a)),
             false => format!("Input text with newline into terminal \"{}\"", session(a)),
-        }, text),
+        }, text).with(&["session", "endl"]),
     yaml("terminal:select", Terminal, "fa-terminal", 1.0, &[],
-        |a| format!("Select terminal \"{}\"", session(a)), nothing),
+        |a| format!("Select terminal \"{}\"", session(a)), nothing).with(&["session"]),
     yaml("workshop:copy", Workshop, "fa-copy", 0.0, &["text"], |_| COPY.into(), text),
     yaml("workshop:copy-and-edit", Workshop, "fa-user-edit", 0.0, &["text"], |_| COPY_AND_EDIT.into(), text),
     yaml("dashboard:open-dashboard", Dashboard, "fa-eye", 1.0, &["name"],
@@ -188,20 +225,20 @@ pub const CATALOGUE: &[ActionSpec] = &[
     yaml("dashboard:expose-dashboard", Dashboard, "fa-play", 1.0, &["name"],
         |a| format!("Expose dashboard \"{}\"", f(a, "name")), nothing),
     yaml("dashboard:create-dashboard", Dashboard, "fa-plus-circle", 1.0, &["name", "url"],
-        |a| format!("Create dashboard \"{}\"", f(a, "name")), url),
+        |a| format!("Create dashboard \"{}\"", f(a, "name")), url).with(&["focus"]),
     yaml("dashboard:delete-dashboard", Dashboard, "fa-trash-alt", 1.0, &["name"],
         |a| format!("Delete dashboard \"{}\"", f(a, "name")), nothing),
     yaml("dashboard:reload-dashboard", Dashboard, "fa-sync-alt", 1.0, &["name"],
-        |a| format!("Reload dashboard \"{}\"", f(a, "name")), url),
+        |a| format!("Reload dashboard \"{}\"", f(a, "name")), url).with(&["url", "focus"]),
     yaml("dashboard:open-url", Dashboard, "fa-external-link-alt", 3.0, &["url"],
         |_| "Open URL in browser".into(), url),
     yaml("editor:open-file", Editor, "fa-edit", 3.0, &["file"],
         |a| match field(a, "line") {
             Some(line) => format!("Open file \"{}\" at line {line}", file(a)),
             None => format!("Open file \"{}\"", file(a)),
-        }, nothing),
+        }, nothing).with(&["line"]),
     yaml("editor:create-file", Editor, "fa-file-alt", 3.0, &["file"],
-        |a| format!("Create file \"{}\"", file(a)), text),
+        |a| format!("Create file \"{}\"", file(a)), text).with(&["text"]),
     yaml("editor:create-directory", Editor, "fa-folder-plus", 3.0, &["directory"],
         |a| format!("Create directory \"{}\"", f(a, "directory")), |a| f(a, "directory")),
     yaml("editor:select-matching-text", Editor, "fa-search", 3.0, &["file", "text"],
@@ -209,100 +246,100 @@ pub const CATALOGUE: &[ActionSpec] = &[
             (true, Some(group)) => format!("Match pattern group {group} in file \"{}\"", file(a)),
             (true, None) => format!("Match pattern in file \"{}\"", file(a)),
             (false, _) => format!("Select text in file \"{}\"", file(a)),
-        }, text),
+        }, text).with(&["start", "stop", "isRegex", "group", "before", "after"]),
     yaml("editor:replace-text-selection", Editor, "fa-pencil-alt", 3.0, &["file", "text"],
         |a| format!("Replace text selection in file \"{}\"", file(a)), text),
     yaml("editor:delete-text-selection", Editor, "fa-eraser", 3.0, &["file"],
         |a| format!("Delete text selection in file \"{}\"", file(a)), nothing),
     yaml("editor:insert-lines-before-selection", Editor, "fa-file-import", 3.0, &["file"],
-        |a| format!("Insert lines before selection in file \"{}\"", file(a)), text),
+        |a| format!("Insert lines before selection in file \"{}\"", file(a)), text).with(&["text"]),
     yaml("editor:append-lines-after-selection", Editor, "fa-file-import", 3.0, &["file"],
-        |a| format!("Append lines after selection in file \"{}\"", file(a)), text),
+        |a| format!("Append lines after selection in file \"{}\"", file(a)), text).with(&["text"]),
     yaml("editor:replace-matching-text", Editor, "fa-exchange-alt", 3.0, &["file", "match", "replacement"],
         |a| format!("Replace matching text in file \"{}\"", file(a)),
-        |a| format!("{} → {}", f(a, "match"), f(a, "replacement"))),
+        |a| format!("{} → {}", f(a, "match"), f(a, "replacement"))).with(&["start", "stop", "isRegex", "group", "count"]),
     yaml("editor:append-lines-to-file", Editor, "fa-file-import", 3.0, &["file"],
-        |a| format!("Append lines to file \"{}\"", file(a)), text),
+        |a| format!("Append lines to file \"{}\"", file(a)), text).with(&["text"]),
     yaml("editor:prepend-lines-to-file", Editor, "fa-file-import", 3.0, &["file"],
-        |a| format!("Prepend lines to file \"{}\"", file(a)), text),
+        |a| format!("Prepend lines to file \"{}\"", file(a)), text).with(&["text"]),
     yaml("editor:insert-lines-before-line", Editor, "fa-file-import", 3.0, &["file", "line"],
-        |a| format!("Insert lines before line {} in file \"{}\"", f(a, "line"), file(a)), text),
+        |a| format!("Insert lines before line {} in file \"{}\"", f(a, "line"), file(a)), text).with(&["text"]),
     yaml("editor:append-lines-after-line", Editor, "fa-file-import", 3.0, &["file", "line"],
-        |a| format!("Append lines after line {} in file \"{}\"", f(a, "line"), file(a)), text),
+        |a| format!("Append lines after line {} in file \"{}\"", f(a, "line"), file(a)), text).with(&["text"]),
     yaml("editor:insert-lines-after-line", Editor, "fa-file-import", 3.0, &["file", "line"],
-        |a| format!("Insert lines after line {} in file \"{}\"", f(a, "line"), file(a)), text),
+        |a| format!("Insert lines after line {} in file \"{}\"", f(a, "line"), file(a)), text).with(&["text"]),
     yaml("editor:append-lines-after-match", Editor, "fa-file-import", 3.0, &["file", "match"],
-        |a| format!("Append lines after \"{}\" in file \"{}\"", f(a, "match"), file(a)), text),
+        |a| format!("Append lines after \"{}\" in file \"{}\"", f(a, "match"), file(a)), text).with(&["text"]),
     yaml("editor:insert-lines-before-match", Editor, "fa-file-import", 3.0, &["file", "match"],
-        |a| format!("Insert lines before \"{}\" in file \"{}\"", f(a, "match"), file(a)), text),
+        |a| format!("Insert lines before \"{}\" in file \"{}\"", f(a, "match"), file(a)), text).with(&["text"]),
     yaml("editor:select-lines-in-range", Editor, "fa-i-cursor", 3.0, &["file"],
-        |a| format!("Select lines {} in file \"{}\"", range(a), file(a)), |a| lines("Select", a)),
+        |a| format!("Select lines {} in file \"{}\"", range(a), file(a)), |a| lines("Select", a)).with(&["start", "stop"]),
     yaml("editor:delete-lines-in-range", Editor, "fa-eraser", 3.0, &["file"],
-        |a| format!("Delete lines {} in file \"{}\"", range(a), file(a)), |a| lines("Delete", a)),
+        |a| format!("Delete lines {} in file \"{}\"", range(a), file(a)), |a| lines("Delete", a)).with(&["start", "stop"]),
     yaml("editor:delete-matching-lines", Editor, "fa-eraser", 3.0, &["file", "match"],
-        |a| format!("Delete lines matching \"{}\" in file \"{}\"", f(a, "match"), file(a)), |a| f(a, "match")),
+        |a| format!("Delete lines matching \"{}\" in file \"{}\"", f(a, "match"), file(a)), |a| f(a, "match")).with(&["isRegex", "before", "after"]),
     yaml("editor:replace-lines-in-range", Editor, "fa-exchange-alt", 3.0, &["file"],
-        |a| format!("Replace lines {} in file \"{}\"", range(a), file(a)), text),
+        |a| format!("Replace lines {} in file \"{}\"", range(a), file(a)), text).with(&["start", "stop", "text"]),
     yaml("editor:copy-file", Editor, "fa-copy", 3.0, &["src", "dest"],
-        |a| format!("Copy file \"{}\" to \"{}\"", f(a, "src"), f(a, "dest")), src_to_dest),
+        |a| format!("Copy file \"{}\" to \"{}\"", f(a, "src"), f(a, "dest")), src_to_dest).with(&["open"]),
     yaml("editor:rename-file", Editor, "fa-file-export", 3.0, &["src", "dest"],
-        |a| format!("Rename file \"{}\" to \"{}\"", f(a, "src"), f(a, "dest")), src_to_dest),
+        |a| format!("Rename file \"{}\" to \"{}\"", f(a, "src"), f(a, "dest")), src_to_dest).with(&["open"]),
     yaml("editor:close-file", Editor, "fa-times", 3.0, &["file"], |a| format!("Close file \"{}\"", file(a)), file),
     yaml("editor:delete-file", Editor, "fa-trash", 3.0, &["file"], |a| format!("Delete file \"{}\"", file(a)), file),
     yaml("editor:insert-value-into-yaml", Editor, "fa-file-import", 3.0, &["file", "path"],
-        |a| format!("Insert value into YAML file \"{}\" at \"{}\"", file(a), f(a, "path")), value),
+        |a| format!("Insert value into YAML file \"{}\" at \"{}\"", file(a), f(a, "path")), value).with(&["value"]),
     yaml("editor:set-yaml-value", Editor, "fa-edit", 3.0, &["file", "path"],
-        |a| format!("Set YAML value at \"{}\" in \"{}\"", f(a, "path"), file(a)), value),
+        |a| format!("Set YAML value at \"{}\" in \"{}\"", f(a, "path"), file(a)), value).with(&["value"]),
     yaml("editor:add-yaml-item", Editor, "fa-plus", 3.0, &["file", "path"],
-        |a| format!("Add item to \"{}\" in \"{}\"", f(a, "path"), file(a)), value),
+        |a| format!("Add item to \"{}\" in \"{}\"", f(a, "path"), file(a)), value).with(&["value"]),
     yaml("editor:insert-yaml-item", Editor, "fa-plus-circle", 3.0, &["file", "path"],
         |a| format!(
             "Insert item at index {} in \"{}\" in \"{}\"",
             field(a, "index").unwrap_or_else(|| "0".into()), f(a, "path"), file(a)
-        ), value),
+        ), value).with(&["index", "value"]),
     yaml("editor:replace-yaml-item", Editor, "fa-exchange-alt", 3.0, &["file", "path"],
-        |a| format!("Replace item at \"{}\" in \"{}\"", f(a, "path"), file(a)), value),
+        |a| format!("Replace item at \"{}\" in \"{}\"", f(a, "path"), file(a)), value).with(&["value"]),
     yaml("editor:delete-yaml-value", Editor, "fa-minus-circle", 3.0, &["file", "path"],
         |a| format!("Delete \"{}\" from \"{}\"", f(a, "path"), file(a)), path),
     yaml("editor:merge-yaml-values", Editor, "fa-layer-group", 3.0, &["file", "path"],
-        |a| format!("Merge values into \"{}\" in \"{}\"", f(a, "path"), file(a)), value),
+        |a| format!("Merge values into \"{}\" in \"{}\"", f(a, "path"), file(a)), value).with(&["value"]),
     yaml("editor:select-yaml-path", Editor, "fa-i-cursor", 3.0, &["file"],
-        |a| format!("Select YAML path \"{}\" in \"{}\"", f(a, "path"), file(a)), path),
+        |a| format!("Select YAML path \"{}\" in \"{}\"", f(a, "path"), file(a)), path).with(&["path"]),
     yaml("editor:execute-command", Editor, "fa-play", 3.0, &["command"],
         |a| format!("Execute command \"{}\"", f(a, "command")),
         |a| match a.get("args") {
             Some(Value::Array(items)) if !items.is_empty() => dump(&Value::Array(items.clone())),
             _ => String::new(),
-        }),
+        }).with(&["args"]),
     yaml("editor:open-terminal", Editor, "fa-terminal", 3.0, &[],
-        |a| format!("Open terminal \"{}\"", editor_session(a)), nothing),
+        |a| format!("Open terminal \"{}\"", editor_session(a)), nothing).with(&["session"]),
     yaml("editor:close-terminal", Editor, "fa-times", 3.0, &[],
-        |a| format!("Close terminal \"{}\"", editor_session(a)), nothing),
+        |a| format!("Close terminal \"{}\"", editor_session(a)), nothing).with(&["session"]),
     yaml("editor:send-to-terminal", Editor, "fa-terminal", 3.0, &["text"],
         |a| match no_endl(a) {
             true => format!("Send text to terminal \"{}\"", editor_session(a)),
             false => format!("Send text with newline to terminal \"{}\"", editor_session(a)),
-        }, text),
+        }, text).with(&["session", "endl"]),
     yaml("editor:interrupt-terminal", Editor, "fa-terminal", 3.0, &[],
-        |a| format!("Interrupt terminal \"{}\"", editor_session(a)), ctrl_c),
+        |a| format!("Interrupt terminal \"{}\"", editor_session(a)), ctrl_c).with(&["session"]),
     yaml("editor:clear-terminal", Editor, "fa-terminal", 3.0, &[],
-        |a| format!("Clear terminal \"{}\"", editor_session(a)), nothing),
+        |a| format!("Clear terminal \"{}\"", editor_session(a)), nothing).with(&["session"]),
     yaml("examiner:execute-test", Examiner, "fa-tasks", 1.0, &["name"],
-        |a| format!("Execute test case \"{}\"", f(a, "name")), nothing),
+        |a| format!("Execute test case \"{}\"", f(a, "name")), nothing).with(&["url", "args", "timeout", "retries", "delay", "inputs"]),
     yaml("files:download-file", Files, "fa-download", 1.0, &[],
-        |a| format!("Download file \"{}\"", file_label(a)), nothing),
+        |a| format!("Download file \"{}\"", file_label(a)), nothing).with(&["path", "url", "download", "preview"]),
     yaml("files:copy-file", Files, "fa-copy", 1.0, &[],
-        |a| format!("Copy file \"{}\" to paste buffer", file_label(a)), nothing),
+        |a| format!("Copy file \"{}\" to paste buffer", file_label(a)), nothing).with(&["path", "url", "download", "preview"]),
     yaml("files:upload-file", Files, "fa-upload", 3.0, &["path"],
         |a| format!("Upload file as \"{}\"", f(a, "path")), nothing),
     yaml("files:upload-files", Files, "fa-upload", 3.0, &[],
         |a| match field(a, "directory") {
             Some(dir) => format!("Upload files to \"{dir}\""),
             None => "Upload files".into(),
-        }, nothing),
+        }, nothing).with(&["directory"]),
     yaml("section:heading", Section, "fa-info-circle", 0.0, &[], |_| "Instructions".into(), nothing),
-    yaml("section:begin", Section, "fa-chevron-up", 0.0, &[], |_| "Instructions".into(), nothing),
-    yaml("section:end", Section, "fa-ban", 0.0, &[], |_| "End".into(), nothing).pause(0),
+    yaml("section:begin", Section, "fa-chevron-up", 0.0, &[], |_| "Instructions".into(), nothing).with(&["name", "open"]),
+    yaml("section:end", Section, "fa-ban", 0.0, &[], |_| "End".into(), nothing).pause(0).with(&["name", "toggle"]),
 ];
 
 const COPY: &str = "Copy text to paste buffer";

@@ -7,8 +7,13 @@ use super::catalogue::field;
 use super::{Action, ActionError, ActionSpec, BodyKind};
 
 /// Parses the body of an action block. Errors are the broken-action cases (bad YAML, not a mapping);
-/// the warnings are problems that leave the action usable but probably wrong (missing fields).
-pub fn parse(spec: &'static ActionSpec, body: &str, line: u32) -> (Result<Action, ActionError>, Vec<String>) {
+/// the warnings are problems that leave the action usable but probably wrong (missing or unknown fields),
+/// each with its line offset inside the body (0 = the fence line, as [`ActionError::body_line`]).
+pub fn parse(
+    spec: &'static ActionSpec,
+    body: &str,
+    line: u32,
+) -> (Result<Action, ActionError>, Vec<(u32, String)>) {
     let mut warnings = Vec::new();
     let args = match spec.body {
         BodyKind::Text => {
@@ -40,10 +45,12 @@ pub fn parse(spec: &'static ActionSpec, body: &str, line: u32) -> (Result<Action
         },
     };
     if spec.body == BodyKind::Yaml {
-        warnings.extend(super::suggest::unknown_fields(spec.name, &args));
+        for warning in super::suggest::unknown_fields(spec, &args) {
+            warnings.push((super::suggest::key_line(body, &warning.key), warning.message));
+        }
         for field in spec.required {
             if args.get(field).is_none_or(Value::is_null) {
-                warnings.push(format!("`{}` needs a `{field}` field", spec.name));
+                warnings.push((0, format!("`{}` needs a `{field}` field", spec.name)));
             }
         }
     }

@@ -1,56 +1,6 @@
 //! "Did you mean": the closest known action type or field to a misspelt one (edit distance), for `check`.
 
-/// Fields an action body may have: the common ones (actions.md §3) and every action's own (§4).
-pub const KNOWN_FIELDS: &[&str] = &[
-    "prefix",
-    "title",
-    "description",
-    "autostart",
-    "hidden",
-    "cascade",
-    "pause",
-    "cooldown",
-    "event",
-    "command",
-    "session",
-    "clear",
-    "text",
-    "endl",
-    "name",
-    "url",
-    "file",
-    "line",
-    "match",
-    "isRegex",
-    "group",
-    "before",
-    "after",
-    "start",
-    "stop",
-    "replacement",
-    "path",
-    "value",
-    "src",
-    "dest",
-    "directory",
-    "download",
-    "preview",
-    "open",
-    "focus",
-    "toggle",
-    "count",
-    "index",
-    "args",
-    "timeout",
-    "retries",
-    "delay",
-    "inputs",
-    "form",
-    "yamlPath",
-    "paste",
-    "terminal",
-    "reload",
-];
+use super::catalogue::{ActionSpec, BodyKind, CATALOGUE};
 
 /// Levenshtein distance of two short words (characters).
 fn distance(a: &str, b: &str) -> usize {
@@ -91,22 +41,68 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, candidate)| candidate)
 }
 
-/// Warnings for the fields of `args` that no action knows, with the closest known one.
-pub fn unknown_fields(action: &str, args: &serde_json::Value) -> Vec<String> {
+/// A warning about one key of an action body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldWarning {
+    /// The key as written.
+    pub key: String,
+    /// The message, naming the action and the key.
+    pub message: String,
+}
+
+/// Warnings for the keys of `args` that `spec` does not know (its catalogue entry lists its fields):
+/// the closest field of that action when the key looks misspelt, else which actions it belongs to.
+pub fn unknown_fields(spec: &ActionSpec, args: &serde_json::Value) -> Vec<FieldWarning> {
     let Some(map) = args.as_object() else {
         return Vec::new();
     };
+    let action = spec.name;
     map.keys()
-        .filter(|key| !KNOWN_FIELDS.contains(&key.as_str()))
-        .map(|key| match closest(key, KNOWN_FIELDS.iter().copied()) {
-            Some(known) => format!("`{action}`: unknown field `{key}`: did you mean `{known}`?"),
-            None => format!("`{action}`: unknown field `{key}` (ignored)"),
+        .filter(|key| !spec.knows(key))
+        .map(|key| {
+            let message = match closest(key, spec.all_fields()) {
+                Some(known) => format!("`{action}`: unknown field `{key}`: did you mean `{known}`?"),
+                None => {
+                    let owners: Vec<&str> = CATALOGUE
+                        .iter()
+                        .filter(|other| other.body == BodyKind::Yaml && other.knows(key))
+                        .map(|other| other.name)
+                        .take(3)
+                        .collect();
+                    match owners.as_slice() {
+                        [] => format!("`{action}`: unknown field `{key}` (ignored)"),
+                        some => format!(
+                            "`{action}` has no field `{key}` (ignored; it is a field of `{}`{})",
+                            some.join("`, `"),
+                            if some.len() == 3 { ", …" } else { "" }
+                        ),
+                    }
+                }
+            };
+            FieldWarning {
+                key: key.clone(),
+                message,
+            }
         })
         .collect()
 }
 
+/// The 1-based line offset inside an action body (1 = the first body line) of its top-level `key:`,
+/// 1 when not found (a flow mapping, an odd quote).
+pub fn key_line(body: &str, key: &str) -> u32 {
+    body.lines()
+        .position(|line| {
+            let line = line.trim_end();
+            [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")]
+                .iter()
+                .any(|prefix| line.starts_with(prefix.as_str()))
+        })
+        .map_or(1, |index| index as u32 + 1)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::catalogue::lookup;
     use super::*;
 
     #[test]
@@ -116,19 +112,42 @@ mod tests {
             closest("terminal:exekute", ["terminal:execute", "terminal:clear"]),
             Some("terminal:execute")
         );
-        assert_eq!(closest("comand", KNOWN_FIELDS.iter().copied()), Some("command"));
-        assert_eq!(closest("zzzzzz", KNOWN_FIELDS.iter().copied()), None);
+        let execute = lookup("terminal:execute").expect("known");
+        assert_eq!(closest("comand", execute.all_fields()), Some("command"));
+        assert_eq!(closest("zzzzzz", execute.all_fields()), None);
     }
 
     #[test]
     fn unknown_fields_name_the_field() {
-        let warnings = unknown_fields(
-            "terminal:execute",
-            &serde_json::json!({"comand": "ls", "session": 1}),
-        );
+        let execute = lookup("terminal:execute").expect("known");
+        let messages = |args| {
+            unknown_fields(execute, &args)
+                .into_iter()
+                .map(|warning| warning.message)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            warnings,
+            messages(serde_json::json!({"comand": "ls", "session": 1})),
             ["`terminal:execute`: unknown field `comand`: did you mean `command`?"]
         );
+        // Killercoda's `{{exec interrupt}}`: a field of terminal:execute (Ctrl-C first), not of input.
+        assert!(messages(serde_json::json!({"command": "ls", "interrupt": true})).is_empty());
+        let input = lookup("terminal:input").expect("known");
+        assert_eq!(
+            unknown_fields(input, &serde_json::json!({"text": "y", "interrupt": true}))[0].message,
+            "`terminal:input` has no field `interrupt` (ignored; it is a field of `terminal:execute`, `terminal:execute-all`)"
+        );
+        // A field of another action is named as such, not as a typo.
+        assert!(
+            messages(serde_json::json!({"command": "ls", "retries": 3}))[0]
+                .contains("it is a field of `examiner:execute-test`")
+        );
+    }
+
+    #[test]
+    fn key_lines_point_at_the_key() {
+        assert_eq!(key_line("command: ls\ncomand: x\n", "comand"), 2);
+        assert_eq!(key_line("{comand: x}", "comand"), 1);
+        assert_eq!(key_line("a:\n  comand: 1\n\"comand\": 2\n", "comand"), 3);
     }
 }

@@ -478,7 +478,24 @@ fn missing_required_field_is_a_warning() {
     assert!(parsed.is_ok());
     assert_eq!(
         warnings,
-        vec!["`editor:select-matching-text` needs a `text` field".to_string()]
+        vec![(
+            0,
+            "`editor:select-matching-text` needs a `text` field".to_string()
+        )]
+    );
+}
+
+#[test]
+fn unknown_field_is_a_warning_at_its_line() {
+    let spec = lookup("terminal:execute").expect("spec");
+    let (parsed, warnings) = parse(spec, "command: ls\nsesion: 2\n", 1);
+    assert!(parsed.is_ok());
+    assert_eq!(
+        warnings,
+        vec![(
+            2,
+            "`terminal:execute`: unknown field `sesion`: did you mean `session`?".to_string()
+        )]
     );
 }
 
