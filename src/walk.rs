@@ -7,6 +7,7 @@
 
 pub mod report;
 pub mod shell;
+mod terminal;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,7 +22,8 @@ use crate::content::{Action, Page, Severity, load_workshop};
 use crate::editor::request::{OPS, OpKind, Request};
 use crate::web::examiner;
 use report::{Case, Outcome, PageReport, Report};
-use shell::{Ended, Shell, tail};
+use shell::{Shell, tail};
+use terminal::interrupted_later;
 
 /// How long a command that a later step of its page interrupts is given before it counts as started.
 const BACKGROUND_WAIT: Duration = Duration::from_secs(3);
@@ -193,15 +195,6 @@ struct Walker {
     editor: crate::editor::Editor,
 }
 
-/// The terminal an action names (`session`, default `1`).
-fn session_of(args: &Value) -> String {
-    match args.get("session").or_else(|| args.get("terminal")) {
-        Some(Value::String(name)) if !name.trim().is_empty() => name.trim().to_string(),
-        Some(Value::Number(number)) => number.to_string(),
-        _ => "1".to_string(),
-    }
-}
-
 fn text_arg<'a>(args: &'a Value, key: &str) -> Option<&'a str> {
     args.get(key).and_then(Value::as_str)
 }
@@ -302,123 +295,6 @@ impl Walker {
             _ => skipped("UI only"),
         }
     }
-
-    async fn terminal(&mut self, name: &str, args: &Value, background: bool) -> Outcome {
-        let command = text_arg(args, "command").or_else(|| text_arg(args, "text"));
-        let (sessions, verb) = match name {
-            "execute" | "execute-1" => (vec!["1".to_string()], "execute"),
-            "execute-2" => (vec!["2".to_string()], "execute"),
-            "execute-3" => (vec!["3".to_string()], "execute"),
-            "execute-all" | "terminal:execute-all" => (self.all_sessions(), "execute"),
-            "terminal:interrupt-all" => (self.all_sessions(), "interrupt"),
-            "terminal:clear-all" | "terminal:clear" => return Outcome::Passed,
-            "copy" | "copy-and-edit" => return Outcome::Passed,
-            "terminal:execute" => (vec![session_of(args)], "execute"),
-            "terminal:interrupt" => (vec![session_of(args)], "interrupt"),
-            "terminal:input" => (vec![session_of(args)], "input"),
-            _ => return skipped("not run headless"),
-        };
-        let interrupt = verb == "interrupt" || command.is_some_and(|c| c.trim() == "<ctrl+c>");
-        let mut outcomes = Vec::new();
-        for session in sessions {
-            let timeout = self.timeout;
-            let shell = match self.shell(&session).await {
-                Ok(shell) => shell,
-                Err(message) => return failed(message, ""),
-            };
-            let outcome = if interrupt {
-                match shell.interrupt(timeout).await {
-                    (Ended::TimedOut, output) => failed(
-                        format!("terminal {session}: the command did not stop on Ctrl-C"),
-                        &output,
-                    ),
-                    (Ended::ShellExited, output) => {
-                        failed(format!("terminal {session}: the shell exited"), &output)
-                    }
-                    _ => Outcome::Passed,
-                }
-            } else if verb == "input" {
-                let mut text = text_arg(args, "text").unwrap_or_default().to_string();
-                if args.get("endl").and_then(Value::as_bool) != Some(false) {
-                    text.push('\n');
-                }
-                match shell.type_text(&text).await {
-                    Ok(()) => Outcome::Passed,
-                    Err(error) => failed(format!("terminal {session}: {error}"), ""),
-                }
-            } else {
-                let Some(command) = command else {
-                    return failed("the block has no command", "");
-                };
-                // `interrupt: true` (Killercoda's `{{exec interrupt}}`): Ctrl-C first, as the dashboard does.
-                if args.get("interrupt").and_then(Value::as_bool) == Some(true)
-                    && shell.running.is_some()
-                    && let (Ended::TimedOut | Ended::ShellExited, output) = shell.interrupt(timeout).await
-                {
-                    return failed(
-                        format!("terminal {session}: the running command did not stop on Ctrl-C"),
-                        &output,
-                    );
-                }
-                if shell.running.is_some() {
-                    return failed(
-                        format!(
-                            "terminal {session} is still running the previous command (nothing interrupted it)"
-                        ),
-                        "",
-                    );
-                }
-                let wait = if background {
-                    BACKGROUND_WAIT.min(timeout)
-                } else {
-                    timeout
-                };
-                match shell.run(command, wait).await {
-                    (Ended::Status(0), _) => Outcome::Passed,
-                    (Ended::Status(status), output) => failed(
-                        format!("terminal {session}: the command exited with status {status}"),
-                        &output,
-                    ),
-                    (Ended::TimedOut, _) if background => Outcome::Passed,
-                    (Ended::TimedOut, output) => failed(
-                        format!(
-                            "terminal {session}: the command did not finish within {} s (hangs? give --timeout)",
-                            timeout.as_secs()
-                        ),
-                        &output,
-                    ),
-                    (Ended::ShellExited, output) => {
-                        let shell = self.shells.remove(&session);
-                        if let Some(shell) = shell {
-                            shell.stop().await;
-                        }
-                        failed(format!("terminal {session}: the shell exited"), &output)
-                    }
-                }
-            };
-            // A hung command is interrupted so that the next steps get a prompt.
-            if let Some(shell) = self.shells.get_mut(&session)
-                && shell.running.is_some()
-                && !background
-            {
-                let _ = shell.interrupt(Duration::from_secs(5)).await;
-            }
-            outcomes.push(outcome);
-        }
-        outcomes
-            .into_iter()
-            .find(|o| matches!(o, Outcome::Failed { .. }))
-            .unwrap_or(Outcome::Passed)
-    }
-
-    fn all_sessions(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.shells.keys().cloned().collect();
-        if names.is_empty() {
-            names.push("1".into());
-        }
-        names
-    }
-
     async fn examiner(&mut self, name: &str, args: &Value) -> Outcome {
         if name != "examiner:execute-test" {
             return skipped("not run headless");
@@ -517,41 +393,4 @@ impl Walker {
             shell.stop().await;
         }
     }
-}
-
-/// Whether a later action of the page interrupts the terminal `action` runs its command in (the command
-/// is meant to keep running: a server, `watch`, a log tail).
-fn interrupted_later(later: &[Action], action: &Action) -> bool {
-    let runs = matches!(
-        action.spec.name,
-        "terminal:execute" | "execute" | "execute-1" | "execute-2" | "execute-3"
-    );
-    if !runs {
-        return false;
-    }
-    let session = match action.spec.name {
-        "execute-2" => "2".to_string(),
-        "execute-3" => "3".to_string(),
-        "execute" | "execute-1" => "1".to_string(),
-        _ => session_of(&action.args),
-    };
-    later.iter().any(|next| match next.spec.name {
-        "terminal:interrupt" => session_of(&next.args) == session,
-        "terminal:interrupt-all" => true,
-        "execute" | "execute-1" | "execute-2" | "execute-3" | "execute-all" | "terminal:execute" => {
-            let target = match next.spec.name {
-                "execute-2" => "2".to_string(),
-                "execute-3" => "3".to_string(),
-                "execute" | "execute-1" => "1".to_string(),
-                "execute-all" => session.clone(),
-                _ => session_of(&next.args),
-            };
-            target == session
-                && (next.args.get("interrupt").and_then(Value::as_bool) == Some(true)
-                    || text_arg(&next.args, "command")
-                        .or_else(|| text_arg(&next.args, "text"))
-                        .is_some_and(|c| c.trim() == "<ctrl+c>"))
-        }
-        _ => false,
-    })
 }

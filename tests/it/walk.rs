@@ -6,10 +6,26 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Validates a JUnit report against docs/junit.xsd, the JUnit XML format CI servers read (xmllint).
+fn assert_valid_junit(report: &Path) {
+    let schema = crate::support::repo_root().join("docs/junit.xsd");
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&schema)
+        .arg(report)
+        .output()
+        .expect("xmllint (tests/apt-packages.txt: libxml2-utils)");
+    assert!(
+        out.status.success(),
+        "the JUnit report is not valid against docs/junit.xsd:\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        std::fs::read_to_string(report).unwrap_or_default()
+    );
+}
+
+/// `tests/fixtures/walk-<name>` (each a workshop of its own: every fixture folder is one).
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/walk")
-        .join(name)
+    crate::support::fixture(&format!("walk-{name}"))
 }
 
 fn lectern_test(dir: &Path, extra: &[&str]) -> (i32, String, String) {
@@ -44,6 +60,7 @@ fn a_workshop_that_works_passes_with_junit() {
         out.contains("02-edit") && out.contains("check"),
         "the page's check script ran: {out}"
     );
+    assert_valid_junit(&junit);
     let xml = std::fs::read_to_string(&junit).expect("the JUnit file");
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(xml.contains("failures=\"0\""), "{xml}");
@@ -87,6 +104,7 @@ fn failures_name_the_page_the_line_and_the_output() {
             .any(|l| l.contains("03-hang.md:9") && l.trim_start().starts_with("ok")),
         "{out}"
     );
+    assert_valid_junit(&junit);
     let xml = std::fs::read_to_string(&junit).expect("the JUnit file");
     assert_eq!(xml.matches("<failure ").count(), 3, "{xml}");
     let (_, json, _) = lectern_test(
