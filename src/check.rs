@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::cli::{CheckArgs, CheckFormat, SessionArgs};
 use crate::config::SessionConfig;
-use crate::content::{Diagnostic, Severity, Workshop, load_workshop};
+use crate::content::{Diagnostic, Severity, Workshop, code_frame, load_workshop};
 
 /// Loads the workshop in `dir` with the session variables of `session` (the commands that read a workshop
 /// without serving it); `Err(2)` after saying what is wrong with the arguments.
@@ -27,12 +27,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    diagnostics.extend(crate::content::lint::workshop(&workshop));
     diagnostics.extend(missing_examiner_tests(&workshop));
     let elapsed = started.elapsed();
     match args.format {
         CheckFormat::Text => {
             for diagnostic in &diagnostics {
                 println!("{diagnostic}");
+                print!("{}", code_frame(&workshop.root, diagnostic));
             }
             let errors = diagnostics
                 .iter()

@@ -25,7 +25,12 @@ pub use terminal::TerminalArgs;
 
 /// `lectern`: workshop instructions, terminals and proxy behind one authenticated origin.
 #[derive(Debug, Parser)]
-#[command(name = "lectern", version, about)]
+#[command(
+    name = "lectern",
+    version,
+    about,
+    after_help = "Examples:\n  lectern serve                      the built-in demo workshop on http://127.0.0.1:10080\n  lectern serve ./my-workshop        a workshop, reloaded in the browser as you edit it\n  lectern check ./my-workshop        lint it (CI: exit 1 on errors)\n  lectern test ./my-workshop         run every step headless as a learner would\n  lectern import ./scenario --out ./workshop   convert a Killercoda scenario\n\n`lectern <command> --help` lists each command's options by topic."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -89,6 +94,9 @@ pub struct ImportArgs {
 
 /// `lectern serve`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  lectern serve\n  lectern serve ./my-workshop --port 8080\n  WORKSHOP_DIR=/opt/workshop lectern serve --terminal-layout split\n\nEvery option is also an environment variable (shown as [env: …]); docs/configuration.md has them all."
+)]
 pub struct ServeArgs {
     /// Workshop directory (a workshop root, a `workshop/` folder or a bare content folder).
     #[arg(env = "WORKSHOP_DIR")]
@@ -134,6 +142,9 @@ pub struct ServeArgs {
 
 /// `lectern check`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  lectern check ./my-workshop\n  lectern check ./my-workshop --format json\n  lectern check ./my-workshop --var ingress_domain=example.test\n\nText lines are `file:line:column: severity: message`, each with the source line under it."
+)]
 pub struct CheckArgs {
     /// Workshop directory.
     pub dir: PathBuf,

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use auth::{AuthConfig, AuthMode, CookieKeySource, OAuthSettings, Secret, ThrottleConfig};
-pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS};
+pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS, layout_terminals, slug};
 pub use editor::EditorConfig;
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use secrets::{SECRET_ENV, is_secret_env, protect_process_environment};

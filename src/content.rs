@@ -16,6 +16,7 @@ pub mod html;
 pub mod killercoda;
 pub mod layout;
 pub mod links;
+pub mod lint;
 pub mod liquid;
 pub mod mapped;
 pub mod markdown;
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 pub use action::Action;
 pub use definition::{InstructionsSource, WorkshopDefinition};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Severity, code_frame};
 pub use mapped::Mapped;
 pub use store::ContentStore;
 
@@ -198,7 +199,8 @@ pub fn load_workshop(root: &Path, vars: &Variables) -> (Workshop, Vec<Diagnostic
     if matches!(layout.format, Format::Classic | Format::Asciidoc) {
         // Classic pages nobody activates (or includes) are probably forgotten.
         let mut files = Vec::new();
-        layout::walk_pages(&layout.content_dir, &mut files, &["md", "adoc"]);
+        let links = layout::walk_pages(&layout.content_dir, &mut files, &["md", "adoc"]);
+        diagnostics.extend(layout::link_warnings(root, &links));
         files.sort();
         let included = included.borrow();
         for file in files {
@@ -326,6 +328,13 @@ fn render_entry(entry: &Entry, ctx: &PageContext<'_>) -> (Page, Vec<Diagnostic>)
         static_dirs: ctx.static_dirs,
     };
     let mut title = entry.title.clone();
+    if matches!(
+        entry.kind,
+        PageKind::HugoMarkdown | PageKind::ClassicMarkdown | PageKind::ClassicAsciidoc
+    ) {
+        let classic = entry.kind != PageKind::HugoMarkdown;
+        diagnostics.extend(lint::raw_variables(classic, &entry.text, &file, ctx.vars));
+    }
     let rendered = match entry.kind {
         PageKind::Killercoda => killercoda::render_page(ctx.scenario, entry, &resolver, &mut title),
         PageKind::HugoMarkdown => {

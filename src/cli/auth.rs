@@ -6,6 +6,7 @@ use clap::Args;
 
 /// Authentication settings.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Authentication")]
 pub struct AuthArgs {
     /// Authentication mode: oauth, basic, token or none (inferred from the original's variables when unset).
     #[arg(long, env = "LECTERN_AUTH")]

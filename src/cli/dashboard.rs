@@ -4,6 +4,7 @@ use clap::Args;
 
 /// Dashboard layout switches; unset values fall back to `resources/workshop.yaml`, then `default`.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Dashboard layout")]
 pub struct DashboardArgs {
     /// Instructions layout: `default`, `left`, `tab` or `none`.
     #[arg(long, env = "WORKSHOP_LAYOUT", value_name = "LAYOUT")]

@@ -7,6 +7,7 @@ use clap::Args;
 
 /// Editor settings.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Editor (code-server)")]
 pub struct EditorArgs {
     /// Folder editor actions may change and code-server opens (default `$HOME/exercises` if it exists,
     /// else `$HOME`; `~` is expanded).

@@ -4,6 +4,7 @@ use clap::Args;
 
 /// Reverse-proxy settings.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Proxied services")]
 pub struct ProxyArgs {
     /// Serve `/editor/` (code-server), as the original's `ENABLE_EDITOR=true`.
     #[arg(long, env = "ENABLE_EDITOR", value_parser = clap::builder::BoolishValueParser::new())]

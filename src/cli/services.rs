@@ -6,6 +6,7 @@ use clap::Args;
 
 /// Workshop services behind `/files/`, `/upload/` and `/examiner/`.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Session services (files, uploads, WebDAV, Git, examiner)")]
 pub struct ServicesArgs {
     /// Serve `GET /files/…` downloads (`true`/`false`; default: the workshop's `applications.files.enabled`).
     #[arg(long, env = "ENABLE_FILES", value_name = "BOOL")]

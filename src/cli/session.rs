@@ -4,6 +4,7 @@ use clap::Args;
 
 /// Session variables substituted into instructions. Names follow the original's environment.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Session variables")]
 pub struct SessionArgs {
     /// Extra variable for the instructions, `NAME=VALUE` (repeatable).
     #[arg(

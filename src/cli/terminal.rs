@@ -6,6 +6,7 @@ use clap::Args;
 
 /// Terminal settings.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Terminals")]
 pub struct TerminalArgs {
     /// Disable terminals entirely.
     #[arg(long, env = "LECTERN_NO_TERMINAL")]

@@ -95,7 +95,24 @@ pub fn render_block(
             diagnostics.push(Diagnostic::error(file, line, message.clone()));
             Some(error_markup(word, line, &message, body))
         }
-        Classified::ForeignAction | Classified::Code => None,
+        Classified::Code => {
+            // `execute-5`: the legacy blocks stop at terminal 3; this one would be a plain listing.
+            if let Some(number) = word.strip_prefix("execute-")
+                && !number.is_empty()
+                && number.bytes().all(|b| b.is_ascii_digit())
+            {
+                diagnostics.push(Diagnostic::warning(
+                    file,
+                    line,
+                    format!(
+                        "`{word}` is no action (legacy blocks go up to `execute-3`), so the block is a plain \
+                         listing: write a `terminal:execute` block with `session: \"{number}\"`"
+                    ),
+                ));
+            }
+            None
+        }
+        Classified::ForeignAction => None,
     }
 }
 

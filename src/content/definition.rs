@@ -370,7 +370,16 @@ impl WorkshopDefinition {
                     .collect();
                 (definition, diagnostics)
             }
-            Err(message) => (Self::default(), vec![Diagnostic::error(file, 0, message)]),
+            Err(message) => {
+                // At the line and column the parser stopped (never `:0:0`; 1 when it gives none).
+                let (line, column) = serde_saphyr::from_str::<RawDoc>(&text)
+                    .err()
+                    .and_then(|error| error.location())
+                    .map_or((1, 0), |at| (at.line() as u32, at.column() as u32));
+                let mut diagnostic = Diagnostic::error(file, line.max(1), message);
+                diagnostic.column = column;
+                (Self::default(), vec![diagnostic])
+            }
         }
     }
 

@@ -62,15 +62,45 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// `file:line:column: severity: message`, as compilers write it; a problem of a whole file (line 0)
+    /// is `file: severity: message`, never `file:0:0`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.file.display(),
-            self.line,
-            self.column,
-            self.severity.as_str(),
-            self.message
-        )
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        write!(f, ": {}: {}", self.severity.as_str(), self.message)
     }
+}
+
+/// The source line of `diagnostic` under its text form with a caret at its column, like a compiler's code
+/// frame (empty when the file cannot be read or the diagnostic has no line). `root` is what its file is
+/// relative to.
+pub fn code_frame(root: &Path, diagnostic: &Diagnostic) -> String {
+    if diagnostic.line == 0 {
+        return String::new();
+    }
+    let path = if diagnostic.file.is_absolute() {
+        diagnostic.file.clone()
+    } else {
+        root.join(&diagnostic.file)
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return String::new();
+    };
+    let Some(source) = text.lines().nth(diagnostic.line as usize - 1) else {
+        return String::new();
+    };
+    let number = diagnostic.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let mut frame = format!("{gutter} |\n{number} | {}\n", source.trim_end());
+    if diagnostic.column > 0 {
+        let indent: String = source
+            .chars()
+            .take(diagnostic.column as usize - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        frame.push_str(&format!("{gutter} | {indent}^\n"));
+    }
+    frame
 }

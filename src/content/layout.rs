@@ -240,9 +240,32 @@ pub fn discover(dir: &Path, vars: &Variables) -> (Layout, Vec<Diagnostic>) {
 /// Files under `dir` (hidden entries skipped) whose extension is one of `extensions`. Symlinks are followed,
 /// but each real folder is listed once, so a link back up the tree (`self -> .`, `up -> ..`) cannot make the
 /// walk loop (issue 11, finding 9).
-pub fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>, extensions: &[&str]) {
+/// Returns the symlinks not followed because their folder was already listed, for [`link_warnings`].
+pub fn walk_pages(dir: &Path, out: &mut Vec<PathBuf>, extensions: &[&str]) -> Vec<PathBuf> {
     let mut seen = std::collections::HashSet::new();
-    walk_pages_once(dir, out, extensions, &mut seen);
+    let mut skipped = Vec::new();
+    walk_pages_once(dir, out, extensions, &mut seen, &mut skipped);
+    skipped
+}
+
+/// A warning per folder link `walk_pages` did not follow: a loop (`up -> ..`) or a second way to a folder.
+pub fn link_warnings(root: &Path, links: &[PathBuf]) -> Vec<Diagnostic> {
+    links
+        .iter()
+        .map(|link| {
+            let target = std::fs::read_link(link)
+                .map(|target| target.display().to_string())
+                .unwrap_or_default();
+            Diagnostic::warning(
+                &rel(root, link),
+                0,
+                format!(
+                    "symlink to a folder already read (`{target}`), not followed: a loop, or a second path to \
+                     the same pages"
+                ),
+            )
+        })
+        .collect()
 }
 
 fn walk_pages_once(
@@ -250,11 +273,15 @@ fn walk_pages_once(
     out: &mut Vec<PathBuf>,
     extensions: &[&str],
     seen: &mut std::collections::HashSet<PathBuf>,
+    skipped: &mut Vec<PathBuf>,
 ) {
     let Ok(real) = dir.canonicalize() else {
         return;
     };
     if !seen.insert(real) {
+        if dir.is_symlink() {
+            skipped.push(dir.to_path_buf());
+        }
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -269,7 +296,7 @@ fn walk_pages_once(
             continue;
         }
         if path.is_dir() {
-            walk_pages_once(&path, out, extensions, seen);
+            walk_pages_once(&path, out, extensions, seen, skipped);
         } else if path
             .extension()
             .is_some_and(|e| extensions.iter().any(|x| e == *x))

@@ -68,6 +68,38 @@ pub fn percent(input: &str, vars: &Variables) -> Mapped {
     out
 }
 
+/// `%name%` references in `text` that `percent` leaves as written because no variable has the name —
+/// the learner would read them raw: `(1-based line, 1-based column, name)`. Only names a variable could have count
+/// (lowercase, 3+ characters: `%console_url%`, not `date +%Y%m%d` or `%PATH%`).
+pub fn unresolved_percent(text: &str, vars: &Variables) -> Vec<(u32, u32, String)> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find('%') {
+            let after = &rest[start + 1..];
+            let name_len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+                .count();
+            let name = &after[..name_len];
+            if name_len >= 3
+                && after.as_bytes().get(name_len) == Some(&b'%')
+                && name.as_bytes()[0].is_ascii_lowercase()
+            {
+                if !vars.contains_key(name) && name != "copy" {
+                    let offset = line.len() - rest.len() + start;
+                    let column = line[..offset].chars().count() as u32 + 1;
+                    found.push((index as u32 + 1, column, name.to_string()));
+                }
+                rest = &after[name_len + 1..];
+            } else {
+                rest = after;
+            }
+        }
+    }
+    found
+}
+
 /// `$(name)` substitution for workshop-definition values (dashboard URLs, ingress hosts); unknown names
 /// are left as written and returned in the second value.
 pub fn dollar(input: &str, vars: &Variables) -> (String, Vec<String>) {
@@ -115,6 +147,21 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn unresolved_percent_names_what_a_learner_reads_raw() {
+        let found = unresolved_percent(
+            "open %console_url% as %session_name%\ndate +%Y%m%d; echo %PATH% 50% off\n%ingres_domain%",
+            &vars(),
+        );
+        assert_eq!(
+            found,
+            [
+                (1, 6, "console_url".to_string()),
+                (3, 1, "ingres_domain".to_string())
+            ]
+        );
     }
 
     #[test]

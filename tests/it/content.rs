@@ -3,6 +3,7 @@
 //! (served as it is and through `lectern import`).
 
 mod broken;
+mod check_rules;
 mod corpus;
 mod killercoda;
 mod layouts;

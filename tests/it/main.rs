@@ -4,6 +4,7 @@ mod support;
 
 mod auth;
 mod bench_smoke;
+mod cli_help;
 mod config_doc;
 mod content;
 mod dashboard;

@@ -53,14 +53,15 @@ struct Candidate {
     text: String,
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    walk_pages(dir, out, &["md", "markdown"]);
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Vec<PathBuf> {
+    walk_pages(dir, out, &["md", "markdown"])
 }
 
 pub(super) fn hugo_pages(root: &Path, layout: &mut Layout, diagnostics: &mut Vec<Diagnostic>) {
     let content = layout.content_dir.clone();
     let mut files = Vec::new();
-    walk(&content, &mut files);
+    let links = walk(&content, &mut files);
+    diagnostics.extend(super::link_warnings(root, &links));
     files.sort();
     let is_index = |p: &Path| p.file_stem().is_some_and(|s| s == "index");
     // Leaf bundles: folders (relative) holding an index.md.

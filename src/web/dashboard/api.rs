@@ -229,29 +229,7 @@ pub fn build(
     }
 }
 
-/// Terminal names shown in the Terminal tab for a layout.
-pub fn layout_terminals(layout: &str) -> Vec<String> {
-    let count = match layout {
-        "split" => 2,
-        "split/2" => 3,
-        _ => 1,
-    };
-    (1..=count).map(|n| n.to_string()).collect()
-}
-
-/// Tab id from a dashboard name: lowercase, keep `[a-z0-9 -]`, whitespace → `-`, collapse and trim `-`.
-pub fn slug(name: &str) -> String {
-    let kept: String = name
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || c.is_whitespace())
-        .map(|c| if c.is_whitespace() { '-' } else { c })
-        .collect();
-    kept.split('-')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
-}
+pub use crate::config::{layout_terminals, slug};
 
 /// The tab list: built-ins (terminal, console, editor, slides, files) and the definition's dashboards.
 /// A custom entry whose slug names an enabled built-in places that built-in there; when no built-in is

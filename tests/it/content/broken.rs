@@ -33,7 +33,15 @@ fn text_output_names_file_and_line_of_each_mistake() {
         format!("{PAGE}:17:0: warning: undefined variable `no_such_variable`"),
         format!("{PAGE}:19:10: warning: broken link: 02-nope.md"),
     ];
-    let lines: Vec<&str> = stdout.lines().collect();
+    // Each diagnostic line is followed by its code frame (`17 | source`, `   | ^`).
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|line| !line.contains(" | ") && !line.ends_with(" |"))
+        .collect();
+    assert!(
+        stdout.contains("\n7 | ```terminal:exec\n  | ^\n"),
+        "the code frame points at the mistake: {stdout}"
+    );
     assert_eq!(lines.len(), expect.len(), "{stdout}");
     for (line, want) in lines.iter().zip(&expect) {
         assert!(
