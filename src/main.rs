@@ -15,7 +15,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    lectern::logging::init(cli.log_format, cli.log_level.as_deref());
+    // `lectern test` reports on its own; the examiner's and terminals' info lines would bury it.
+    let quiet_default = matches!(cli.command, Command::Test(_)) && std::env::var_os("RUST_LOG").is_none();
+    let level = cli
+        .log_level
+        .clone()
+        .or_else(|| quiet_default.then(|| "warn".to_string()));
+    lectern::logging::init(cli.log_format, level.as_deref());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

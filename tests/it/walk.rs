@@ -33,6 +33,8 @@ fn lectern_test(dir: &Path, extra: &[&str]) -> (i32, String, String) {
         .arg("test")
         .arg(dir)
         .args(extra)
+        .env_remove("RUST_LOG")
+        .env_remove("LOG_LEVEL")
         .output()
         .expect("run lectern test");
     (
@@ -52,6 +54,7 @@ fn a_workshop_that_works_passes_with_junit() {
     );
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
     assert!(out.contains("0 failed"), "{out}");
+    assert!(!err.contains("INFO"), "no info log lines under the report: {err}");
     assert!(
         out.contains("skip") && out.contains("dashboard:open-dashboard"),
         "{out}"
