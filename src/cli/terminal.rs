@@ -31,7 +31,8 @@ pub struct TerminalArgs {
     #[arg(long, env = "LECTERN_MAX_TERMINALS", value_name = "N")]
     pub max_terminals: Option<usize>,
     /// A viewer that acknowledges (or asks for snapshots) and falls this many bytes behind the output is
-    /// skipped ahead to a snapshot instead of being sent the backlog (default: 3/4 of the replay ring).
+    /// skipped ahead to a snapshot instead of being sent the backlog (default: 3/4 of the replay ring; for
+    /// a viewer asking for snapshots, 512 KiB or twice its acknowledgement window).
     #[arg(long, env = "LECTERN_TERMINAL_LAG_BYTES", value_name = "BYTES")]
     pub terminal_lag_bytes: Option<usize>,
     /// … or whose next byte is this old, in milliseconds (default 1000).

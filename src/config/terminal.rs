@@ -15,6 +15,11 @@ pub const MAX_REPLAY_BYTES: usize = 1024 * 1024 * 1024;
 pub const DEFAULT_MAX_TERMINALS: usize = 32;
 /// Default age of a viewer's next byte beyond which it is skipped ahead: 1 s.
 pub const DEFAULT_LAG_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+/// Default lag bound of a viewer with feature `snapshots` (the dashboard), unless `--terminal-lag-bytes` is
+/// set: 512 KiB, or twice its acknowledgement window when that is larger. Such a viewer loses nothing by a
+/// skip (the snapshot redraws its screen and history), while every byte of backlog it is sent instead is
+/// drawn after the program stopped: with the ring's 3/4 (1.5 MiB) Ctrl-C left up to 1.5 MiB to draw.
+pub const SNAPSHOT_LAG_BYTES: u64 = 512 * 1024;
 /// Default bound of each terminal's full output on disk: 256 MiB.
 pub const DEFAULT_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
 /// Smallest bound of the full output on disk: 1 MiB.
@@ -56,6 +61,18 @@ impl TerminalConfig {
         let ring = self.replay_bytes as u64;
         let bound = self.lag_bytes.map_or(ring / 4 * 3, |bytes| bytes as u64);
         bound.clamp(1, ring.saturating_sub(64 * 1024).max(1))
+    }
+
+    /// The lag bound of one viewer: [`Self::lag_bytes`], and for a viewer with feature `snapshots` (unless
+    /// the bound was configured) at most [`SNAPSHOT_LAG_BYTES`] or twice its `window`, whichever is larger
+    /// (a viewer that keeps up has up to a window unacknowledged and must not count as lagging).
+    pub fn viewer_lag_bytes(&self, snapshots: bool, window: Option<u64>) -> u64 {
+        let bound = self.lag_bytes();
+        if !snapshots || self.lag_bytes.is_some() {
+            return bound;
+        }
+        let window = window.unwrap_or(0).saturating_mul(2);
+        bound.min(SNAPSHOT_LAG_BYTES.max(window))
     }
 }
 

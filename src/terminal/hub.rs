@@ -96,9 +96,11 @@ impl TerminalHub {
         }
     }
 
-    /// When a skippable viewer lags: bytes behind, age of its next byte.
-    pub fn lag_bounds(&self) -> (u64, std::time::Duration) {
-        (self.inner.config.lag_bytes(), self.inner.config.lag_time)
+    /// When a skippable viewer (with feature `snapshots` or not, with its acknowledgement `window`) lags:
+    /// bytes behind, age of its next byte.
+    pub fn lag_bounds(&self, snapshots: bool, window: Option<u64>) -> (u64, std::time::Duration) {
+        let bytes = self.inner.config.viewer_lag_bytes(snapshots, window);
+        (bytes, self.inner.config.lag_time)
     }
 
     /// Whether terminals are served.

@@ -227,7 +227,7 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
     } else {
         None
     };
-    let (lag_bytes, lag_time) = hub.lag_bounds();
+    let (lag_bytes, lag_time) = hub.lag_bounds(snapshots, hello.window);
     let skipping = (!holds_pty).then_some(writer::Skipping {
         snapshots,
         lag_bytes,

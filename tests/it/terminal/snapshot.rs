@@ -347,3 +347,28 @@ async fn unacknowledged_bytes_within_the_window_do_not_make_a_viewer_lag() {
     }
     server.stop().await;
 }
+
+/// Issue 23: a viewer asking for snapshots (the dashboard) is skipped at 512 KiB behind (or twice its window)
+/// rather than at 3/4 of the ring, so Ctrl-C leaves at most that much backlog to draw; others keep the ring's
+/// bound, and a configured bound applies to all.
+#[test]
+fn snapshot_viewers_lag_at_a_smaller_bound() {
+    const KIB: u64 = 1024;
+    let check = |configured: Option<usize>, snapshots: bool, window: Option<u64>, expected: u64| {
+        let mut config = lectern::config::Config::for_tests(lectern::config::WorkshopSource::Dir(
+            crate::support::fixture("minimal"),
+        ));
+        config.terminal.replay_bytes = 2 * 1024 * 1024;
+        config.terminal.lag_bytes = configured;
+        let got = config.terminal.viewer_lag_bytes(snapshots, window);
+        assert_eq!(got, expected, "{configured:?} {snapshots} {window:?}");
+    };
+    check(None, false, Some(256 * KIB), 1536 * KIB);
+    check(None, false, None, 1536 * KIB);
+    check(None, true, Some(256 * KIB), 512 * KIB);
+    check(None, true, None, 512 * KIB);
+    check(None, true, Some(512 * KIB), 1024 * KIB);
+    check(None, true, Some(4096 * KIB), 1536 * KIB);
+    check(Some(100 * 1024), true, Some(256 * KIB), 100 * KIB);
+    check(Some(100 * 1024), false, None, 100 * KIB);
+}
