@@ -1,5 +1,7 @@
-// Builds the dashboard bundle with fixed file names into assets/dashboard (or $LECTERN_OUT):
-// index.html + dashboard.js/css (ES module) and instructions.js/css (one classic script, no imports).
+// Builds the dashboard bundle into assets/dashboard (or $LECTERN_OUT): index.html + dashboard.js/css (ES
+// module) and instructions.js/css (one classic script, no imports) under fixed names, and the chunks the
+// dashboard imports on demand (xterm.js, its renderers) as chunks/<name>-<content hash>.js: the server
+// caches those for a year (src/web/dashboard.rs), a new build names them anew.
 import { build } from "vite";
 import { fileURLToPath } from "node:url";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,7 +25,7 @@ await build({
       input: path.join(here, "index.html"),
       output: {
         entryFileNames: "dashboard.js",
-        chunkFileNames: "dashboard-[name].js",
+        chunkFileNames: "chunks/[name]-[hash].js",
         assetFileNames: (info) => (info.names?.[0]?.endsWith(".css") ? "dashboard.css" : "[name][extname]"),
       },
     },
@@ -51,7 +53,7 @@ await build({
 await buildExtension(path.join(outDir, "lectern-editor.vsix"));
 // Precompressed copies (`x.js.br`, `x.js.gz`) the server sends to browsers that accept them, so nothing is
 // compressed per request. Deterministic (gzip without a timestamp), so the CI freshness diff holds.
-for (const name of readdirSync(outDir)) {
+for (const name of readdirSync(outDir, { recursive: true })) {
   if (!/\.(js|css|html|svg)$/.test(name)) continue;
   const data = readFileSync(path.join(outDir, name));
   const variants = {

@@ -2,13 +2,12 @@
 // protocol v1 with the `stream` and `snapshots` features. Reconnects with back-off and resumes from the last byte seen (replay, no duplicates); when
 // the welcome names another stream (lectern restarted) it clears the screen, says "new session" and takes
 // the new stream from its start. Shows "connecting…", "reconnecting…" and "shell exited — restart"
-// states, resizes with its box.
+// states, resizes with its box. xterm.js itself is a chunk of its own (xterm.ts), loaded when a view is
+// first shown: the view's element exists at once, its terminal and connection once it is visible.
 
-import { Terminal, type ITheme } from "@xterm/xterm";
-import { FitAddon } from "@xterm/addon-fit";
-import { WebLinksAddon } from "@xterm/addon-web-links";
-import { SearchAddon } from "@xterm/addon-search";
-import { Unicode11Addon } from "@xterm/addon-unicode11";
+import type { ITheme, Terminal } from "@xterm/xterm";
+import type { FitAddon } from "@xterm/addon-fit";
+import type { SearchAddon } from "@xterm/addon-search";
 import "@xterm/xterm/css/xterm.css";
 import {
   ACK_WINDOW,
@@ -45,13 +44,58 @@ const THEMES: Record<"light" | "dark", ITheme> = {
 
 const MAX_BACKOFF_MS = 8000;
 
+let xtermChunk: Promise<typeof import("./xterm")> | null = null;
+
+/** The xterm.js chunk, fetched once for every view (a failed fetch is retried by the next view). */
+export function loadXterm(): Promise<typeof import("./xterm")> {
+  xtermChunk ??= import("./xterm").catch((error: unknown) => {
+    xtermChunk = null;
+    throw error;
+  });
+  return xtermChunk;
+}
+
+let webglOnGpu: boolean | null = null;
+
+/**
+ * True when WebGL runs on a GPU. On a software rasteriser (SwiftShader, llvmpipe: a VM or a browser
+ * without GPU) the webgl renderer blocks the page for hundreds of milliseconds per terminal drawing its
+ * glyph atlas (measured in headless Chromium: 250–480 ms, against 60–100 ms for the DOM renderer).
+ */
+function hardwareWebgl(): boolean {
+  if (webglOnGpu === null) {
+    let name = "";
+    try {
+      const gl = document.createElement("canvas").getContext("webgl2");
+      if (gl) {
+        const info = gl.getExtension("WEBGL_debug_renderer_info");
+        name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? "webgl");
+        gl.getExtension("WEBGL_lose_context")?.loseContext();
+      }
+    } catch {
+      name = "";
+    }
+    webglOnGpu = name !== "" && !SOFTWARE_GL.test(name);
+  }
+  return webglOnGpu;
+}
+
+/** Renderer names of software WebGL implementations. */
+export const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** Resolves in a task of its own, so work after it does not lengthen the task that awaited it. */
+const nextTask = () => new Promise<void>((resolve) => window.setTimeout(resolve, 0));
+
 /** A terminal panel element plus its connection. */
 export class TerminalView {
   readonly name: string;
   readonly element: HTMLElement;
-  readonly term: Terminal;
-  private readonly fit = new FitAddon();
-  private readonly search = new SearchAddon();
+  /** xterm.js, from the first time the view is shown (null until then). */
+  term: Terminal | null = null;
+  private fit: FitAddon | null = null;
+  private search: SearchAddon | null = null;
+  private theme: "light" | "dark";
+  private screenReaderMode = false;
   private socket: WebSocket | null = null;
   private have: number | null = null;
   /** The stream `have` counts in (welcome `stream`); another one means the server restarted. */
@@ -64,9 +108,13 @@ export class TerminalView {
   private pingTimer: number | undefined;
   private closed = false;
   private started = false;
+  private opening = false;
+  /** `focus()` came before xterm.js was open. */
+  private focusWhenOpen = false;
   private lastSize = "";
   private readonly status: HTMLElement;
-  private readonly searchBar: HTMLElement;
+  /** Built on first use (Ctrl+Shift+F). */
+  private searchBar: HTMLElement | null = null;
   private readonly encoder = new TextEncoder();
 
   constructor(name: string, theme: "light" | "dark") {
@@ -81,64 +129,120 @@ export class TerminalView {
     this.status.className = "terminal-status";
     this.status.setAttribute("role", "status");
     this.status.setAttribute("aria-live", "polite");
-    this.searchBar = this.buildSearchBar();
     const badge = document.createElement("span");
     badge.className = "terminal-badge";
     badge.setAttribute("aria-hidden", "true");
     badge.textContent = name;
-    this.element.append(screen, badge, this.searchBar, this.status);
-    this.term = new Terminal({
+    this.element.append(screen, badge, this.status);
+    this.theme = theme;
+    this.screen = screen;
+    this.sizeWatch.observe(this.element);
+    this.setState("connecting");
+  }
+
+  private readonly screen: HTMLElement;
+  /** After layout, whenever the view's box changes (and once per `observe` of a view with a box): fits an
+   * open view, opens a started one that is visible. */
+  private readonly sizeWatch = new ResizeObserver(() => (this.term ? this.resize() : void this.open()));
+
+  /** xterm.js of a view that connects: connections start only once it is open. */
+  private get live(): Terminal {
+    if (!this.term) throw new Error(`terminal ${this.name} is not open`);
+    return this.term;
+  }
+
+  /**
+   * Wants the terminal on screen: call once the element is attached (even if hidden). xterm.js opens and
+   * the connection starts once the element is visible (after the next layout, or at a later `resize()`,
+   * which every layout change calls), so a view in a hidden pane (the terminal of a phone showing the instructions) costs
+   * nothing until it is shown.
+   */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.openAfterLayout();
+  }
+
+  /** Observing anew reports the box after the next layout, where `open()` reads it without forcing a
+   * layout of a half-built page (a box of no size reports nothing; showing it later does). */
+  private openAfterLayout(): void {
+    this.sizeWatch.unobserve(this.element);
+    this.sizeWatch.observe(this.element);
+  }
+
+  private async open(): Promise<void> {
+    if (!this.started || this.opening || this.term || this.closed || !this.shown()) return;
+    this.opening = true;
+    try {
+      const xterm = await loadXterm();
+      // Every view opens in a task of its own (two terminals shown at once are two short tasks, not one long one).
+      await nextTask();
+      if (!this.closed) this.create(xterm);
+    } catch {
+      this.setState("failed", "Terminal could not load");
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  /** Has a box and is visible (a phone's hidden pane stays laid out, `visibility: hidden`). */
+  private shown(): boolean {
+    const el = this.element;
+    return el.isConnected && el.offsetWidth > 0 && el.offsetHeight > 0 && (el.checkVisibility?.({ visibilityProperty: true }) ?? true);
+  }
+
+  private create(xterm: typeof import("./xterm")): void {
+    const term = new xterm.Terminal({
       allowProposedApi: true,
       cursorBlink: true,
       fontFamily: 'ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: 14,
+      // Programs' colours (a red prompt, dim text) stay readable on either theme: WCAG AA contrast.
+      minimumContrastRatio: 4.5,
       scrollback: 10000,
-      theme: THEMES[theme],
+      screenReaderMode: this.screenReaderMode,
+      theme: THEMES[this.theme],
     });
-    this.term.loadAddon(this.fit);
-    this.term.loadAddon(this.search);
-    this.term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, "_blank", "noopener")));
-    const unicode = new Unicode11Addon();
-    this.term.loadAddon(unicode);
-    this.term.unicode.activeVersion = "11";
-    this.term.onData((data) => this.send(this.encoder.encode(data)));
-    this.term.onBinary((data) => this.send(Uint8Array.from(data, (c) => c.charCodeAt(0))));
-    this.term.attachCustomKeyEventHandler((event) => {
+    this.fit = new xterm.FitAddon();
+    this.search = new xterm.SearchAddon();
+    term.loadAddon(this.fit);
+    term.loadAddon(this.search);
+    term.loadAddon(new xterm.WebLinksAddon((_event, uri) => window.open(uri, "_blank", "noopener")));
+    term.loadAddon(new xterm.Unicode11Addon());
+    term.unicode.activeVersion = "11";
+    term.onData((data) => this.send(this.encoder.encode(data)));
+    term.onBinary((data) => this.send(Uint8Array.from(data, (c) => c.charCodeAt(0))));
+    term.attachCustomKeyEventHandler((event) => {
       if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
       const key = event.key.toLowerCase();
       if (key === "f") {
         this.openSearch();
         return false;
       }
-      if (key === "c" && this.term.hasSelection()) {
-        void navigator.clipboard?.writeText(this.term.getSelection()).catch(() => undefined);
+      if (key === "c" && term.hasSelection()) {
+        void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined);
         return false;
       }
       return true;
     });
-    this.screen = screen;
-    new ResizeObserver(() => this.resize()).observe(this.element);
-    this.setState("connecting");
-  }
-
-  private readonly screen: HTMLElement;
-
-  /** Opens xterm in the DOM and connects; call once the element is attached (even if hidden). */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.term.open(this.screen);
-    this.loadRenderer();
+    this.term = term;
+    term.open(this.screen);
+    this.element.dataset.opened = "true";
+    if (this.focusWhenOpen) term.focus();
     this.connect();
+    // The GPU renderer in a task of its own (xterm's DOM renderer draws meanwhile).
+    void nextTask().then(() => this.loadRenderer());
   }
 
-  // The GPU renderers are loaded on demand (separate chunks): webgl first, canvas when webgl is missing
-  // or loses its context, xterm's DOM renderer until then or when both fail.
+  // The GPU renderers are loaded on demand (separate chunks): webgl when it runs on a GPU, canvas when
+  // webgl is missing or loses its context, xterm's DOM renderer until then, when both fail, and without a
+  // GPU (software webgl and canvas both spend far longer drawing their glyph atlas than the DOM renderer).
   private loadRenderer(): void {
     this.element.dataset.renderer = "dom";
+    if (!hardwareWebgl()) return;
     import("@xterm/addon-webgl")
       .then(({ WebglAddon }) => {
-        if (this.closed) return;
+        if (this.closed || !this.term) return;
         const webgl = new WebglAddon();
         webgl.onContextLoss(() => {
           webgl.dispose();
@@ -153,7 +257,7 @@ export class TerminalView {
   private loadCanvas(): void {
     import("@xterm/addon-canvas")
       .then(({ CanvasAddon }) => {
-        if (this.closed) return;
+        if (this.closed || !this.term) return;
         this.term.loadAddon(new CanvasAddon());
         this.element.dataset.renderer = "canvas";
       })
@@ -162,17 +266,25 @@ export class TerminalView {
 
   /** Applies a colour theme. */
   setTheme(theme: "light" | "dark"): void {
-    this.term.options.theme = THEMES[theme];
+    this.theme = theme;
+    if (this.term) this.term.options.theme = THEMES[theme];
   }
 
-  /** Focuses the terminal. */
+  /** Turns xterm.js's screen-reader mode (an accessible live copy of the output) on or off. */
+  setScreenReader(on: boolean): void {
+    this.screenReaderMode = on;
+    if (this.term) this.term.options.screenReaderMode = on;
+  }
+
+  /** Focuses the terminal (as soon as it is open, when it is not yet). */
   focus(): void {
-    this.term.focus();
+    if (this.term) this.term.focus();
+    else this.focusWhenOpen = true;
   }
 
   /** Clears the local scrollback and screen. */
   clear(): void {
-    this.term.clear();
+    this.term?.clear();
   }
 
   /** Current connection state. */
@@ -182,6 +294,10 @@ export class TerminalView {
 
   /** Reconnects now if the connection is down (or always when `force`). */
   reconnect(force = false): void {
+    if (!this.term) {
+      void this.open(); // after a failed load of xterm.js, the Reconnect button tries again
+      return;
+    }
     if (!force && (this.state === "connected" || this.state === "connecting")) return;
     this.socket?.close();
     this.socket = null;
@@ -196,14 +312,19 @@ export class TerminalView {
     this.element.dataset.disposed = "true";
     window.clearTimeout(this.retryTimer);
     window.clearInterval(this.pingTimer);
+    this.sizeWatch.disconnect();
     this.socket?.close();
-    this.term.dispose();
+    this.term?.dispose();
     this.element.remove();
   }
 
-  /** Fits to the box and tells the server when the size changed. */
+  /** Fits to the box and tells the server when the size changed (opens a started view first shown now). */
   resize(): void {
-    if (!this.started || this.element.offsetWidth === 0 || this.element.offsetHeight === 0) return;
+    if (!this.term || !this.fit) {
+      if (this.started) this.openAfterLayout();
+      return;
+    }
+    if (this.element.offsetWidth === 0 || this.element.offsetHeight === 0) return;
     try {
       this.fit.fit();
     } catch {
@@ -248,24 +369,24 @@ export class TerminalView {
   }
 
   private connect(): void {
-    if (this.closed) return;
+    if (this.closed || !this.term) return;
     const socket = new WebSocket(this.url());
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     socket.onopen = () => {
       try {
-        this.fit.fit();
+        this.fit?.fit();
       } catch {
         /* hidden: keep xterm's size */
       }
-      this.lastSize = `${this.term.cols}x${this.term.rows}`;
+      this.lastSize = `${this.live.cols}x${this.live.rows}`;
       this.acked = 0;
       this.control({
         type: "hello",
         version: VERSION,
         last_seq: this.have,
-        cols: this.term.cols,
-        rows: this.term.rows,
+        cols: this.live.cols,
+        rows: this.live.rows,
         window: ACK_WINDOW,
         features: FEATURES,
         ...(this.stream ? { stream: this.stream } : {}),
@@ -298,9 +419,9 @@ export class TerminalView {
     const end = decoded.seq + decoded.data.length;
     // Acknowledge once xterm.js has parsed the bytes; a hidden tab acknowledges on receipt (its timers
     // are throttled, and holding the program back while nobody looks helps nobody).
-    if (fresh.length > 0 && !document.hidden) this.term.write(fresh, () => this.ack(socket, end));
+    if (fresh.length > 0 && !document.hidden) this.live.write(fresh, () => this.ack(socket, end));
     else {
-      if (fresh.length > 0) this.term.write(fresh);
+      if (fresh.length > 0) this.live.write(fresh);
       this.ack(socket, end);
     }
   }
@@ -318,14 +439,14 @@ export class TerminalView {
    */
   private onSnapshot(msg: Extract<ServerMsg, { type: "snapshot" }>, socket: WebSocket): void {
     let preamble = "";
-    if (msg.from === null || this.have === null) this.term.reset();
+    if (msg.from === null || this.have === null) this.live.reset();
     else {
       const url = `${location.origin}/terminal/${encodeURIComponent(this.name)}/output`;
-      preamble = skipNotice(msg.seq - msg.from, this.term.rows, url);
+      preamble = skipNotice(msg.seq - msg.from, this.live.rows, url);
       this.element.dataset.skipped = String(Number(this.element.dataset.skipped ?? 0) + (msg.seq - msg.from));
     }
     this.have = msg.seq;
-    this.term.write(preamble + msg.data, () => this.ack(socket, msg.seq));
+    this.live.write(preamble + msg.data, () => this.ack(socket, msg.seq));
   }
 
   private onControl(text: string, socket: WebSocket): void {
@@ -344,7 +465,7 @@ export class TerminalView {
         else this.setState("exited", "Shell exited — restart?");
         break;
       case "lost":
-        this.term.write(`\r\n\x1b[2m[${msg.to - msg.from} bytes of output were dropped]\x1b[0m\r\n`);
+        this.live.write(`\r\n\x1b[2m[${msg.to - msg.from} bytes of output were dropped]\x1b[0m\r\n`);
         this.have = Math.max(this.have ?? 0, msg.to);
         break;
       case "exit": {
@@ -358,7 +479,7 @@ export class TerminalView {
         break;
       case "error":
         // A goodbye (lectern shutting down, the terminal closed) is news, not a mistake: dim, not red.
-        this.term.write(`\r\n\x1b[${GOODBYE_CODES.includes(msg.code) ? 2 : 31}m${msg.message}\x1b[0m\r\n`);
+        this.live.write(`\r\n\x1b[${GOODBYE_CODES.includes(msg.code) ? 2 : 31}m${msg.message}\x1b[0m\r\n`);
         break;
       case "pong":
         break;
@@ -368,8 +489,8 @@ export class TerminalView {
   /** The server restarted: its seqs start over, and the old screen belongs to a shell that is gone. */
   private newSession(): void {
     this.have = null;
-    this.term.reset();
-    this.term.write("\x1b[2m── new session: lectern restarted, this is a new shell ──\x1b[0m\r\n");
+    this.live.reset();
+    this.live.write("\x1b[2m── new session: lectern restarted, this is a new shell ──\x1b[0m\r\n");
   }
 
   private control(msg: ClientMsg): void {
@@ -404,24 +525,28 @@ export class TerminalView {
     bar.append(input, prev, next, close);
     bar.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.search.findNext(input.value);
+      this.search?.findNext(input.value);
     });
-    prev.addEventListener("click", () => this.search.findPrevious(input.value));
+    prev.addEventListener("click", () => this.search?.findPrevious(input.value));
     const hide = () => {
       bar.hidden = true;
-      this.search.clearDecorations();
+      this.search?.clearDecorations();
       this.focus();
     };
     close.addEventListener("click", hide);
     input.addEventListener("keydown", (event) => {
       if (event.key === "Escape") hide();
     });
-    input.addEventListener("input", () => this.search.findNext(input.value, { incremental: true }));
+    input.addEventListener("input", () => this.search?.findNext(input.value, { incremental: true }));
     return bar;
   }
 
   /** Shows the search bar. */
   openSearch(): void {
+    if (!this.searchBar) {
+      this.searchBar = this.buildSearchBar();
+      this.status.before(this.searchBar);
+    }
     this.searchBar.hidden = false;
     this.searchBar.querySelector("input")?.focus();
   }

@@ -75,18 +75,27 @@ async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
     embedded(&path, &headers)
 }
 
-/// A file of the embedded bundle: revalidated by its ETag (the names are fixed, so no long caching), sent
-/// as the build's brotli or gzip copy (`x.js.br`, `x.js.gz`, made by frontend/build.mjs) when the browser
-/// takes it.
+/// Cache policy of the chunks the dashboard imports on demand (`chunks/<name>-<content hash>.js`, named by
+/// frontend/build.mjs): a new build gives changed code a new name, so a browser keeps them a year unasked.
+const CHUNK_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// A file of the embedded bundle, sent as the build's brotli or gzip copy (`x.js.br`, `x.js.gz`, made by
+/// frontend/build.mjs) when the browser takes it, with an ETag. Files with fixed names (`dashboard.js`,
+/// the page) are revalidated by it on every load; hashed chunks are cached for good.
 fn embedded(path: &str, headers: &HeaderMap) -> Response {
     let Some(file) = crate::assets::Assets::get(&format!("dashboard/{path}")) else {
         return AppError::NotFound(path.to_string()).into_response();
     };
     let hash = file.metadata.sha256_hash();
     let etag = format!("\"{}\"", hex(&hash[..12]));
+    let cache = if path.starts_with("chunks/") {
+        CHUNK_CACHE
+    } else {
+        "no-cache"
+    };
     let common = [
         (header::ETAG, etag.clone()),
-        (header::CACHE_CONTROL, "no-cache".to_string()),
+        (header::CACHE_CONTROL, cache.to_string()),
         (header::VARY, "Accept-Encoding".to_string()),
     ];
     let matches = headers

@@ -225,6 +225,52 @@ async fn shell_and_bundle_are_served() {
     server.stop().await;
 }
 
+/// Issue 21: the chunks the dashboard imports on demand (xterm.js and its renderers, so the page paints
+/// before them) are embedded under content-hashed names, sent precompressed and cached for a year; the
+/// fixed-name entry points are revalidated on every load.
+#[tokio::test]
+async fn lazily_imported_chunks_are_served_and_cached_for_good() {
+    let server = TestServer::start(config_for(&fixture("minimal"))).await;
+    let client = reqwest::Client::new();
+    let entry = std::fs::read_to_string("assets/dashboard/dashboard.js").expect("bundle");
+    let mut chunks: Vec<&str> = entry
+        .split(['"', '`', '\''])
+        .filter(|s| s.starts_with("chunks/") || s.starts_with("./chunks/"))
+        .map(|s| s.trim_start_matches("./"))
+        .collect();
+    chunks.sort_unstable();
+    chunks.dedup();
+    for name in ["xterm-", "addon-webgl-", "addon-canvas-"] {
+        assert!(
+            chunks.iter().any(|c| c.starts_with(&format!("chunks/{name}"))),
+            "dashboard.js imports no {name} chunk: {chunks:?}"
+        );
+    }
+    for chunk in &chunks {
+        let response = client
+            .get(server.url(&format!("/static/{chunk}")))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .expect("chunk");
+        assert_eq!(response.status(), 200, "{chunk}");
+        assert_eq!(response.headers()["content-encoding"], "br", "{chunk}");
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{chunk}"
+        );
+    }
+    let entry_point = get(&server.url("/static/dashboard.js")).await;
+    assert_eq!(entry_point.headers()["cache-control"], "no-cache");
+    // xterm.js is not in the entry point: it arrives with the first terminal shown.
+    assert!(
+        !entry.contains("xterm-helper-textarea"),
+        "xterm.js is bundled into dashboard.js"
+    );
+    server.stop().await;
+}
+
 /// Issue 21: the bundle is sent precompressed (brotli, else gzip) with an ETag, revalidates to 304, and the
 /// favicon exists; the dashboard learns which theme overrides exist from `/api/dashboard` (no 404 probes).
 #[tokio::test]

@@ -84,7 +84,7 @@ export function dashboardApi(ws: Workspace): DashboardApi {
       return true;
     },
     clearTerminal: (name) => terminals.named(name).forEach((v) => v.clear()),
-    redrawTerminal: (name) => terminals.find(name)?.term.input("\x0c", false),
+    redrawTerminal: (name) => terminals.find(name)?.term?.input("\x0c", false),
     openDashboard: (name) => {
       const tab = tabs.find(name);
       if (!tab) throw new Error("Dashboard does not exist");

@@ -78,7 +78,7 @@ function upload(view: TerminalView, files: File[], say: (text: string, linger?: 
       /* an old server answering "OK": nothing to type */
     }
     say(`Uploaded ${what}`, 3000);
-    if (paths.length) view.term.input(`${paths.map(shellQuote).join(" ")} `, true);
+    if (paths.length) view.term?.input(`${paths.map(shellQuote).join(" ")} `, true);
   });
   request.addEventListener("error", () => say("Upload failed: the server did not answer", 8000));
   say(`Uploading ${what}…`);

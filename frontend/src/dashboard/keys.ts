@@ -127,7 +127,7 @@ export class KeyBar {
     this.ctrl = false;
     this.alt = false;
     this.sync();
-    view.term.input(bytes, true);
+    view.term?.input(bytes, true);
   }
 
   private sync(): void {

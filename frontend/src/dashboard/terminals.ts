@@ -28,7 +28,7 @@ export class TerminalViews {
   make(name: string): TerminalView {
     const view = new TerminalView(name, this.theme.current);
     this.views.push(view);
-    view.term.options.screenReaderMode = this.screenReader;
+    view.setScreenReader(this.screenReader);
     keyboardExit(view);
     this.keyBar.watch(view);
     if (this.uploads) dropUploads(view);
@@ -56,7 +56,7 @@ export class TerminalViews {
   setScreenReader(on: boolean): void {
     this.screenReader = on;
     localStorage.setItem("lectern:screen-reader", on ? "on" : "off");
-    this.views.forEach((view) => (view.term.options.screenReaderMode = on));
+    this.views.forEach((view) => view.setScreenReader(on));
   }
 
   /** The terminal the key bar types into: the one focused last if it is on screen, else the first shown. */
@@ -78,7 +78,7 @@ export class TerminalViews {
   /** Text of terminal `name`'s buffer (for tests and accessibility tools). */
   text(name: string, visible = false): string {
     const view = this.find(name);
-    if (!view) return "";
+    if (!view?.term) return "";
     const buffer = view.term.buffer.active;
     // `visible`: only the rows on screen (cheap enough to poll while a flood is drawn, as browser_flood does).
     const [from, to] = visible ? [buffer.viewportY, buffer.viewportY + view.term.rows] : [0, buffer.length];
