@@ -30,6 +30,22 @@ const text = (page, name = "1") => page.evaluate((n) => window.lectern.terminalT
 const shows = (page, needle) => until(`"${needle}" in the terminal`, async () => (await text(page)).includes(needle), 30000);
 const connected = (page) =>
   until("terminal connected", () => page.evaluate(() => document.querySelector(".terminal-view")?.dataset.state === "connected"));
+/** Ctrl+C, then proof the shell reads again: keys typed while bash handles the SIGINT can be lost (tests
+ * typing "echo …" right after Ctrl+C got "cho: command not found" at load 15), so an echo of a fresh token
+ * is typed until its answer shows. */
+async function interrupt(page) {
+  for (let attempt = 1; ; attempt++) {
+    const token = Math.floor(Math.random() * 1e6);
+    await page.keyboard.press("Control+C");
+    await page.keyboard.type(`echo sync-${token}-$((${token}+1))\n`);
+    try {
+      await until("the shell answers after Ctrl+C", async () => (await text(page)).includes(`sync-${token}-${token + 1}`), 10000);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
 const frameText = (page) => frame(page).locator("body").textContent();
 
 /** The element on top at the centre of `locator` is the element itself (nothing lies over it). */
@@ -48,7 +64,7 @@ export async function responsiveSuite(browser) {
       const page = await open(browser, server, PHONE);
       const next = page.getByRole("button", { name: /next/i });
       await until("page 1 shown", async () => (await frameText(page)).includes("RESPONSIVE-FIRST-PAGE"));
-      if ((await page.locator(".page-progress").textContent()) !== "1 / 3") throw new Error("progress is not 1 / 3");
+      await until("progress 1 / 3", async () => (await page.locator(".page-progress").textContent()) === "1 / 3");
       for (const el of [next, page.locator("#toggle-theme"), page.locator(".page-select")]) {
         const box = await el.boundingBox();
         if (!box || box.width < 24 || box.height < 24) throw new Error(`too small to tap: ${JSON.stringify(box)}`);
@@ -152,7 +168,7 @@ export async function responsiveSuite(browser) {
       // The shell got that Escape: Ctrl-G (readline's abort) ends the pending Meta prefix for the next test.
       await page.locator(".terminal-view").first().click();
       await page.keyboard.press("Control+G");
-      await page.keyboard.press("Control+C");
+      await interrupt(page);
       await page.context().close();
     });
 
@@ -160,7 +176,7 @@ export async function responsiveSuite(browser) {
       const page = await open(browser, server, DESKTOP);
       await connected(page);
       await page.locator(".terminal-view").first().click();
-      await page.keyboard.press("Control+C");
+      await interrupt(page);
       await page.keyboard.type("echo dropped:");
       await page.locator(".terminal-view").first().evaluate((el) => {
         const data = new DataTransfer();
@@ -200,7 +216,7 @@ export async function responsiveSuite(browser) {
       const page = await open(browser, server, DESKTOP);
       await connected(page);
       await page.locator(".terminal-view").first().click();
-      await page.keyboard.press("Control+C");
+      await interrupt(page);
       await page.keyboard.type("echo before-clear-$((2*4))\n");
       await shows(page, "before-clear-8");
       await page.evaluate(() => window.lectern.showPage("02-second"));
