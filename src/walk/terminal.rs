@@ -30,12 +30,18 @@ fn command_session(action: &Action) -> Option<String> {
     }
 }
 
-/// Whether a block's command is the `<ctrl+c>` special value or it asks for Ctrl-C first (`interrupt: true`).
+/// The special command `<ctrl-c>` / `<ctrl+c>` (any case): an interrupt, not text (as the dashboard reads it).
+fn is_ctrl_c(command: &str) -> bool {
+    let command = command.trim();
+    command.eq_ignore_ascii_case("<ctrl-c>") || command.eq_ignore_ascii_case("<ctrl+c>")
+}
+
+/// Whether a block's command is the Ctrl-C special value or it asks for Ctrl-C first (`interrupt: true`).
 fn interrupts(args: &Value) -> bool {
     args.get("interrupt").and_then(Value::as_bool) == Some(true)
         || text_arg(args, "command")
             .or_else(|| text_arg(args, "text"))
-            .is_some_and(|c| c.trim() == "<ctrl+c>")
+            .is_some_and(is_ctrl_c)
 }
 
 impl Walker {
@@ -54,7 +60,7 @@ impl Walker {
             "terminal:input" => (vec![session_of(args)], "input"),
             _ => return skipped("not run headless"),
         };
-        let interrupt = verb == "interrupt" || command.is_some_and(|c| c.trim() == "<ctrl+c>");
+        let interrupt = verb == "interrupt" || command.is_some_and(is_ctrl_c);
         let interrupt_first = args.get("interrupt").and_then(Value::as_bool) == Some(true);
         let mut outcomes = Vec::new();
         for session in sessions {
