@@ -165,14 +165,15 @@ impl Shell {
         }
         let mut text = command.trim_end_matches('\n').to_string();
         text.push('\n');
+        // Output counts from before the command is typed: a fast command may print before the mark goes out.
+        let start = self.end();
         if let Err(error) = self.writer.write_all(text.as_bytes()).await {
             return (Ended::ShellExited, error.to_string());
         }
-        let (token, start) = match self.send_mark().await {
-            Ok(mark) => mark,
+        let token = match self.send_mark().await {
+            Ok((token, _)) => token,
             Err(error) => return (Ended::ShellExited, error.to_string()),
         };
-        let start = start.min(self.end());
         let (ended, output) = self.wait(token, start, timeout).await;
         if ended == Ended::TimedOut {
             self.running = Some((token, start));
