@@ -434,15 +434,30 @@ impl Flood {
         let _ = self.stop.send(());
         let _ = self.task.await;
     }
+
+    /// `stop`, then (lectern) a second Ctrl-C through a fresh connection: in the full run of 2026-12-08
+    /// 00:49 one flood outlived the first (sent, then the socket closed at once) and loaded every later case.
+    async fn stop_surely(self, peer: &Peer, name: &str) {
+        self.stop().await;
+        if peer.flavor == Flavor::Lectern
+            && let Ok(mut term) = Term::connect(peer.flavor, peer.server.addr, name).await
+        {
+            let _ = term.send(b"\x03").await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            term.close().await;
+        }
+    }
 }
 
 /// Echo round trip p50/p99 (µs) while another terminal floods (one round).
 pub async fn echo_under_flood(peer: &Peer, params: &Params, round: usize) -> Result<(f64, f64)> {
-    let flood = Flood::start(peer, &format!("flood-e{round}")).await?;
+    let flood_name = format!("flood-e{round}");
+    let flood = Flood::start(peer, &flood_name).await?;
     let mut term = peer.open(&format!("echo-f{round}"), "echo").await?;
-    let samples = echo_samples(&mut term, params.echo_samples / 2).await?;
+    let samples = echo_samples(&mut term, params.echo_samples / 2).await;
     term.close().await;
-    flood.stop().await;
+    flood.stop_surely(peer, &flood_name).await;
+    let samples = samples?;
     Ok((
         percentile(&samples, 50.0).context("samples")?,
         percentile(&samples, 99.0).context("samples")?,
@@ -452,10 +467,34 @@ pub async fn echo_under_flood(peer: &Peer, params: &Params, round: usize) -> Res
 /// Milliseconds from Ctrl-C to the program's acknowledgement, while it and another terminal flood,
 /// and the bytes of flood output the client still received in between (medians of one round's presses).
 pub async fn ctrlc_under_flood(peer: &Peer, params: &Params, round: usize) -> Result<(f64, f64)> {
-    let flood = Flood::start(peer, &format!("flood-c{round}")).await?;
+    let flood_name = format!("flood-c{round}");
+    let flood = Flood::start(peer, &flood_name).await?;
     let mut times = Vec::new();
     let mut drained = Vec::new();
-    for rep in 0..params.reps.div_ceil(params.rounds.max(1)) {
+    let presses = async {
+        for rep in 0..params.reps.div_ceil(params.rounds.max(1)) {
+            press(peer, round, rep, &mut times, &mut drained).await?;
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    flood.stop_surely(peer, &flood_name).await;
+    presses?;
+    Ok((
+        median(&times).context("no samples")?,
+        median(&drained).context("no samples")?,
+    ))
+}
+
+/// One Ctrl-C press of `ctrlc_under_flood`: its ms and the bytes drawn after it.
+async fn press(
+    peer: &Peer,
+    round: usize,
+    rep: usize,
+    times: &mut Vec<f64>,
+    drained: &mut Vec<f64>,
+) -> Result<()> {
+    {
         let mut term = peer.open(&format!("ctrlc-{round}-{rep}"), "ctrlc").await?;
         let measured = tokio::time::timeout(Duration::from_secs(60), async {
             term.send(b"go\r").await?;
@@ -474,11 +513,7 @@ pub async fn ctrlc_under_flood(peer: &Peer, params: &Params, round: usize) -> Re
         times.push(ms);
         drained.push(bytes);
     }
-    flood.stop().await;
-    Ok((
-        median(&times).context("no samples")?,
-        median(&drained).context("no samples")?,
-    ))
+    Ok(())
 }
 
 /// lectern only: throughput of one viewer (MB/s) beside a viewer that never reads, and solo, per

@@ -58,6 +58,8 @@ pub struct Term {
     acked: u64,
     /// A message already taken off the socket (to see whether anything was waiting) and not yet handled.
     pending: Option<Message>,
+    /// lectern: output bytes skipped (`lost`) because this client fell behind.
+    pub skipped: u64,
 }
 
 /// lectern: the acknowledgement window the bench asks for, the same as the dashboard's (an ack goes
@@ -99,6 +101,7 @@ impl Term {
             next_seq: last_seq.unwrap_or(0),
             acked: 0,
             pending: None,
+            skipped: 0,
         };
         term.handshake(last_seq).await?;
         Ok(term)
@@ -236,7 +239,9 @@ impl Term {
                         Some("exit") => return Ok(Event::Exit),
                         Some("restarted") => return Ok(Event::Other),
                         Some("lost") => {
-                            self.next_seq = value["to"].as_u64().ok_or_else(|| anyhow!("lost without to"))?;
+                            let to = value["to"].as_u64().ok_or_else(|| anyhow!("lost without to"))?;
+                            self.skipped += to.saturating_sub(self.next_seq);
+                            self.next_seq = to;
                             return Ok(Event::Other);
                         }
                         Some("error") => bail!("server error: {text}"),
@@ -293,13 +298,19 @@ impl Term {
         }
     }
 
-    /// Reads exactly `want` output bytes (errors on exit/close first).
+    /// Reads exactly `want` output bytes (errors on exit/close first, and when lectern skipped this
+    /// client ahead because it fell behind: the bytes it skipped never come, so waiting would hang).
     pub async fn read_bytes(&mut self, want: usize) -> Result<()> {
         let mut seen = 0;
+        let skipped = self.skipped;
         while seen < want {
             match self.recv().await? {
                 Event::Output(data) => seen += data.len(),
                 Event::Exit | Event::Closed => bail!("ended after {seen} of {want} bytes"),
+                Event::Other if self.skipped > skipped => bail!(
+                    "skipped ahead by {} bytes after {seen} of {want}: the bench's client fell behind",
+                    self.skipped - skipped
+                ),
                 Event::Other => {}
             }
         }
