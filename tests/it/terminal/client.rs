@@ -23,6 +23,10 @@ pub static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 /// Failure guard for any single wait (not a performance assertion).
 pub const GUARD: Duration = Duration::from_secs(60);
 
+/// Failure guard for one [`Client::read_until`] as a whole, when output keeps arriving without what it
+/// waits for (each message alone is within [`GUARD`]); generous for a loaded machine.
+pub const READ_DEADLINE: Duration = Duration::from_secs(300);
+
 /// A server whose shells run `sh <dir>/run.sh` in `dir` (the script is written by the test).
 pub async fn server_with_script(dir: &Path, script: &str, replay_bytes: usize) -> TestServer {
     std::fs::write(dir.join("run.sh"), script).expect("write script");
@@ -216,10 +220,20 @@ impl Client {
         }
     }
 
-    /// Reads output until `needle` appears in the text received since this call; returns it all.
+    /// Reads output until `needle` appears in the text received since this call; returns it all. Output
+    /// that keeps coming without the needle (a flood that did not stop) fails after [`READ_DEADLINE`]
+    /// rather than reading, and holding, it for ever.
     pub async fn read_until(&mut self, needle: &str) -> String {
         let mut seen = Vec::new();
+        let deadline = tokio::time::Instant::now() + READ_DEADLINE;
         loop {
+            if tokio::time::Instant::now() > deadline {
+                let tail = String::from_utf8_lossy(&seen[seen.len().saturating_sub(300)..]).into_owned();
+                panic!(
+                    "no {needle:?} in {} bytes of output received over {READ_DEADLINE:?}; it ends {tail:?}",
+                    seen.len()
+                );
+            }
             match self.next().await {
                 Incoming::Output(_, data) => {
                     seen.extend_from_slice(&data);
