@@ -14,6 +14,7 @@ pub mod record;
 pub mod ring;
 pub mod screen;
 pub mod session;
+pub mod signals;
 pub mod viewer;
 
 use std::fmt;

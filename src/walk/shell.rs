@@ -60,6 +60,7 @@ impl Shell {
     /// `record_dir` when given.
     pub async fn start(name: &str, home: &Path, record_dir: Option<&Path>) -> std::io::Result<Self> {
         let to_io = |error: pty_process::Error| std::io::Error::other(error.to_string());
+        crate::terminal::signals::default_for_children();
         let (pty, pts) = pty_process::open().map_err(to_io)?;
         let size = Size::new(120, 40).map_err(|e| std::io::Error::other(e.to_string()))?;
         pty.resize(pty_process::Size::new(40, 120)).map_err(to_io)?;

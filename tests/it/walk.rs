@@ -147,3 +147,27 @@ fn a_folder_that_is_not_a_workshop_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such folder"));
 }
+
+/// Started with SIGINT and SIGQUIT ignored — as a non-interactive shell starts a background job
+/// (`lectern … &` in a script) — the steps that interrupt a command still pass: the shells lectern starts get
+/// the default signals back (src/terminal/signals.rs). They failed with "did not stop on Ctrl-C" before.
+#[test]
+fn ctrl_c_works_when_lectern_was_started_with_sigint_ignored() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' INT QUIT; exec \"$0\" test \"$1\" --quiet")
+        .arg(env!("CARGO_BIN_EXE_lectern"))
+        .arg(fixture("pass"))
+        .env_remove("RUST_LOG")
+        .env_remove("LOG_LEVEL")
+        .output()
+        .expect("run lectern test with SIGINT ignored");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("0 failed"), "{stdout}");
+}

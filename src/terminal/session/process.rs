@@ -77,6 +77,7 @@ impl Terminal {
             source,
         };
         let to_io = |error: pty_process::Error| std::io::Error::other(error.to_string());
+        crate::terminal::signals::default_for_children();
         let (pty, pts) = pty_process::open().map_err(|e| spawn_error(to_io(e)))?;
         let size = self.lock().pty_size;
         pty.resize(pty_process::Size::new(size.rows, size.cols))
