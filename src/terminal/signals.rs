@@ -11,6 +11,7 @@
 
 use std::sync::Once;
 
+use nix::sys::signal::Signal;
 use tokio::signal::unix::{SignalKind, signal};
 
 /// Makes sure programs spawned from now on get SIGINT and SIGQUIT at their defaults (see the module
@@ -19,13 +20,14 @@ pub fn default_for_children() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let ignored = ignored_signals();
-        for (number, kind, name) in [
-            (libc_sigint(), SignalKind::interrupt(), "SIGINT"),
-            (libc_sigquit(), SignalKind::quit(), "SIGQUIT"),
+        for (which, kind) in [
+            (Signal::SIGINT, SignalKind::interrupt()),
+            (Signal::SIGQUIT, SignalKind::quit()),
         ] {
-            if ignored & (1u64 << (number - 1)) == 0 {
+            if ignored & (1u64 << (which as i32 - 1)) == 0 {
                 continue;
             }
+            let name = which.as_str();
             // The handler stays installed for the life of the process (tokio never removes it).
             match signal(kind) {
                 Ok(_) => tracing::info!(
@@ -53,14 +55,6 @@ fn ignored_signals() -> u64 {
                 .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
         })
         .unwrap_or(0)
-}
-
-fn libc_sigint() -> u32 {
-    nix::sys::signal::Signal::SIGINT as u32
-}
-
-fn libc_sigquit() -> u32 {
-    nix::sys::signal::Signal::SIGQUIT as u32
 }
 
 #[cfg(test)]
