@@ -248,6 +248,9 @@ export async function responsiveSuite(browser) {
       await cdp.send("Input.imeSetComposition", { text: "にほ", selectionStart: 2, selectionEnd: 2 });
       await cdp.send("Input.imeSetComposition", { text: "にほん", selectionStart: 3, selectionEnd: 3 });
       await cdp.send("Input.insertText", { text: "日本" });
+      // xterm.js sends a finished composition from a timer after compositionend: wait for the shell's echo
+      // before typing on, or a loaded machine lets "-end" overtake it.
+      await shows(page, "echo ime-日本");
       await page.keyboard.type("-end\n");
       await shows(page, "\nime-日本-end");
       const all = await text(page);
