@@ -28,7 +28,7 @@ pub fn workshop(workshop: &Workshop) -> Vec<Diagnostic> {
 }
 
 /// `%name%` a learner would read raw: on a classic page a name no variable has (did you mean …?); on a
-/// Hugo page (which never replaces `%…%`) a variable's name or one shaped like it (`%console_url%`).
+/// Hugo page (which never replaces `%…%`) a variable's name or one shaped like it (`%grafana_url%`).
 pub fn raw_variables(classic: bool, text: &str, file: &Path, vars: &super::Variables) -> Vec<Diagnostic> {
     if classic {
         return super::vars::unresolved_percent(text, vars)
@@ -288,7 +288,7 @@ mod tests {
     fn raw_variables_on_classic_and_hugo_pages() {
         let vars: crate::content::Variables = [("session_name".to_string(), "s1".to_string())].into();
         let page = Path::new("workshop/content/01.md");
-        let text = "a %session_nme% b %session_name%\nc %console_url% 100%\n";
+        let text = "a %session_nme% b %session_name%\nc %grafana_url% 100%\n";
         let classic: Vec<String> = raw_variables(true, text, page, &vars)
             .iter()
             .map(ToString::to_string)
@@ -298,7 +298,7 @@ mod tests {
             [
                 "workshop/content/01.md:1:3: warning: undefined variable `%session_nme%` is shown as written: did you \
                  mean `%session_name%`?",
-                "workshop/content/01.md:2:3: warning: undefined variable `%console_url%` is shown as written (pass it \
+                "workshop/content/01.md:2:3: warning: undefined variable `%grafana_url%` is shown as written (pass it \
                  with --var NAME=VALUE, or define it in the workshop)"
             ]
         );

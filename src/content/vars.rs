@@ -7,14 +7,43 @@ pub use crate::config::STANDARD_VARIABLES as STANDARD;
 /// The inline-copy marker the classic `{{ copy }}` variable and Hugo `{{< copy >}}` produce.
 pub const COPY_MARKER: &str = "<sup class=\"inline-copy far fa-copy\"></sup>";
 
-/// `vars` plus every standard variable it lacks (with its default), so a standard name is never undefined.
+/// `vars` plus every standard variable it lacks (with its default) and the classic workshops' names
+/// ([`classic_aliases`]), so a standard name is never undefined.
 pub fn with_defaults(vars: &Variables) -> Variables {
     let mut all = vars.clone();
     for (name, _, default) in STANDARD {
         all.entry((*name).to_string())
             .or_insert_with(|| (*default).to_string());
     }
+    for (name, value) in classic_aliases(&all) {
+        all.entry(name.to_string()).or_insert(value);
+    }
     all
+}
+
+/// The variables homeroom-era classic workshops use (`%console_url%`, `%project_namespace%`, …), which
+/// their renderer defined and Educates dropped, as aliases of what lectern has: the console, terminal and
+/// slides routes and the instructions beside each other on the session's origin (homeroom's
+/// `<base_url>/../console`), the user and project as the session's name and namespace, the routes' domain
+/// as the ingress domain, and the registry a learner pushes to (the session's, else the cluster's).
+/// A value given for the same name (`--var`, workshop data variables) wins.
+fn classic_aliases(all: &Variables) -> [(&'static str, String); 8] {
+    let get = |name: &str| all.get(name).cloned().unwrap_or_default();
+    let origin = get("session_url");
+    let route = |path: &str| format!("{}{path}", origin.trim_end_matches('/'));
+    let registry = Some(get("registry_host"))
+        .filter(|host| !host.is_empty())
+        .unwrap_or_else(|| get("image_repository"));
+    [
+        ("base_url", route("/workshop")),
+        ("console_url", route("/console")),
+        ("terminal_url", route("/terminal")),
+        ("slides_url", route("/slides")),
+        ("username", get("session_name")),
+        ("project_namespace", get("session_namespace")),
+        ("cluster_subdomain", get("ingress_domain")),
+        ("image_registry", registry),
+    ]
 }
 
 /// A workshop data variable (`config.vars` of `modules.yaml`, `params` of `config.yaml`): its value is
@@ -70,7 +99,7 @@ pub fn percent(input: &str, vars: &Variables) -> Mapped {
 
 /// `%name%` references in `text` that `percent` leaves as written because no variable has the name —
 /// the learner would read them raw: `(1-based line, 1-based column, name)`. Only names a variable could have count
-/// (lowercase, 3+ characters: `%console_url%`, not `date +%Y%m%d` or `%PATH%`).
+/// (lowercase, 3+ characters: `%grafana_url%`, not `date +%Y%m%d` or `%PATH%`).
 pub fn unresolved_percent(text: &str, vars: &Variables) -> Vec<(u32, u32, String)> {
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -152,13 +181,13 @@ mod tests {
     #[test]
     fn unresolved_percent_names_what_a_learner_reads_raw() {
         let found = unresolved_percent(
-            "open %console_url% as %session_name%\ndate +%Y%m%d; echo %PATH% 50% off\n%ingres_domain%",
+            "open %grafana_url% as %session_name%\ndate +%Y%m%d; echo %PATH% 50% off\n%ingres_domain%",
             &vars(),
         );
         assert_eq!(
             found,
             [
-                (1, 6, "console_url".to_string()),
+                (1, 6, "grafana_url".to_string()),
                 (3, 1, "ingres_domain".to_string())
             ]
         );
@@ -183,6 +212,26 @@ mod tests {
         assert_eq!(all["session_name"], "s1");
         assert_eq!(all["cluster_domain"], "cluster.local");
         assert_eq!(all["session_namespace"], "");
+    }
+
+    #[test]
+    fn classic_names_alias_the_session_variables() {
+        let mut v = vars();
+        v.insert("session_url".into(), "https://s1.example.test/".into());
+        v.insert("session_namespace".into(), "s1-ns".into());
+        v.insert("slides_url".into(), "https://slides.test".into());
+        let all = with_defaults(&v);
+        let page = "%base_url% %console_url%/k8s/ns/%project_namespace% %terminal_url%/session/1 \
+                    %slides_url% %username% %cluster_subdomain% %image_registry%";
+        assert_eq!(
+            percent(page, &all).text,
+            "https://s1.example.test/workshop https://s1.example.test/console/k8s/ns/s1-ns \
+             https://s1.example.test/terminal/session/1 https://slides.test s1 example.test \
+             registry.default.svc.cluster.local"
+        );
+        v.insert("registry_host".into(), "registry-s1.example.test".into());
+        assert_eq!(with_defaults(&v)["image_registry"], "registry-s1.example.test");
+        assert_eq!(with_defaults(&Variables::new())["console_url"], "/console");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::support::fixture;
+use crate::support::{corpus_dir, fixture};
 
 fn check(dir: &std::path::Path) -> (i32, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_lectern"))
@@ -50,7 +50,7 @@ fn each_rule_is_a_warning_at_its_line() {
             format!("{PAGE}:37:"),
             "no file `exercises/missing.txt` in the workshop",
         ),
-        (format!("{PAGE}:41:"), "`%console_url%` is shown as written"),
+        (format!("{PAGE}:41:"), "`%grafana_url%` is shown as written"),
         (format!("{PAGE}:41:"), "`%session_namespace%` is shown as written"),
     ];
     let lines: Vec<&str> = stdout
@@ -68,6 +68,37 @@ fn each_rule_is_a_warning_at_its_line() {
     assert_eq!(lines.len(), expect.len(), "{stdout}");
     // The code frame under the lost terminal's warning.
     assert!(stdout.contains("\n19 | ```terminal:execute\n"), "{stdout}");
+}
+
+/// A homeroom-era classic workshop's `%console_url%`, `%project_namespace%`, … are defined (aliases of the
+/// session variables), so `check` warns only about the names nothing defines.
+#[test]
+fn classic_workshop_variables_are_defined() {
+    let (code, stdout) = check(&corpus_dir().join("jkupferer__lab-asciidoc-sample"));
+    assert_eq!(code, 0, "{stdout}");
+    let raw: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains("is shown as written"))
+        .collect();
+    for name in [
+        "base_url",
+        "console_url",
+        "terminal_url",
+        "slides_url",
+        "username",
+        "project_namespace",
+        "cluster_subdomain",
+        "image_registry",
+    ] {
+        assert!(
+            !raw.iter().any(|line| line.contains(&format!("`%{name}%`"))),
+            "{name} is undefined:\n{stdout}"
+        );
+    }
+    assert!(
+        raw.iter().any(|line| line.contains("`%random_string%`")),
+        "{stdout}"
+    );
 }
 
 #[test]
