@@ -258,6 +258,51 @@ export async function responsiveSuite(browser) {
       await page.context().close();
     });
 
+    await test("dark theme before the first paint: the dashboard and an instructions page are dark while their scripts load", async () => {
+      // The system is light and the learner chose dark: each page must be dark before its (deferred) script
+      // runs, or it flashes light. The scripts are held back until the check is done.
+      const context = await browser.newContext({ ...DESKTOP, colorScheme: "light" });
+      context.setDefaultTimeout(15000);
+      await context.addInitScript(() => localStorage.setItem("lectern:theme", "dark"));
+      let release;
+      const held = new Promise((resolve) => (release = resolve));
+      const hold = async (route) => {
+        await held;
+        await route.continue();
+      };
+      const page = await context.newPage();
+      const dark = (target) =>
+        target.evaluate(() => ({
+          theme: document.documentElement.dataset.theme,
+          embedded: document.documentElement.hasAttribute("data-embedded"),
+          scheme: getComputedStyle(document.documentElement).colorScheme,
+          ran: "lecternInstructions" in window,
+        }));
+      await context.route("**/static/dashboard.js", hold);
+      await page.goto(`${server.url}/dashboard/`, { waitUntil: "commit" });
+      await until("the dashboard's head parsed", () => page.evaluate(() => document.readyState !== "loading" || !!document.body).catch(() => false));
+      const early = await dark(page);
+      if (early.theme !== "dark") throw new Error(`dashboard before its script: ${JSON.stringify(early)}`);
+      release();
+      await page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 20000 });
+      await until("page 1 shown", async () => (await frameText(page)).includes("RESPONSIVE-FIRST-PAGE"));
+      let releasePage;
+      const heldPage = new Promise((resolve) => (releasePage = resolve));
+      await context.route("**/static/instructions.js", async (route) => {
+        await heldPage;
+        await route.continue();
+      });
+      await page.evaluate(() => window.lectern.showPage("02-second"));
+      const inner = () => page.frame({ name: "instructions" });
+      await until("page 2 parsed", async () => (await inner().evaluate(() => document.body?.dataset.pageKey).catch(() => "")) === "02-second");
+      const framed = await dark(inner());
+      releasePage();
+      if (framed.ran) throw new Error("instructions.js ran before the check: the test proves nothing");
+      if (framed.theme !== "dark" || framed.scheme !== "dark" || !framed.embedded)
+        throw new Error(`instructions page before its script: ${JSON.stringify(framed)}`);
+      await context.close();
+    });
+
     await test("print: the instructions alone, actions as titled code, no buttons", async () => {
       const page = await open(browser, server, DESKTOP);
       await until("page 1 shown", async () => (await frameText(page)).includes("RESPONSIVE-FIRST-PAGE"));

@@ -155,7 +155,7 @@ fn missing_page(workshop: &Workshop, path: &str) -> Response {
     let out = format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Page not found — {workshop_title}</title>\n\
+         <title>Page not found — {workshop_title}</title>\n{EARLY_PAGE_SCRIPT}\
          <link rel=\"stylesheet\" href=\"/static/instructions.css\">\n</head>\n\
          <body class=\"lectern-instructions lectern-missing-page\" data-missing-page=\"{wanted}\">\n\
          <main class=\"lectern-page\" id=\"lectern-page\">\n<h1 class=\"lectern-page-title\">This page does not exist</h1>\n\
@@ -262,6 +262,17 @@ async fn theme_file(State(state): State<AppState>, Path(path): Path<String>, req
     }
 }
 
+/// Run in `<head>` before the first paint (instructions.js is deferred): the page takes the dashboard's
+/// theme (or `?theme=`, or the learner's saved choice when opened alone) and hides its own navigation when
+/// the dashboard frames it, so a dark dashboard never shows a light page for a frame. instructions.js keeps
+/// both current later (`setTheme` when the learner switches).
+const EARLY_PAGE_SCRIPT: &str = "<script>(function(){var d=document.documentElement,\
+t=new URLSearchParams(location.search).get(\"theme\");\
+try{var p=window.parent!==window&&window.parent.lectern&&window.parent.lectern.dashboard;\
+if(p){d.setAttribute(\"data-embedded\",\"\");t=p.theme()||t}}catch(e){}\
+if(!t)try{t=localStorage.getItem(\"lectern:theme\")}catch(e){}\
+if(t===\"light\"||t===\"dark\")d.setAttribute(\"data-theme\",t)})();</script>\n";
+
 /// The full HTML document of page `index`.
 fn page_shell(workshop: &Workshop, index: usize) -> Response {
     let page = &workshop.pages[index];
@@ -288,7 +299,7 @@ fn page_shell(workshop: &Workshop, index: usize) -> Response {
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"lectern\">\n\
-         <title>{title} — {workshop_title}</title>\n\
+         <title>{title} — {workshop_title}</title>\n{EARLY_PAGE_SCRIPT}\
          <link rel=\"stylesheet\" href=\"/static/instructions.css\">\n\
          <link rel=\"stylesheet\" href=\"/workshop/highlight.css\">\n\
          {override_css}</head>\n\
