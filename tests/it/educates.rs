@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use crate::auth::{login_cookie, oauth_login_at};
 use crate::support::portal::{CLIENT_ID, CLIENT_SECRET, FakePortal};
 use crate::support::spawned::Spawned;
-use crate::support::{http_client, repo_root};
+use crate::support::{Fetch, http_client, repo_root};
 
 /// `image/educates/session.env` as pairs.
 fn session_env() -> Vec<(String, String)> {
@@ -74,9 +74,8 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     // The portal's idle tracking: public, CORS for the portal's origin only (§4.1).
     let poll = get("/session/poll?hidden=true")
         .header("origin", portal.url())
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(poll.status(), 200);
     assert_eq!(
         poll.headers()["access-control-allow-origin"],
@@ -86,37 +85,26 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
         poll.json::<serde_json::Value>().await.unwrap(),
         serde_json::json!({})
     );
-    let activity: serde_json::Value = get("/session/activity")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let activity: serde_json::Value = get("/session/activity").fetch_json().await;
     assert!(
         activity["idle-time"].is_number() && activity["last-view"].is_number(),
         "{activity}"
     );
     let foreign = get("/session/poll")
         .header("origin", "http://elsewhere.test")
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert!(foreign.headers().get("access-control-allow-origin").is_none());
     for health in ["/healthz", "/readyz"] {
-        assert_eq!(get(health).send().await.unwrap().status(), 200, "{health}");
+        assert_eq!(get(health).fetch().await.status(), 200, "{health}");
     }
 
     // Not logged in: a page goes to the portal login (§5.1), with the portal's documented parameters.
-    let page = get("/dashboard/")
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = get("/dashboard/").header("accept", "text/html").fetch().await;
     assert_eq!(page.status(), 302);
     let handshake = page.headers()["location"].to_str().unwrap().to_string();
     assert!(handshake.starts_with("/oauth_handshake?next="), "{handshake}");
-    let to_portal = get(&handshake).send().await.unwrap();
+    let to_portal = get(&handshake).fetch().await;
     let authorize = reqwest::Url::parse(to_portal.headers()["location"].to_str().unwrap()).unwrap();
     assert_eq!(authorize.path(), "/oauth2/authorize/");
     let query: std::collections::HashMap<_, _> = authorize.query_pairs().into_owned().collect();
@@ -130,18 +118,12 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     );
     assert!(!query["state"].is_empty());
     // API calls without a login are refused, not redirected; service routes take SERVICES_PASSWORD.
-    assert_eq!(get("/api/dashboard").send().await.unwrap().status(), 401);
+    assert_eq!(get("/api/dashboard").fetch().await.status(), 401);
     let token = var("SERVICES_PASSWORD");
-    let file = get(&format!("/files/notes.txt?token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let file = get(&format!("/files/notes.txt?token={token}")).fetch().await;
     assert_eq!(file.status(), 200);
     assert_eq!(file.text().await.unwrap(), "hello\n");
-    assert_eq!(
-        get("/files/notes.txt?token=wrong").send().await.unwrap().status(),
-        401
-    );
+    assert_eq!(get("/files/notes.txt?token=wrong").fetch().await.status(), 401);
 
     // The owner logs in through the portal; the session cookie is the original's name.
     let done = oauth_login_at(&base, "/dashboard/").await;
@@ -149,11 +131,7 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     assert_eq!(done.headers()["location"], "/dashboard/");
     let cookie = login_cookie(&done).expect("workshop-session-id");
     let with = |path: &str| get(path).header("cookie", &cookie);
-    let dashboard = with("/dashboard/")
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let dashboard = with("/dashboard/").header("accept", "text/html").fetch().await;
     assert_eq!(dashboard.status(), 200);
     let csp = dashboard.headers()["content-security-policy"]
         .to_str()
@@ -164,7 +142,7 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
         "{csp}"
     );
     assert!(dashboard.headers().get("x-frame-options").is_none());
-    let config: serde_json::Value = with("/api/dashboard").send().await.unwrap().json().await.unwrap();
+    let config: serde_json::Value = with("/api/dashboard").fetch_json().await;
     assert_eq!(config["session"]["name"], session.as_str());
     assert_eq!(config["session"]["namespace"], var("SESSION_NAMESPACE").as_str());
     assert_eq!(config["session"]["domain"], var("INGRESS_DOMAIN").as_str());
@@ -175,7 +153,7 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     // goes to DEFAULT_PAGE.
     assert_eq!(config["session"]["countdown"], true);
     assert_eq!(config["session"]["terminate"], true);
-    let root = with("/").send().await.unwrap();
+    let root = with("/").fetch().await;
     assert_eq!(root.status(), 303);
     assert_eq!(root.headers()["location"], var("DEFAULT_PAGE").as_str());
 
@@ -184,46 +162,31 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     std::fs::write(home.path().join(".kube/config"), "apiVersion: v1\nkind: Config\n").unwrap();
     let config_token = var("CONFIG_PASSWORD");
     let kubeconfig = get(&format!("/config/kubeconfig?token={config_token}"))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(kubeconfig.status(), 200);
     assert_eq!(kubeconfig.headers()["cache-control"], "no-store");
     assert_eq!(kubeconfig.text().await.unwrap(), "apiVersion: v1\nkind: Config\n");
-    let bearer = get("/config/kubeconfig")
-        .bearer_auth(&config_token)
-        .send()
-        .await
-        .unwrap();
+    let bearer = get("/config/kubeconfig").bearer_auth(&config_token).fetch().await;
     assert_eq!(bearer.status(), 200);
     for refused in [
         "/config/kubeconfig?token=wrong".to_string(),
         format!("/config/kubeconfig?token={token}"),
         "/config/kubeconfig".to_string(),
     ] {
-        let answer = get(&refused).send().await.unwrap();
+        let answer = get(&refused).fetch().await;
         assert_eq!(answer.status(), 401, "{refused}");
     }
     let environment: serde_json::Value = get(&format!("/config/environment?token={config_token}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     assert_eq!(environment["SESSION_NAME"], session.as_str());
     let text = environment.to_string();
     for secret in ["PORTAL_CLIENT_SECRET", "CONFIG_PASSWORD", "SERVICES_PASSWORD"] {
         assert!(environment.get(secret).is_none(), "{secret} in {text}");
         assert!(!text.contains(&var(secret)), "the value of {secret} in {text}");
     }
-    let variables: serde_json::Value = with("/config/variables")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let variables: serde_json::Value = with("/config/variables").fetch_json().await;
     // The original's `workshop-variables.json`: the standard variables, the workshop's title and the
     // params of `workshop/config.yaml`, one object by name.
     assert_eq!(variables["session_name"], session.as_str());
@@ -232,21 +195,18 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     assert_eq!(variables["favourite_colour"], "blue");
     assert_eq!(variables["pathway_name"], "");
     assert_eq!(
-        with("/config/id_rsa").send().await.unwrap().status(),
+        with("/config/id_rsa").fetch().await.status(),
         404,
         "no key in this home"
     );
-    assert_eq!(with("/config/other").send().await.unwrap().status(), 404);
+    assert_eq!(with("/config/other").fetch().await.status(), 404);
     // What the original's dashboard frames first, and its standalone terminal page (§4.3, §4.4).
-    let ready = with("/workshop/.redirect-when-workshop-is-ready")
-        .send()
-        .await
-        .unwrap();
+    let ready = with("/workshop/.redirect-when-workshop-is-ready").fetch().await;
     assert_eq!(ready.status(), 303);
     assert_eq!(ready.headers()["location"], "/workshop/content/");
-    let terminal = with("/terminal").send().await.unwrap();
+    let terminal = with("/terminal").fetch().await;
     assert_eq!(terminal.headers()["location"], "/terminal/session/1");
-    let fresh = with("/terminal/session/").send().await.unwrap();
+    let fresh = with("/terminal/session/").fetch().await;
     let fresh = fresh.headers()["location"].to_str().unwrap().to_string();
     let name = fresh.strip_prefix("/terminal/session/").unwrap();
     assert!(
@@ -255,9 +215,8 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
     );
     let terminal_page = with("/terminal/session/2")
         .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(terminal_page.status(), 200);
     assert!(
         terminal_page.headers()["content-type"]
@@ -265,38 +224,27 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
             .unwrap()
             .starts_with("text/html")
     );
-    let bad = with("/terminal/session/No%20Such").send().await.unwrap();
+    let bad = with("/terminal/session/No%20Such").fetch().await;
     assert_eq!(bad.status(), 400);
-    let first = with("/workshop/content/").send().await.unwrap();
+    let first = with("/workshop/content/").fetch().await;
     assert_eq!(first.status(), 303, "the instructions start at the first page");
     let first_page = first.headers()["location"].to_str().unwrap().to_string();
-    let page = with(&first_page)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = with(&first_page).header("accept", "text/html").fetch().await;
     assert_eq!(page.status(), 200, "{first_page}");
     assert!(page.text().await.unwrap().contains("Hello"));
 
     // The portal relays (§4.2) with the login's portal token.
-    let schedule: serde_json::Value = with("/session/schedule")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let schedule: serde_json::Value = with("/session/schedule").fetch_json().await;
     assert_eq!(schedule["status"], "running");
-    let extend = with("/session/extend").send().await.unwrap();
+    let extend = with("/session/extend").fetch().await;
     assert_eq!(extend.status(), 200);
     let event = client
         .post(server.url("/session/event"))
         .header("cookie", &cookie)
         .header("origin", &base)
         .json(&serde_json::json!({"event": {"name": "Workshop/View", "data": {"page": "01-hello"}}}))
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(event.status(), 200);
     assert_eq!(portal.events().len(), 1);
 
@@ -311,12 +259,8 @@ async fn the_routes_the_portal_and_the_dashboard_use_answer_in_an_educates_pod()
 
     // The portal's session host name (`<session>.<domain>`) is one lectern answers; another is not.
     let own_host = format!("{}:{}", var("SESSION_HOSTNAME"), server.addr.port());
-    let named = get("/healthz").header("host", own_host).send().await.unwrap();
+    let named = get("/healthz").header("host", own_host).fetch().await;
     assert_eq!(named.status(), 200);
-    let other = with("/api/dashboard")
-        .header("host", "evil.test")
-        .send()
-        .await
-        .unwrap();
+    let other = with("/api/dashboard").header("host", "evil.test").fetch().await;
     assert_eq!(other.status(), 421);
 }

@@ -7,7 +7,7 @@ use lectern::config::{AuthConfig, CookieKeySource, Secret, SessionConfig};
 use super::{COOKIE_SECRET, oauth_config};
 use crate::proxy::workshop;
 use crate::support::portal::{CLIENT_ID, CLIENT_SECRET, FakePortal};
-use crate::support::{TestServer, http_client};
+use crate::support::{Fetch, TestServer, http_client};
 
 /// The auth settings an Educates session pod's environment gives (`PORTAL_*`, `INGRESS_PROTOCOL`,
 /// `FRAME_ANCESTORS`), read the way `lectern serve` reads them.
@@ -124,9 +124,8 @@ async fn a_framed_login_keeps_the_http_callback_and_sends_the_frame_policy() {
     let page = client
         .get(server.url("/dashboard/"))
         .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(page.status(), 302);
     assert_eq!(
         page.headers()["content-security-policy"],
@@ -134,7 +133,7 @@ async fn a_framed_login_keeps_the_http_callback_and_sends_the_frame_policy() {
     );
     assert!(page.headers().get("x-frame-options").is_none());
     let handshake = page.headers()["location"].to_str().unwrap().to_string();
-    let to_portal = client.get(server.url(&handshake)).send().await.unwrap();
+    let to_portal = client.get(server.url(&handshake)).fetch().await;
     let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
     let redirect_uri = reqwest::Url::parse(&authorize)
         .unwrap()
@@ -151,12 +150,7 @@ async fn a_framed_login_keeps_the_http_callback_and_sends_the_frame_policy() {
     }
     // The portal (which compares redirect URIs like django-oauth-toolkit) completes the login.
     let (state_cookie, callback) = super::oauth_until_callback(&server.url(""), &handshake).await;
-    let done = client
-        .get(&callback)
-        .header("cookie", state_cookie)
-        .send()
-        .await
-        .unwrap();
+    let done = client.get(&callback).header("cookie", state_cookie).fetch().await;
     assert_eq!(done.status(), 302, "logged in");
     assert!(super::login_cookie(&done).is_some());
     server.stop().await;

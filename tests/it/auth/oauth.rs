@@ -6,7 +6,7 @@ use lectern::config::{CookieKeySource, Secret};
 use super::{login_cookie, oauth_config, oauth_login};
 use crate::proxy::workshop;
 use crate::support::portal::FakePortal;
-use crate::support::{TestServer, get, http_client};
+use crate::support::{Fetch, TestServer, get, http_client};
 
 #[tokio::test]
 async fn owner_logs_in_and_lands_on_next() {
@@ -32,20 +32,15 @@ async fn owner_logs_in_and_lands_on_next() {
     let page = http_client()
         .get(server.url("/no-such-page"))
         .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(page.status(), 404);
     // The session relays use the portal token kept in the cookie.
     let schedule: serde_json::Value = http_client()
         .get(server.url("/session/schedule"))
         .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     assert_eq!(schedule["status"], "running");
     server.stop().await;
 }
@@ -107,12 +102,7 @@ async fn next_never_leaves_the_origin() {
         let authorize = to_portal.headers()["location"].to_str().unwrap().to_string();
         let back = get(&authorize).await;
         let callback = back.headers()["location"].to_str().unwrap().to_string();
-        let done = client
-            .get(&callback)
-            .header("cookie", state_cookie)
-            .send()
-            .await
-            .unwrap();
+        let done = client.get(&callback).header("cookie", state_cookie).fetch().await;
         assert_eq!(done.status(), 302);
         assert_eq!(done.headers()["location"], expected, "next={next}");
     }
@@ -149,9 +139,8 @@ async fn logins_survive_a_restart_with_a_generated_key_file() {
     let page = http_client()
         .get(restarted.url("/no-such-page"))
         .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(page.status(), 404, "still logged in after a restart");
     restarted.stop().await;
     // Another key (another deployment) does not accept it.
@@ -161,9 +150,8 @@ async fn logins_survive_a_restart_with_a_generated_key_file() {
     let page = http_client()
         .get(other.url("/no-such-page"))
         .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+        .fetch()
+        .await;
     assert_eq!(page.status(), 401);
     other.stop().await;
 }

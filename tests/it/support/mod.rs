@@ -123,3 +123,24 @@ pub fn http_client() -> reqwest::Client {
         .build()
         .expect("client")
 }
+
+/// Sending a request in a test: any failure to send or to read the body is the test's failure.
+pub trait Fetch {
+    /// Sends the request.
+    async fn fetch(self) -> reqwest::Response;
+    /// Sends the request and reads its body as JSON.
+    async fn fetch_json(self) -> serde_json::Value;
+}
+
+impl Fetch for reqwest::RequestBuilder {
+    async fn fetch(self) -> reqwest::Response {
+        self.send().await.expect("send the request")
+    }
+
+    async fn fetch_json(self) -> serde_json::Value {
+        let response = self.fetch().await;
+        let status = response.status();
+        let body = response.text().await.expect("read the body");
+        serde_json::from_str(&body).unwrap_or_else(|error| panic!("{status}: not JSON ({error}): {body}"))
+    }
+}
