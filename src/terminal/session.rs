@@ -24,6 +24,9 @@ use super::{Seq, Size, TerminalError, TerminalName};
 
 /// How long input may wait for a full input queue before `Busy` is reported.
 const INPUT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Input whose client left before it was written that a terminal still writes, at most (bytes): more
+/// than one connection can leave (its 1 MiB of waiting input, a message and the one being written).
+const LEFT_INPUT_BYTES: usize = 4 << 20;
 /// Exit/restart markers kept for slow viewers.
 const MAX_MARKERS: usize = 64;
 /// Flow control: the PTY reader pauses while even the most advanced viewer is this many bytes
@@ -168,6 +171,8 @@ pub struct Terminal {
     pub(crate) output: Option<OutputLog>,
     /// Set when the terminal is closed or lectern shuts down: every viewer is told, then disconnected.
     closing: watch::Sender<Option<Closing>>,
+    /// Room for input whose client left, in bytes (`hold_left_input`).
+    left_input: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Terminal {
@@ -220,6 +225,7 @@ impl Terminal {
             model: Mutex::new(model::ModelState::new(Size::DEFAULT)),
             output,
             closing: watch::Sender::new(None),
+            left_input: tokio::sync::Semaphore::new(LEFT_INPUT_BYTES),
         });
         tokio::spawn(model::follow(Arc::downgrade(&terminal), terminal.subscribe()));
         terminal.spawn_shell(false)?;
@@ -332,6 +338,14 @@ impl Terminal {
             }
             Some(Err(_)) | None => Some(data),
         }
+    }
+
+    /// Room for `bytes` of input whose client left and which is still to be written (all of the room when
+    /// `bytes` is more), held until the permit is dropped; waits while other such input takes it, so a
+    /// program that reads slowly cannot make lectern hold more than `LEFT_INPUT_BYTES` of it.
+    pub async fn hold_left_input(&self, bytes: usize) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        let bytes = u32::try_from(bytes.min(LEFT_INPUT_BYTES)).unwrap_or(u32::MAX);
+        self.left_input.acquire_many(bytes).await.ok()
     }
 
     /// Records that `viewer` is the most recently active writer with this size; resizes the PTY

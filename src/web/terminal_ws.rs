@@ -179,7 +179,7 @@ async fn attach_snapshot(
 
 /// One websocket connection: hello, then the reader and the writer side by side.
 async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url_readonly: bool) {
-    let _open = crate::metrics::websocket(crate::metrics::Websocket::Terminal);
+    let open = crate::metrics::websocket(crate::metrics::Websocket::Terminal);
     let (mut sink, mut stream) = socket.split();
     let Some(hello) = hello::read(&mut sink, &mut stream).await else {
         return;
@@ -236,17 +236,9 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
     let closing = terminal.closing();
     let (control, control_rx) = mpsc::channel(CONTROL_QUEUE);
     let (acks, acked) = watch::channel(0u64);
-    let reader = reader::run(
-        stream,
-        reader::Context {
-            viewer: viewer.id(),
-            size: hello.size,
-            readonly,
-            terminal,
-            control,
-            acks,
-        },
-    );
+    // The connection's input queue lives here, not in the reader (dropped when the connection ends), so
+    // what the client sent before it left is still written.
+    let mut ops = reader::PtyOps::new(terminal.clone(), viewer.id());
     let writer = writer::run(
         sink,
         viewer,
@@ -256,11 +248,25 @@ async fn connection(socket: WebSocket, hub: TerminalHub, name: TerminalName, url
         skipping,
         first,
     );
-    tokio::pin!(reader, writer);
-    tokio::select! {
-        () = &mut writer => {}
-        () = &mut reader => {
-            let _ = tokio::time::timeout(FLUSH_TIMEOUT, writer).await;
+    {
+        let reader = reader::run(
+            &mut stream,
+            &mut ops,
+            reader::Context {
+                size: hello.size,
+                readonly,
+                terminal,
+                control,
+                acks,
+            },
+        );
+        tokio::pin!(reader, writer);
+        tokio::select! {
+            () = &mut writer => {}
+            () = &mut reader => {
+                let _ = tokio::time::timeout(FLUSH_TIMEOUT, writer).await;
+            }
         }
     }
+    reader::deliver_left(ops, (stream, open)).await;
 }

@@ -2,7 +2,8 @@
 //! cannot take yet waits in this connection's queue (in arrival order, up to `WAITING_BYTES`) while the
 //! reader goes on reading, so pings and a client's Close are answered; only a connection holding that
 //! much unread input stops reading until the program reads or the terminal turns `busy` (10 s), after
-//! which input is refused at once and reading goes on.
+//! which input is refused at once and reading goes on. The queue outlives the reader: what a client
+//! sent before it left is still written, in order ([`deliver_left`]).
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -26,8 +27,6 @@ const OP_COST: usize = 256;
 
 /// What the reader works with.
 pub(super) struct Context {
-    /// This connection's viewer id (PTY size rule).
-    pub(super) viewer: u64,
     /// The client's latest valid size.
     pub(super) size: Size,
     /// No input, resize or restart.
@@ -58,17 +57,28 @@ impl PtyOp {
 
 type OpFuture = Pin<Box<dyn Future<Output = Result<(), TerminalError>> + Send>>;
 
-/// This connection's PTY operations: at most one running, up to `WAITING_OPS` waiting behind it.
-struct PtyOps {
+/// This connection's PTY operations: at most one running, up to `WAITING_BYTES` waiting behind it.
+pub(super) struct PtyOps {
     terminal: Arc<Terminal>,
     viewer: u64,
-    running: Option<OpFuture>,
+    /// The running operation and its `cost`.
+    running: Option<(OpFuture, usize)>,
     waiting: VecDeque<PtyOp>,
     /// Sum of the waiting operations' `cost`.
     waiting_bytes: usize,
 }
 
 impl PtyOps {
+    pub(super) fn new(terminal: Arc<Terminal>, viewer: u64) -> Self {
+        Self {
+            terminal,
+            viewer,
+            running: None,
+            waiting: VecDeque::new(),
+            waiting_bytes: 0,
+        }
+    }
+
     fn future(&self, op: PtyOp) -> OpFuture {
         let terminal = self.terminal.clone();
         let viewer = self.viewer;
@@ -104,12 +114,13 @@ impl PtyOps {
             let Some(op) = self.waiting.pop_front() else {
                 break;
             };
-            self.waiting_bytes -= op.cost();
+            let cost = op.cost();
+            self.waiting_bytes -= cost;
             let mut future = self.future(op);
             match future.as_mut().now_or_never() {
                 Some(Ok(())) => {}
                 Some(Err(error)) => errors.push(error),
-                None => self.running = Some(future),
+                None => self.running = Some((future, cost)),
             }
         }
         errors
@@ -119,7 +130,7 @@ impl PtyOps {
     /// operation stays in `running` until it has finished.
     async fn finished(&mut self) -> Result<(), TerminalError> {
         match self.running.as_mut() {
-            Some(future) => {
+            Some((future, _)) => {
                 let result = future.await;
                 self.running = None;
                 result
@@ -129,19 +140,44 @@ impl PtyOps {
     }
 }
 
+/// After the client left — its Close, a dropped connection, or the writer's end — what it sent is still
+/// written to the PTY in order, as if it had stayed: a paste or a Ctrl-C sent just before a tab closed
+/// reaches the program. The operations' errors have no one to go to. Ends once all is written, or when
+/// the terminal exits, turns `busy` (the rest is refused at once) or closes. `socket`, the connection's
+/// read half, is held until the terminal has room for this input among other gone clients' input
+/// (`Terminal::hold_left_input`): clients that keep coming and leaving while the program reads slowly
+/// wait on their slots of the connection cap instead of piling up input in lectern.
+pub(super) async fn deliver_left<S>(mut ops: PtyOps, socket: S) {
+    let left = ops.waiting_bytes + ops.running.as_ref().map_or(0, |(_, cost)| *cost);
+    if left == 0 {
+        return;
+    }
+    let terminal = ops.terminal.clone();
+    let mut closing = terminal.closing();
+    let deliver = async {
+        let _room = terminal.hold_left_input(left).await;
+        drop(socket);
+        loop {
+            ops.start();
+            if ops.running.is_none() {
+                break;
+            }
+            let _ = ops.finished().await;
+        }
+    };
+    tokio::select! {
+        () = deliver => {}
+        _ = closing.wait_for(Option::is_some) => {}
+    }
+}
+
 fn error_message(error: &TerminalError) -> Control {
     Control::Message(ServerMsg::error(error.code(), error.to_string()))
 }
 
 /// Handles client messages after hello until the client closes or the connection fails.
-pub(super) async fn run(mut stream: Stream, mut context: Context) {
-    let mut ops = PtyOps {
-        terminal: context.terminal.clone(),
-        viewer: context.viewer,
-        running: None,
-        waiting: VecDeque::new(),
-        waiting_bytes: 0,
-    };
+/// `ops` outlive it: the caller delivers what is left in them ([`deliver_left`]).
+pub(super) async fn run(stream: &mut Stream, ops: &mut PtyOps, mut context: Context) {
     loop {
         let mut replies: Vec<Control> = Vec::new();
         let message = tokio::select! {
@@ -170,7 +206,7 @@ pub(super) async fn run(mut stream: Stream, mut context: Context) {
                 replies.push(Control::ClientClosed);
                 end = true;
             }
-            Some(Some(Ok(message))) => replies.extend(handle(message, &mut context, &mut ops)),
+            Some(Some(Ok(message))) => replies.extend(handle(message, &mut context, ops)),
         }
         for reply in replies {
             if context.control.send(reply).await.is_err() {

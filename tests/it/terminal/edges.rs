@@ -1,6 +1,7 @@
 //! Protocol edges of issue 11, finding 11: a client's Close is answered, invalid UTF-8 is refused with
-//! 1007, a busy terminal refuses input at once while the connection keeps answering, and an `ack`
-//! beyond what was sent is an error that leaves the window in force.
+//! 1007, a busy terminal refuses input at once while the connection keeps answering, an `ack` beyond
+//! what was sent is an error that leaves the window in force, and input a client sent before it left (a
+//! Close or a dropped connection) still reaches the program, every byte in order.
 
 use lectern::terminal::protocol::ServerMsg;
 use tokio_tungstenite::tungstenite::Message;
@@ -169,4 +170,89 @@ async fn an_ack_beyond_what_was_sent_is_an_error_and_the_window_holds() {
         }
     }
     server.stop().await;
+}
+
+/// Reads nothing until the test creates `go`, then copies its input to `got`.
+const LATE_READER: &str =
+    "stty raw -echo\nprintf R\nwhile [ ! -e go ]; do sleep 0.05; done\nexec cat > got\n";
+
+/// How a client leaves its terminal.
+enum Leave {
+    /// A websocket Close frame.
+    Close,
+    /// Its TCP connection just ends, without a Close.
+    Drop,
+}
+
+/// Sends more input than the PTY and the terminal's queue (64 writes) take while the program reads
+/// nothing — less than the connection's 1 MiB, so the server reads all of it — then a mark (a Ctrl-C in
+/// real life), and leaves at once. Only once the server saw it leave does the program start reading:
+/// it must get every byte, in order.
+async fn input_sent_before_leaving_reaches_the_program(leave: Leave) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = server_with_script(dir.path(), LATE_READER, 1 << 20).await;
+    let (mut client, _) = Client::attach(&server, "1", None).await;
+    client.read_until("R").await;
+    let chunk = vec![b'x'; 4096];
+    for _ in 0..200 {
+        client.input(&chunk).await;
+    }
+    client.input(b"END-MARK").await;
+    match leave {
+        Leave::Close => {
+            client.send_raw(Message::Close(None)).await;
+            // Answered once the server has read everything sent before it.
+            while !matches!(client.next().await, Incoming::Closed(_)) {}
+        }
+        Leave::Drop => {
+            drop(client);
+            // The connection's viewer is gone once the server has read up to the end of the stream.
+            let deadline = std::time::Instant::now() + super::client::GUARD;
+            while viewers(&server).await > 0 {
+                assert!(std::time::Instant::now() < deadline, "the viewer never left");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    }
+    std::fs::write(dir.path().join("go"), "").expect("go");
+    let expected = 200 * 4096 + 8;
+    let deadline = std::time::Instant::now() + super::client::GUARD;
+    let got = loop {
+        let got = std::fs::read(dir.path().join("got")).unwrap_or_default();
+        if got.len() >= expected || std::time::Instant::now() > deadline {
+            break got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        got.len(),
+        expected,
+        "the program got {} of {expected} bytes",
+        got.len()
+    );
+    assert!(got.ends_with(b"END-MARK"), "the mark comes last");
+    assert!(
+        got[..expected - 8].iter().all(|&b| b == b'x'),
+        "nothing else came"
+    );
+    server.stop().await;
+}
+
+/// Viewers attached to the server's terminals (`/metrics`).
+async fn viewers(server: &crate::support::TestServer) -> u64 {
+    let text = crate::support::get_text(&server.url("/metrics")).await;
+    text.lines()
+        .find_map(|line| line.strip_prefix("lectern_terminal_viewers "))
+        .and_then(|value| value.trim().parse().ok())
+        .expect("lectern_terminal_viewers in /metrics")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn input_sent_before_a_close_still_reaches_the_program() {
+    input_sent_before_leaving_reaches_the_program(Leave::Close).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn input_sent_before_the_connection_dropped_still_reaches_the_program() {
+    input_sent_before_leaving_reaches_the_program(Leave::Drop).await;
 }
