@@ -23,9 +23,10 @@ use crate::editor::request::{OPS, OpKind, Request};
 use crate::web::examiner;
 use report::{Case, Outcome, PageReport, Report};
 use shell::{Shell, tail};
-use terminal::interrupted_later;
+use terminal::continued_later;
 
-/// How long a command that a later step of its page interrupts is given before it counts as started.
+/// How long a command that a later step of its page interrupts or feeds is given before it counts as
+/// started; how long typed input has to end the command waiting for it.
 const BACKGROUND_WAIT: Duration = Duration::from_secs(3);
 /// Lines of output kept in a failure.
 const TAIL_LINES: usize = 20;
@@ -226,7 +227,7 @@ impl Walker {
             cases.push(self.script("solve", &solver).await);
         } else {
             for (index, action) in page.clickable.iter().enumerate() {
-                let background = interrupted_later(&page.clickable[index + 1..], action);
+                let background = continued_later(&page.clickable[index + 1..], action);
                 let started = Instant::now();
                 let outcome = self.action(action, background).await;
                 cases.push(Case {

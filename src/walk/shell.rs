@@ -2,8 +2,14 @@
 //! command so the run knows when it ended and how (its exit status), its output captured (and recorded as
 //! asciicast with `--keep`).
 //!
-//! After each command the runner types a line that prints an OSC mark with a per-command token and `$?`
-//! (`ESC ] 7717 ; lectern ; TOKEN ; STATUS BEL`); echo is off, so only the shell's printf can produce it.
+//! A command is written to a file and run by one typed line that sources it and then prints an OSC mark
+//! with a per-command token and `$?` (`. FILE; printf … ESC ] 7717 ; lectern ; TOKEN ; STATUS BEL`). Bash
+//! reads that whole line before running any of it, so the mark is part of the shell's parsed command, not
+//! input typed after it: a command that reads stdin (`read`, a prompt) waits for real input and cannot
+//! swallow its own end mark, and a multi-line command ends with one mark carrying its last status.
+//! Unlike a PROMPT_COMMAND/PS1 hook, a step that re-reads `~/.bashrc` or sets its own prompt cannot remove
+//! it. Echo is off, so only the shell's printf can produce a mark. Ctrl-C abandons the rest of the line,
+//! mark included: [`Shell::interrupt`] types a fresh mark line then.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -45,6 +51,8 @@ pub enum Ended {
 /// One learner terminal.
 pub struct Shell {
     name: String,
+    /// The file each command is written to and sourced from.
+    command_file: std::path::PathBuf,
     writer: pty_process::OwnedWritePty,
     child: tokio::process::Child,
     captured: Arc<Mutex<Captured>>,
@@ -117,6 +125,7 @@ impl Shell {
         }
         let mut shell = Self {
             name: name.to_string(),
+            command_file: home.join(format!(".lectern-test-{name}.command")),
             writer,
             child,
             captured,
@@ -125,7 +134,7 @@ impl Shell {
             next_token: 0,
             running: None,
         };
-        let (token, start) = shell.send_mark().await?;
+        let (token, start) = shell.send_mark("").await?;
         match shell.wait(token, start, START_WAIT).await.0 {
             Ended::Status(_) => Ok(shell),
             other => Err(std::io::Error::other(format!(
@@ -144,12 +153,13 @@ impl Shell {
         out.base + out.data.len()
     }
 
-    /// Types the mark line; returns its token and where output after it starts.
-    async fn send_mark(&mut self) -> std::io::Result<(u64, usize)> {
+    /// Types `before` (a command list, or nothing) and the mark on one line; returns the mark's token and
+    /// where output after it starts.
+    async fn send_mark(&mut self, before: &str) -> std::io::Result<(u64, usize)> {
         self.next_token += 1;
         let token = self.next_token;
         let start = self.end();
-        let line = format!("printf '\\033]7717;lectern;{token};%s\\007' \"$?\"\n");
+        let line = format!("{before}printf '\\033]7717;lectern;{token};%s\\007' \"$?\"\n");
         self.writer.write_all(line.as_bytes()).await?;
         Ok((token, start))
     }
@@ -166,13 +176,15 @@ impl Shell {
         }
         let mut text = command.trim_end_matches('\n').to_string();
         text.push('\n');
-        // Output counts from before the command is typed: a fast command may print before the mark goes out.
-        let start = self.end();
-        if let Err(error) = self.writer.write_all(text.as_bytes()).await {
-            return (Ended::ShellExited, error.to_string());
+        if let Err(error) = std::fs::write(&self.command_file, text) {
+            return (
+                Ended::ShellExited,
+                format!("{}: {error}", self.command_file.display()),
+            );
         }
-        let token = match self.send_mark().await {
-            Ok((token, _)) => token,
+        let source = format!(". {}; ", quote(&self.command_file.to_string_lossy()));
+        let (token, start) = match self.send_mark(&source).await {
+            Ok(mark) => mark,
             Err(error) => return (Ended::ShellExited, error.to_string()),
         };
         let (ended, output) = self.wait(token, start, timeout).await;
@@ -187,11 +199,12 @@ impl Shell {
         if self.writer.write_all(b"\x03").await.is_err() {
             return (Ended::ShellExited, String::new());
         }
-        // Ctrl-C flushes typed-ahead input, the pending mark line with it: type a new one.
+        // Ctrl-C abandons the rest of the command's line, its mark with it: type a new one, after an empty
+        // line — bash's `read` interrupted by Ctrl-C still takes a byte of the next line, the empty one.
         let Some((old, start)) = self.running.take() else {
             return (Ended::Status(130), String::new());
         };
-        let (token, _) = match self.send_mark().await {
+        let (token, _) = match self.send_mark("\n").await {
             Ok(mark) => mark,
             Err(error) => return (Ended::ShellExited, error.to_string()),
         };
@@ -200,6 +213,18 @@ impl Shell {
             self.running = Some((old, start));
         }
         result
+    }
+
+    /// When a command was left running (waiting for input a step types), waits up to `timeout` for it to
+    /// end: `None` while it still runs.
+    pub async fn settle(&mut self, timeout: Duration) -> Option<(Ended, String)> {
+        let (token, start) = self.running?;
+        let result = self.wait(token, start, timeout).await;
+        if result.0 == Ended::TimedOut {
+            return None;
+        }
+        self.running = None;
+        Some(result)
     }
 
     /// Waits for the mark `token` in the output after `start`.
@@ -238,6 +263,7 @@ impl Shell {
 
     /// Ends the shell (its whole process group) and closes the recording.
     pub async fn stop(mut self) {
+        let _ = std::fs::remove_file(&self.command_file);
         if let Some(pid) = self.child.id() {
             let _ = nix::sys::signal::killpg(
                 nix::unistd::Pid::from_raw(pid as i32),
@@ -266,6 +292,11 @@ impl Shell {
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `text` as one single-quoted shell word.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -316,6 +347,33 @@ mod tests {
     #[test]
     fn clean_drops_escapes() {
         assert_eq!(clean(b"a\x1b[1;31mb\x1b[0m\r\nc\x1b]0;title\x07d"), "ab\ncd");
+    }
+
+    #[test]
+    fn quote_makes_one_shell_word() {
+        assert_eq!(quote("/tmp/it's here"), "'/tmp/it'\\''s here'");
+    }
+
+    /// A command that reads the terminal waits for real input: it cannot read its own end mark (before,
+    /// `read` took the typed mark line as its input and the step timed out).
+    #[tokio::test]
+    async fn a_command_reading_stdin_waits_for_input_and_keeps_its_mark() {
+        let home = tempfile::tempdir().expect("home");
+        let mut shell = Shell::start("t", home.path(), None).await.expect("bash");
+        let (ended, _) = shell
+            .run(
+                "read -p 'name? ' NAME\necho \"hi $NAME\"",
+                Duration::from_millis(300),
+            )
+            .await;
+        assert_eq!(ended, Ended::TimedOut);
+        shell.type_text("World\n").await.expect("type");
+        let (ended, output) = shell.settle(Duration::from_secs(30)).await.expect("ended");
+        assert_eq!(ended, Ended::Status(0), "{output}");
+        assert!(output.contains("hi World"), "{output}");
+        let (ended, output) = shell.run("false", Duration::from_secs(30)).await;
+        assert_eq!(ended, Ended::Status(1), "{output}");
+        shell.stop().await;
     }
 
     #[test]

@@ -10,24 +10,56 @@ use super::{BACKGROUND_WAIT, Walker, failed, skipped, text_arg};
 use crate::content::Action;
 use crate::walk::report::Outcome;
 
-/// The terminal an action names (`session`, default `1`).
-fn session_of(args: &Value) -> String {
-    match args.get("session") {
-        Some(Value::String(name)) if !name.trim().is_empty() => name.trim().to_string(),
-        Some(Value::Number(number)) => number.to_string(),
-        _ => "1".to_string(),
+/// The terminals a step types into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Terminals {
+    /// The terminal of this name.
+    One(String),
+    /// Every terminal (`session: "*"`, the `-all` actions).
+    All,
+}
+
+impl Terminals {
+    fn overlaps(&self, other: &Self) -> bool {
+        *self == Self::All || *other == Self::All || self == other
     }
 }
 
-/// The terminal a command-running action types into (legacy `execute-N` name their own), `None` for others.
-fn command_session(action: &Action) -> Option<String> {
-    match action.spec.name {
-        "execute" | "execute-1" => Some("1".to_string()),
-        "execute-2" => Some("2".to_string()),
-        "execute-3" => Some("3".to_string()),
-        "terminal:execute" => Some(session_of(&action.args)),
-        _ => None,
+/// The terminal an action names (`session`, default `1`; `"*"` is all of them).
+fn session_of(args: &Value) -> Terminals {
+    match args.get("session") {
+        Some(Value::String(name)) if name.trim() == "*" => Terminals::All,
+        Some(Value::String(name)) if !name.trim().is_empty() => Terminals::One(name.trim().to_string()),
+        Some(Value::Number(number)) => Terminals::One(number.to_string()),
+        _ => Terminals::One("1".to_string()),
     }
+}
+
+/// What a step does in a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Typed {
+    /// Runs a command (legacy `execute-N` name their terminal).
+    Command,
+    /// Types input.
+    Input,
+    /// Sends Ctrl-C.
+    Interrupt,
+}
+
+/// The terminals a step types into and what it types; `None` for steps that type nothing.
+fn typed_into(action: &Action) -> Option<(Terminals, Typed)> {
+    let one = |name: &str| Terminals::One(name.to_string());
+    Some(match action.spec.name {
+        "execute" | "execute-1" => (one("1"), Typed::Command),
+        "execute-2" => (one("2"), Typed::Command),
+        "execute-3" => (one("3"), Typed::Command),
+        "terminal:execute" => (session_of(&action.args), Typed::Command),
+        "execute-all" | "terminal:execute-all" => (Terminals::All, Typed::Command),
+        "terminal:input" => (session_of(&action.args), Typed::Input),
+        "terminal:interrupt" => (session_of(&action.args), Typed::Interrupt),
+        "terminal:interrupt-all" => (Terminals::All, Typed::Interrupt),
+        _ => return None,
+    })
 }
 
 /// The special command `<ctrl-c>` / `<ctrl+c>` (any case): an interrupt, not text (as the dashboard reads it).
@@ -55,9 +87,9 @@ impl Walker {
             "terminal:interrupt-all" => (self.all_sessions(), "interrupt"),
             "terminal:clear-all" | "terminal:clear" => return Outcome::Passed,
             "copy" | "copy-and-edit" => return Outcome::Passed,
-            "terminal:execute" => (vec![session_of(args)], "execute"),
-            "terminal:interrupt" => (vec![session_of(args)], "interrupt"),
-            "terminal:input" => (vec![session_of(args)], "input"),
+            "terminal:execute" => (self.sessions(args), "execute"),
+            "terminal:interrupt" => (self.sessions(args), "interrupt"),
+            "terminal:input" => (self.sessions(args), "input"),
             _ => return skipped("not run headless"),
         };
         let interrupt = verb == "interrupt" || command.is_some_and(is_ctrl_c);
@@ -85,9 +117,19 @@ impl Walker {
                 if args.get("endl").and_then(Value::as_bool) != Some(false) {
                     text.push('\n');
                 }
-                match shell.type_text(&text).await {
-                    Ok(()) => Outcome::Passed,
-                    Err(error) => failed(format!("terminal {session}: {error}"), ""),
+                if let Err(error) = shell.type_text(&text).await {
+                    return failed(format!("terminal {session}: {error}"), "");
+                }
+                // The input answers the command left waiting for it: judge it if that ends it.
+                match shell.settle(BACKGROUND_WAIT.min(timeout)).await {
+                    None | Some((Ended::Status(0), _)) => Outcome::Passed,
+                    Some((Ended::Status(status), output)) => failed(
+                        format!(
+                            "terminal {session}: the command exited with status {status} after the input"
+                        ),
+                        &output,
+                    ),
+                    Some((_, output)) => failed(format!("terminal {session}: the shell exited"), &output),
                 }
             } else {
                 let Some(command) = command else {
@@ -102,6 +144,10 @@ impl Walker {
                         format!("terminal {session}: the running command did not stop on Ctrl-C"),
                         &output,
                     );
+                }
+                // A command fed input by an earlier step may still be finishing: give it the step's time.
+                if shell.running.is_some() && !interrupt_first {
+                    let _ = shell.settle(timeout).await;
                 }
                 if shell.running.is_some() {
                     return failed(
@@ -154,6 +200,14 @@ impl Walker {
             .unwrap_or(Outcome::Passed)
     }
 
+    /// The terminals an action's `session` names.
+    fn sessions(&self, args: &Value) -> Vec<String> {
+        match session_of(args) {
+            Terminals::One(name) => vec![name],
+            Terminals::All => self.all_sessions(),
+        }
+    }
+
     fn all_sessions(&self) -> Vec<String> {
         let mut names: Vec<String> = self.shells.keys().cloned().collect();
         if names.is_empty() {
@@ -163,16 +217,26 @@ impl Walker {
     }
 }
 
-/// Whether a later action of the page interrupts the terminal `action` runs its command in (the command
-/// is meant to keep running: a server, `watch`, a log tail).
-pub(super) fn interrupted_later(later: &[Action], action: &Action) -> bool {
-    let Some(session) = command_session(action) else {
+/// Whether a later action of the page ends or feeds the command `action` runs (or the one its input goes
+/// to), which is then not waited for to the end: a later step interrupts its terminal (the command is
+/// meant to keep running: a server, `watch`, a log tail), or the next step typing into that terminal types
+/// input (the command waits for it: `read`, a prompt).
+pub(super) fn continued_later(later: &[Action], action: &Action) -> bool {
+    let Some((mine, typed)) = typed_into(action) else {
         return false;
     };
-    later.iter().any(|next| match next.spec.name {
-        "terminal:interrupt" => session_of(&next.args) == session,
-        "terminal:interrupt-all" => true,
-        "execute-all" | "terminal:execute-all" => interrupts(&next.args),
-        _ => command_session(next).is_some_and(|target| target == session) && interrupts(&next.args),
-    })
+    if typed == Typed::Interrupt {
+        return false;
+    }
+    let into_mine = || {
+        later
+            .iter()
+            .filter_map(|next| typed_into(next).map(|(terminals, typed)| (next, terminals, typed)))
+            .filter(|(_, terminals, _)| terminals.overlaps(&mine))
+    };
+    let interrupted = into_mine().any(|(next, _, typed)| typed == Typed::Interrupt || interrupts(&next.args));
+    let answered = into_mine()
+        .next()
+        .is_some_and(|(_, _, typed)| typed == Typed::Input);
+    interrupted || answered
 }
