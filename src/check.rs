@@ -179,7 +179,7 @@ fn missing_examiner_tests(workshop: &crate::content::Workshop) -> Vec<crate::con
             let Some(name) = action.args.get("name").and_then(serde_json::Value::as_str) else {
                 continue;
             };
-            if crate::web::examiner::find_test(&workshop.root, name).is_some() {
+            if crate::examiner::find_test(&workshop.root, name).is_some() {
                 continue;
             }
             let path = format!("workshop/examiner/tests/{name}");

@@ -19,7 +19,7 @@ pub use dashboard::{DashboardConfig, TERMINAL_LAYOUTS, WORKSHOP_LAYOUTS, layout_
 pub use editor::EditorConfig;
 pub use proxy::{BuiltinUpstream, ProxyConfig, local_upstream as proxy_local_upstream};
 pub use secrets::{SECRET_ENV, is_secret_env, protect_process_environment};
-pub use services::ServicesConfig;
+pub use services::{ServicesConfig, home_dir};
 pub use session::{STANDARD_VARIABLES, SessionConfig};
 pub use terminal::{MIN_REPLAY_BYTES, TerminalConfig};
 

@@ -1,8 +1,8 @@
 //! lectern: one binary for the learner-facing side of a workshop session.
 //!
 //! Crate map (data flows one way): `cli → config → server → web (auth → router) →
-//! {content, terminal, proxy, events, assets}`. Nothing imports `web`; `content`, `terminal`,
-//! `events` and `assets` know no HTTP types. See ARCHITECTURE.md.
+//! {content, terminal, proxy, events, assets, examiner}`. Nothing imports `web`; `content`, `terminal`,
+//! `events`, `assets` and `examiner` know no HTTP types. See ARCHITECTURE.md.
 
 pub mod assets;
 pub mod auth;
@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod editor;
 pub mod events;
+pub mod examiner;
 pub mod export;
 pub mod import;
 pub mod jail;

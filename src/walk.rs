@@ -20,7 +20,7 @@ use crate::config::SessionConfig;
 use crate::content::action::Family;
 use crate::content::{Action, Page, Severity, load_workshop};
 use crate::editor::request::{OPS, OpKind, Request};
-use crate::web::examiner;
+use crate::examiner;
 use report::{Case, Outcome, PageReport, Report};
 use shell::{Shell, tail};
 use terminal::continued_later;

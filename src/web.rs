@@ -29,7 +29,6 @@ use tower_http::trace::TraceLayer;
 pub use editor::{CHANNEL_PATH as EDITOR_CHANNEL_PATH, enabled as editor_enabled};
 pub use error::AppError;
 pub use page_scripts::{PageScripts, start_scenario};
-pub use services::examiner;
 pub use services::webdav::DavState;
 pub use session::lifecycle::Lifecycle;
 pub use session::spawn_monitor;

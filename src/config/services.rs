@@ -218,6 +218,13 @@ fn parse_bytes(text: &str) -> Option<u64> {
     value.checked_mul(multiplier).filter(|bytes| *bytes > 0)
 }
 
+/// Lectern's own `$HOME`, when set (the files, uploads and git folders and the examiner's log live under it).
+pub fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_bytes;

@@ -23,6 +23,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use super::{AppError, AppState};
+use crate::config::home_dir;
 use crate::events::Event;
 use crate::jail::{DotFiles, Jail};
 
@@ -71,17 +72,13 @@ pub fn enabled(state: &AppState) -> Enabled {
     Enabled {
         files: services.files_enabled(apps.files),
         uploads: services.uploads_enabled(apps.uploads),
-        examiner: services.examiner_enabled(apps.examiner, !examiner::test_dirs(&workshop.root).is_empty()),
+        examiner: services.examiner_enabled(
+            apps.examiner,
+            !crate::examiner::test_dirs(&workshop.root).is_empty(),
+        ),
         webdav: services.webdav_enabled(apps.webdav),
         git: services.git_enabled(apps.git),
     }
-}
-
-/// `$HOME`, when set.
-fn home_dir() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .filter(|home| !home.is_empty())
-        .map(PathBuf::from)
 }
 
 /// `FILES_DIR`, else the demo's `exercises/`, else `$HOME`.
