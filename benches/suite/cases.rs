@@ -141,7 +141,18 @@ impl Peer {
     /// Connects a new terminal (`name` matters to lectern only) and selects `mode`; returns once
     /// the mode printed its ready mark.
     pub async fn open(&self, name: &str, mode: &str) -> Result<Term> {
-        let mut term = Term::connect(self.flavor, self.server.addr, name).await?;
+        let term = Term::connect(self.flavor, self.server.addr, name).await?;
+        Self::select(term, mode).await
+    }
+
+    /// `open` as a lossless viewer (`Term::connect_lossless`): for the cases that measure throughput and
+    /// byte-exact delivery.
+    pub async fn open_lossless(&self, name: &str, mode: &str) -> Result<Term> {
+        let term = Term::connect_lossless(self.flavor, self.server.addr, name, None).await?;
+        Self::select(term, mode).await
+    }
+
+    async fn select(mut term: Term, mode: &str) -> Result<Term> {
         term.read_until(b"M").await.context("menu prompt")?;
         term.send(format!("{mode}\r").as_bytes()).await?;
         term.read_until(b"R").await.context("ready mark")?;
@@ -236,7 +247,7 @@ async fn term_rep(peer: &Peer, term: &mut Term, bytes: usize) -> Result<(f64, f6
 
 /// Terminal throughput of one server in MB/s and its CPU-seconds per GB.
 pub async fn term_tput(peer: &Peer, params: &Params) -> Result<(f64, f64)> {
-    let mut term = peer.open("tput-1", "tput").await?;
+    let mut term = peer.open_lossless("tput-1", "tput").await?;
     let mut rates = Vec::new();
     let mut cpu = 0.0;
     for rep in 0..=params.reps {
@@ -268,7 +279,7 @@ pub async fn tput_interleaved(
     let mut terms: Vec<Contender> = Vec::new();
     for (flavor, peer) in peers {
         let term = match peer {
-            Ok(peer) => peer.open("tput-1", "tput").await.map_err(error),
+            Ok(peer) => peer.open_lossless("tput-1", "tput").await.map_err(error),
             Err(reason) => Err(reason.clone()),
         };
         terms.push((*flavor, peer.as_ref().ok(), term, Vec::new(), Vec::new()));
@@ -327,7 +338,7 @@ pub async fn exit_integrity(peer: &Peer, params: &Params, round: usize) -> Resul
                 term.read_until(b"R").await?;
                 term
             }
-            _ => peer.open(&format!("exit-{round}-{run}"), "exit").await?,
+            _ => peer.open_lossless(&format!("exit-{round}-{run}"), "exit").await?,
         };
         term.send(b"go\r").await?;
         let mut seen = 0;
@@ -498,7 +509,7 @@ async fn press(
         let mut term = peer.open(&format!("ctrlc-{round}-{rep}"), "ctrlc").await?;
         let measured = tokio::time::timeout(Duration::from_secs(60), async {
             term.send(b"go\r").await?;
-            term.read_bytes(1 << 20).await?;
+            term.read_past(1 << 20).await?;
             let started = Instant::now();
             term.send(b"\x03").await?;
             let bytes = term.read_until(b"CTRLC-DONE").await?;
@@ -519,7 +530,7 @@ async fn press(
 /// lectern only: throughput of one viewer (MB/s) beside a viewer that never reads, and solo, per
 /// repetition. Solo and stalled repetitions alternate, so drifting machine load hits both alike.
 pub async fn fanout(peer: &Peer, params: &Params) -> Result<(Vec<f64>, Vec<f64>)> {
-    let mut active = peer.open("fanout-1", "tput").await?;
+    let mut active = peer.open_lossless("fanout-1", "tput").await?;
     let mut solo = Vec::new();
     let mut beside = Vec::new();
     for rep in 0..=params.reps {
@@ -550,14 +561,15 @@ pub async fn reconnect_replay(peer: &Peer, params: &Params) -> Result<Vec<f64>> 
     let mut times = Vec::new();
     for rep in 0..params.reps {
         let name = format!("replay-{rep}");
-        let mut term = peer.open(&name, "replay").await?;
+        let mut term = peer.open_lossless(&name, "replay").await?;
         let last_seq = term.next_seq;
         term.send(b"go\r").await?;
         term.close().await;
         // The program writes 1 MiB into the ring while nobody watches.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let started = Instant::now();
-        let mut again = Term::connect_from(Flavor::Lectern, peer.server.addr, &name, Some(last_seq)).await?;
+        let mut again =
+            Term::connect_lossless(Flavor::Lectern, peer.server.addr, &name, Some(last_seq)).await?;
         again.read_bytes(REPLAY_BYTES).await?;
         times.push(started.elapsed().as_secs_f64() * 1e3);
         if again.next_seq != last_seq + REPLAY_BYTES as u64 {

@@ -60,6 +60,9 @@ pub struct Term {
     pending: Option<Message>,
     /// lectern: output bytes skipped (`lost`) because this client fell behind.
     pub skipped: u64,
+    /// lectern: the acknowledgement window of its hello; `None` for a lossless viewer (no window: it
+    /// takes part in lectern's flow control and gets every byte, never skipped — docs/terminal-protocol.md 7).
+    window: Option<u64>,
 }
 
 /// lectern: the acknowledgement window the bench asks for, the same as the dashboard's (an ack goes
@@ -79,6 +82,28 @@ impl Term {
         addr: SocketAddr,
         name: &str,
         last_seq: Option<u64>,
+    ) -> Result<Self> {
+        Self::connect_with(flavor, addr, name, last_seq, Some(ACK_WINDOW)).await
+    }
+
+    /// `connect_from` as a lossless viewer (lectern: no window, so the program waits for it instead of
+    /// skipping it ahead when it falls behind): what the cases measuring throughput and byte-exact
+    /// delivery compare with ttyd and wetty, whose clients hold their programs up too.
+    pub async fn connect_lossless(
+        flavor: Flavor,
+        addr: SocketAddr,
+        name: &str,
+        last_seq: Option<u64>,
+    ) -> Result<Self> {
+        Self::connect_with(flavor, addr, name, last_seq, None).await
+    }
+
+    async fn connect_with(
+        flavor: Flavor,
+        addr: SocketAddr,
+        name: &str,
+        last_seq: Option<u64>,
+        window: Option<u64>,
     ) -> Result<Self> {
         let url = match flavor {
             Flavor::Lectern => format!("ws://{addr}/terminal/ws/{name}"),
@@ -102,6 +127,7 @@ impl Term {
             acked: 0,
             pending: None,
             skipped: 0,
+            window,
         };
         term.handshake(last_seq).await?;
         Ok(term)
@@ -110,7 +136,11 @@ impl Term {
     async fn handshake(&mut self, last_seq: Option<u64>) -> Result<()> {
         match self.flavor {
             Flavor::Lectern => {
-                let hello = serde_json::json!({"type":"hello","version":1,"last_seq":last_seq,"cols":80,"rows":24,"window":ACK_WINDOW});
+                let mut hello =
+                    serde_json::json!({"type":"hello","version":1,"last_seq":last_seq,"cols":80,"rows":24});
+                if let Some(window) = self.window {
+                    hello["window"] = window.into();
+                }
                 self.ws.send(Message::text(hello.to_string())).await?;
                 loop {
                     match self.ws.next().await {
@@ -218,7 +248,10 @@ impl Term {
                     // As the protocol asks (docs/terminal-protocol.md, 5.3): every quarter window, and
                     // whenever everything received is processed (nothing more is waiting on the socket) —
                     // a lagging connection is caught up only once all it was sent is acknowledged.
-                    let quarter = self.next_seq - self.acked >= ACK_WINDOW / 4;
+                    let Some(window) = self.window else {
+                        return Ok(Event::Output(frame[8..].to_vec()));
+                    };
+                    let quarter = self.next_seq - self.acked >= window / 4;
                     if !quarter && self.next_seq > self.acked {
                         match self.ws.next().now_or_never() {
                             Some(Some(Ok(message))) => self.pending = Some(message),
@@ -311,6 +344,20 @@ impl Term {
                     "skipped ahead by {} bytes after {seen} of {want}: the bench's client fell behind",
                     self.skipped - skipped
                 ),
+                Event::Other => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads until `want` bytes of output have gone by, shown or skipped (lectern skips a windowed client
+    /// that falls behind ahead): for cases that need the stream to have moved on, not every byte.
+    pub async fn read_past(&mut self, want: usize) -> Result<()> {
+        let (start, mut seen) = (self.skipped, 0);
+        while seen + ((self.skipped - start) as usize) < want {
+            match self.recv().await? {
+                Event::Output(data) => seen += data.len(),
+                Event::Exit | Event::Closed => bail!("ended after {seen} of {want} bytes"),
                 Event::Other => {}
             }
         }
