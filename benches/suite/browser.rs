@@ -52,6 +52,12 @@ pub fn browser_flood(rounds: usize, bytes: u64) -> Case {
                         typing.detail(&format!("{server}_all_rounds_{key}"), value);
                     }
                 }
+                // CPU seconds Chromium and the server used during the flood (medians over the rounds).
+                for key in ["browser_cpu_s", "server_cpu_s"] {
+                    if let Some(value) = summary[key].as_f64() {
+                        prompt.detail(&format!("{server}_median_{key}"), value);
+                    }
+                }
             }
         }
     }
