@@ -243,6 +243,8 @@ pub struct Lag {
     pub bytes: u64,
     /// How long ago the viewer's next byte was written.
     pub age: std::time::Duration,
+    /// How long ago the terminal last wrote anything (zero while output is coming).
+    pub quiet: std::time::Duration,
 }
 
 impl Viewer {
@@ -260,6 +262,10 @@ impl Viewer {
         Lag {
             bytes: shared.ring.end().saturating_sub(from.max(self.replay_end)),
             age: since.map_or(std::time::Duration::ZERO, |at| at.elapsed()),
+            quiet: shared
+                .published
+                .back()
+                .map_or(std::time::Duration::MAX, |(_, at)| at.elapsed()),
         }
     }
 

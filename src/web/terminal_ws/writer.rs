@@ -5,9 +5,12 @@
 //! A viewer that may be skipped (feature `snapshots`, or one that acknowledges) and falls behind — more than
 //! `lag_bytes` of output (after its last ack, with a window), or, without a window, a next byte older than
 //! `lag_time` — stops being sent output. Once what it
-//! was sent is acknowledged (and at most every `CATCH_UP_INTERVAL`), it catches up: with feature `snapshots` one
-//! `snapshot` of the screen now, otherwise a `lost` and the last `TAIL` bytes. The PTY never waits
-//! for such a viewer; one that keeps up gets every byte.
+//! was sent is acknowledged (and at most every `CATCH_UP_INTERVAL`, sooner once the output is `QUIET`), it
+//! catches up: with feature `snapshots` one `snapshot` of the screen now, otherwise a `lost` and the last
+//! `TAIL` bytes. After a snapshot it is held until the next catch-up is due, and gets the live output
+//! only if less than its lag bound came meanwhile (else the next snapshot): during a flood a browser draws
+//! a screen per interval and nothing between them. The PTY never waits for such a viewer; one that keeps
+//! up gets every byte.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -24,6 +27,9 @@ use crate::terminal::{Seq, Snapshot, Viewer, ViewerEvent};
 /// Least time between two catch-ups of a viewer that keeps lagging (a flood): at most this many
 /// snapshots a second reach a browser that cannot keep up.
 const CATCH_UP_INTERVAL: Duration = Duration::from_millis(100);
+/// Output quiet this long means a flood is over: a lagging or held viewer catches up at once, without
+/// waiting for the rest of `CATCH_UP_INTERVAL` (Ctrl-C, the end of a `cat`).
+const QUIET: Duration = Duration::from_millis(20);
 /// Output a viewer without feature `snapshots` gets after a skip: the tail of the stream, after a `lost`.
 const TAIL: u64 = 16 * 1024;
 
@@ -197,6 +203,10 @@ pub(super) async fn run(
     // The last ack looked at (`changed()` below marks values seen, so compare, do not ask).
     let mut last_ack = 0;
     let mut lagging = false;
+    // Caught up by snapshot and sent nothing since: until the next catch-up is due, then live output
+    // if less than the lag bound came meanwhile, else the next snapshot — while a flood goes on the
+    // browser draws one screen per interval, not the output between them.
+    let mut held = false;
     let mut last_catch_up: Option<Instant> = None;
     loop {
         let why = closing.borrow_and_update().clone();
@@ -220,19 +230,27 @@ pub(super) async fn run(
                 writer.acked = writer.acked.max(seq);
             }
         }
+        // Time until the output will have been quiet for `QUIET` (zero: it has).
+        let mut quiet_in = QUIET;
         if let Some(skip) = skipping {
-            if !lagging {
-                let lag = writer.viewer.lag(window.map(|_| writer.acked));
+            let lag = writer.viewer.lag(window.map(|_| writer.acked));
+            quiet_in = QUIET.saturating_sub(lag.quiet);
+            let due = quiet_in.is_zero() || last_catch_up.is_none_or(|at| at.elapsed() >= CATCH_UP_INTERVAL);
+            if held && due {
+                held = false;
+                lagging = lag.bytes > skip.lag_bytes;
+            }
+            if !lagging && !held {
                 // With a window, only bytes count: a client that lets its window fill up is holding
                 // its own output back on purpose (docs/terminal-protocol.md, sections 7 and 12).
                 lagging = lag.bytes > skip.lag_bytes || (window.is_none() && lag.age > skip.lag_time);
             }
-            let due = last_catch_up.is_none_or(|at| at.elapsed() >= CATCH_UP_INTERVAL);
             if lagging && writer.in_flight.bytes == 0 && due {
                 if !writer.catch_up(skip.snapshots).await {
                     break;
                 }
                 lagging = false;
+                held = skip.snapshots;
                 last_catch_up = Some(Instant::now());
                 continue;
             }
@@ -244,9 +262,12 @@ pub(super) async fn run(
         writer
             .viewer
             .set_max_payload(usize::try_from(room).unwrap_or(usize::MAX));
-        let wait = last_catch_up.map_or(Duration::ZERO, |at| {
-            CATCH_UP_INTERVAL.saturating_sub(at.elapsed())
-        });
+        // Until the next catch-up is due, or the output may have gone quiet (the end of the flood).
+        let wait = last_catch_up
+            .map_or(Duration::ZERO, |at| {
+                CATCH_UP_INTERVAL.saturating_sub(at.elapsed())
+            })
+            .min(quiet_in.max(Duration::from_millis(1)));
         let sent = tokio::select! {
             biased;
             message = control.recv() => match message {
@@ -268,8 +289,8 @@ pub(super) async fn run(
             // `connection` ends this loop.
             changed = acked.changed(), if window.is_some() => changed.is_ok(),
             // A lagging viewer waits for its acknowledgements and the catch-up interval, not output.
-            () = tokio::time::sleep(wait), if lagging && writer.in_flight.bytes == 0 => true,
-            event = writer.viewer.next_event(), if room > 0 && !lagging => writer.send_event(event).await,
+            () = tokio::time::sleep(wait), if held || (lagging && writer.in_flight.bytes == 0) => true,
+            event = writer.viewer.next_event(), if room > 0 && !lagging && !held => writer.send_event(event).await,
         };
         if !sent {
             break;
