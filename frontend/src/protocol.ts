@@ -112,6 +112,29 @@ export function unseen(seq: number, data: Uint8Array, have: number): Uint8Array 
   return data.subarray(have - seq);
 }
 
+/**
+ * Bytes (or UTF-16 units) xterm.js is given per `write`. It parses a write in one go and yields to
+ * input and drawing only between writes (at most every 12 ms), so a 64 KiB frame or a snapshot parsed
+ * whole can keep a keystroke in another terminal waiting for tens of milliseconds on a slow machine.
+ */
+export const WRITE_PIECE = 16 * 1024;
+
+/** `data` cut into pieces of at most `size` (a string never between the two halves of a surrogate pair). */
+export function pieces<T extends Uint8Array | string>(data: T, size = WRITE_PIECE): T[] {
+  if (data.length <= size) return [data];
+  const out: T[] = [];
+  for (let at = 0; at < data.length; ) {
+    let end = Math.min(at + size, data.length);
+    if (typeof data === "string" && end < data.length && end - at > 1) {
+      const code = data.charCodeAt(end - 1);
+      if (code >= 0xd800 && code <= 0xdbff) end--;
+    }
+    out.push((typeof data === "string" ? data.slice(at, end) : data.subarray(at, end)) as T);
+    at = end;
+  }
+  return out;
+}
+
 /** Human-readable byte count ("12.3 MB"). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} bytes`;

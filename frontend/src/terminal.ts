@@ -17,6 +17,7 @@ import {
   ackDue,
   decodeOutput,
   parseServerMsg,
+  pieces,
   skipNotice,
   unseen,
   type ClientMsg,
@@ -419,11 +420,17 @@ export class TerminalView {
     const end = decoded.seq + decoded.data.length;
     // Acknowledge once xterm.js has parsed the bytes; a hidden tab acknowledges on receipt (its timers
     // are throttled, and holding the program back while nobody looks helps nobody).
-    if (fresh.length > 0 && !document.hidden) this.live.write(fresh, () => this.ack(socket, end));
+    if (fresh.length > 0 && !document.hidden) this.write(fresh, () => this.ack(socket, end));
     else {
-      if (fresh.length > 0) this.live.write(fresh);
+      if (fresh.length > 0) this.write(fresh);
       this.ack(socket, end);
     }
+  }
+
+  /** Writes to xterm.js in `pieces`, so that it yields to input between them; `done` once all is parsed. */
+  private write(data: Uint8Array | string, done?: () => void): void {
+    const all = pieces(data);
+    all.forEach((piece, i) => this.live.write(piece, i === all.length - 1 ? done : undefined));
   }
 
   private ack(socket: WebSocket, processed: number): void {
@@ -446,7 +453,7 @@ export class TerminalView {
       this.element.dataset.skipped = String(Number(this.element.dataset.skipped ?? 0) + (msg.seq - msg.from));
     }
     this.have = msg.seq;
-    this.live.write(preamble + msg.data, () => this.ack(socket, msg.seq));
+    this.write(preamble + msg.data, () => this.ack(socket, msg.seq));
   }
 
   private onControl(text: string, socket: WebSocket): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACK_WINDOW, ackDue, decodeOutput, formatBytes, parseServerMsg, skipNotice, unseen } from "../src/protocol";
+import { ACK_WINDOW, ackDue, decodeOutput, formatBytes, parseServerMsg, pieces, skipNotice, unseen } from "../src/protocol";
 
 describe("protocol v1 mirror", () => {
   it("decodes the 8-byte big-endian seq prefix", () => {
@@ -8,6 +8,16 @@ describe("protocol v1 mirror", () => {
     expect(out?.seq).toBe(258);
     expect(new TextDecoder().decode(out!.data)).toBe("hi");
     expect(decodeOutput(new Uint8Array(3).buffer)).toBeNull();
+  });
+
+  it("cuts writes into pieces, never inside a surrogate pair", () => {
+    const bytes = new Uint8Array(10).map((_, i) => i);
+    expect(pieces(bytes, 4).map((p) => Array.from(p))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(pieces(bytes, 10)).toEqual([bytes]);
+    expect(pieces("abcde", 2)).toEqual(["ab", "cd", "e"]);
+    // "a😀b": the emoji is two UTF-16 units and stays whole.
+    expect(pieces("a\u{1F600}b", 2)).toEqual(["a", "\u{1F600}", "b"]);
+    expect(pieces("a\u{1F600}b", 2).join("")).toBe("a\u{1F600}b");
   });
 
   it("cuts bytes the client already has", () => {
