@@ -15,10 +15,11 @@
 // lectern runs its dashboard with the split layout (terminals 1 and 2 in one page, like a learner's); ttyd
 // serves one terminal per page, so its second terminal is a second tab. The screen is xterm.js's buffer
 // (lectern: `window.lectern.terminalText(name, true)`, ttyd: `window.term`).
-// Also, per round, the CPU time Chromium's processes and the server's process used from Enter to the
+// For lectern, a keystroke's time is also split: `echo_ms`, from the key to its echo's websocket message
+// reaching the page (the rest is xterm.js and the frame). Also, per round, the CPU time Chromium's processes and the server's process used from Enter to the
 // flood's end on screen (Linux /proc): what the browser costs the machine besides its latency.
 // Prints one JSON object: {"servers": {name: {"prompt_s": [..], "ctrlc_ms": [..], "type_p99_ms": [..] (per
-// round), "type_ms": [..] (every keystroke), "browser_cpu_s": [..], "server_cpu_s": [..], "summary": {..}}}}.
+// round), "type_ms": [..] (every keystroke), "echo_ms": [..], "browser_cpu_s": [..], "server_cpu_s": [..], "summary": {..}}}}.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -139,6 +140,18 @@ function probe(kind) {
     }
     return window.lectern?.terminalText?.(name, true) ?? "";
   };
+  // When each binary (output) message of a terminal's websocket reaches the page: splits a keystroke's
+  // time into before the echo reached the page (input, server, program, network) and after (xterm.js, the
+  // frame). Listening from the constructor runs before the page's own `onmessage`.
+  const Native = window.WebSocket;
+  const arrivals = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      const url = String(args[0]);
+      this.addEventListener("message", (e) => typeof e.data !== "string" && arrivals.push({ url, t: performance.now() }));
+    }
+  };
   const keys = [];
   addEventListener("keydown", (e) => keys.push({ key: e.key, ctrl: e.ctrlKey, t: e.timeStamp }), true);
   /** The first key after `since` that `is`, or null. */
@@ -161,12 +174,16 @@ function probe(kind) {
     now: () => performance.now(),
     text,
     count,
-    /** Ms from the first `ch` key after `since` to the frame where terminal `name` shows more than `before` of it. */
+    /** Ms from the first `ch` key after `since` to the frame where terminal `name` shows more than `before`
+     * of it (`shown`), and to the first output message after the key on a websocket whose URL ends in the
+     * terminal's name (`echo`, -1 when there is none: ttyd's single socket is named otherwise). */
     shown: (name, ch, before, since, limit) =>
       frames((now) => {
         if (count(name, ch) <= before) return undefined;
         const k = key(since, (k) => k.key === ch);
-        return k ? now - k.t : null;
+        if (!k) return null;
+        const echo = arrivals.find((a) => a.t >= k.t && a.url.endsWith(`/${name}`));
+        return { shown: now - k.t, echo: echo ? echo.t - k.t : -1 };
       }, limit),
     /** Ms from the first Enter after `since` to the frame where terminal `name` shows `needle`. */
     appears: (name, needle, since, limit) =>
@@ -277,6 +294,7 @@ async function round(browser, server) {
     const cpuBefore = cpuBelow();
     await page.keyboard.press("Enter");
     const typed = [];
+    const echoed = [];
     let promptMs;
     const prompt = page
       .evaluate(([since, limit]) => window.__flood.appears("1", "DONE-42", since, limit), [since, LIMIT_MS])
@@ -288,7 +306,8 @@ async function round(browser, server) {
       const t = await now(other);
       await other.keyboard.type("#");
       const ms = await other.evaluate(([name, before, t]) => window.__flood.shown(name, "#", before, t, 30000), [second, before, t]);
-      if (ms !== null) typed.push(Math.round(ms));
+      if (ms !== null) typed.push(Math.round(ms.shown));
+      if (ms !== null && ms.echo >= 0) echoed.push(Math.round(ms.echo));
       await sleep(100);
     }
     await prompt;
@@ -311,7 +330,7 @@ async function round(browser, server) {
     await page.keyboard.press("Control+C");
     const ctrlcMs = await quiet;
     if (ctrlcMs === null) throw new Error("timed out: the screen quiet after Ctrl-C");
-    return { promptS, ctrlcMs: Math.round(ctrlcMs), typed, cpu };
+    return { promptS, ctrlcMs: Math.round(ctrlcMs), typed, echoed, cpu };
   } finally {
     await context.close();
   }
@@ -319,7 +338,7 @@ async function round(browser, server) {
 
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
 const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] : null);
-const fresh = () => ({ prompt_s: [], ctrlc_ms: [], type_p99_ms: [], type_ms: [], browser_cpu_s: [], server_cpu_s: [] });
+const fresh = () => ({ prompt_s: [], ctrlc_ms: [], type_p99_ms: [], type_ms: [], echo_ms: [], browser_cpu_s: [], server_cpu_s: [] });
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -339,6 +358,7 @@ try {
         entry.ctrlc_ms.push(out.ctrlcMs);
         entry.type_p99_ms.push(quantile(out.typed, 0.99));
         entry.type_ms.push(...out.typed);
+        entry.echo_ms.push(...out.echoed);
         entry.browser_cpu_s.push(out.cpu.browser);
         entry.server_cpu_s.push(out.cpu.server);
         log(
@@ -363,6 +383,8 @@ for (const entry of Object.values(results)) {
     type_p50_ms: quantile(entry.type_ms, 0.5),
     type_p99_ms: quantile(entry.type_ms, 0.99),
     keystrokes: entry.type_ms.length,
+    echo_p50_ms: quantile(entry.echo_ms, 0.5),
+    echo_p99_ms: quantile(entry.echo_ms, 0.99),
     browser_cpu_s: median(entry.browser_cpu_s),
     server_cpu_s: median(entry.server_cpu_s),
   };
