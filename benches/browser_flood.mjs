@@ -21,7 +21,7 @@
 // Prints one JSON object: {"servers": {name: {"prompt_s": [..], "ctrlc_ms": [..], "type_p99_ms": [..] (per
 // round), "type_ms": [..] (every keystroke), "echo_ms": [..], "browser_cpu_s": [..], "server_cpu_s": [..], "summary": {..}}}}.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -123,6 +123,7 @@ async function start(kind, bin) {
       child.kill("SIGTERM");
       await Promise.race([new Promise((r) => child.on("exit", r)), sleep(5000)]);
       child.kill("SIGKILL");
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }
