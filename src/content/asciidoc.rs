@@ -31,6 +31,8 @@ mod walker;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use asciidork_ast::Document;
 use asciidork_core::{JobAttr, JobSettings, ReadAttr, SafeMode};
@@ -83,15 +85,22 @@ pub struct AdocAction {
     pub body: String,
 }
 
-/// The parser's arena budget for a page, bytes: 128 MiB plus 1 KiB per source byte. The parser uses
-/// about 256 arena bytes per source byte (measured: 17 MiB for 64 KiB, 65 MiB for 256 KiB, 256 MiB for
-/// 1 MiB), so ordinary pages and their includes fit with room to spare. asciidork 0.38 loops forever
-/// on some malformed tables (`|===` / `|===` / `|1|2` / `|===`: rows of no cells pushed without end,
-/// found by the `content` fuzz target — 7 GB in a minute); past the budget its next allocation
-/// panics, which [`render`] catches like any parser panic.
-fn arena_limit_bytes(source: &str) -> usize {
-    (128 << 20) + source.len().saturating_mul(1024)
+/// The parser's arena budget, bytes: 8 MiB plus 1 KiB per source byte (the page's and, once known,
+/// its includes'). The parser uses about 256 arena bytes per source byte (measured: 17 MiB for 64 KiB,
+/// 65 MiB for 256 KiB, 256 MiB for 1 MiB), so a page and its includes fit four times over. asciidork
+/// 0.38 loops forever on some malformed tables (`|===` / `|===` / `|1|2` / `|===`: rows of no cells
+/// pushed without end, found by the `content` fuzz target — 7 GB in a minute); past the budget its
+/// next allocation panics, which [`render`] catches like any parser panic. The budget is what such a
+/// page costs on every render: with the earlier 128 MiB base, ~0.2 s and 128 MiB for a 300-byte page.
+fn arena_limit_bytes(source_bytes: usize) -> usize {
+    (8 << 20) + source_bytes.saturating_mul(1024)
 }
+
+/// Arena bytes the parser uses per source byte (measured, see [`arena_limit_bytes`]).
+const ARENA_PER_SOURCE_BYTE: usize = 256;
+
+/// Parse attempts for a page whose includes turn out larger than its first budget assumed.
+const BUDGET_ATTEMPTS: usize = 4;
 
 /// The placeholder put in the HTML instead of action block `index`.
 pub fn placeholder(index: usize) -> String {
@@ -101,13 +110,43 @@ pub fn placeholder(index: usize) -> String {
 /// Render an AsciiDoc page. Never fails and never panics: problems become diagnostics. Without a
 /// jail, `include::` lines are reported and left out.
 pub fn render(source: &str, file: &Path, vars: &Variables, jail: Option<&IncludeJail>) -> AdocPage {
+    // Included bytes are known only once the parser has read them: a page that outgrows its budget
+    // after reading includes the budget did not count, enough to use a quarter of it, is parsed
+    // again with them counted.
+    let mut included_bytes = 0;
+    let mut attempt = 1;
+    loop {
+        let read_bytes = Arc::new(AtomicUsize::new(0));
+        let limit = arena_limit_bytes(source.len().saturating_add(included_bytes));
+        let (page, over_budget) = render_within(source, file, vars, jail, limit, &read_bytes);
+        let read_bytes = read_bytes.load(Ordering::Relaxed);
+        let uncounted = read_bytes.saturating_sub(included_bytes);
+        if !over_budget
+            || uncounted.saturating_mul(ARENA_PER_SOURCE_BYTE) < limit / 4
+            || attempt == BUDGET_ATTEMPTS
+        {
+            return page;
+        }
+        included_bytes = read_bytes;
+        attempt += 1;
+    }
+}
+
+/// [`render`] with an arena budget of `limit` bytes; also whether the parser outgrew it.
+fn render_within(
+    source: &str,
+    file: &Path,
+    vars: &Variables,
+    jail: Option<&IncludeJail>,
+    limit: usize,
+    read_bytes: &Arc<AtomicUsize>,
+) -> (AdocPage, bool) {
     let bump = Bump::new();
-    let limit = arena_limit_bytes(source);
     bump.set_allocation_limit(Some(limit));
     match catch_unwind(AssertUnwindSafe(|| {
-        render_guarded(&bump, source, file, vars, jail)
+        render_guarded(&bump, source, file, vars, jail, read_bytes)
     })) {
-        Ok(page) => page,
+        Ok(page) => (page, false),
         Err(payload) => {
             let mut reason = payload
                 .downcast_ref::<&str>()
@@ -115,10 +154,11 @@ pub fn render(source: &str, file: &Path, vars: &Variables, jail: Option<&Include
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown reason".to_string());
             // A failed arena allocation past half the budget: the budget stopped it (growth doubles).
-            if bump.allocated_bytes() >= limit / 2 {
+            let over_budget = bump.allocated_bytes() >= limit / 2;
+            if over_budget {
                 reason = format!("it needed more than its {} MiB of memory", limit >> 20);
             }
-            AdocPage {
+            let page = AdocPage {
                 title: None,
                 html: source_as_text(source),
                 actions: Vec::new(),
@@ -128,7 +168,8 @@ pub fn render(source: &str, file: &Path, vars: &Variables, jail: Option<&Include
                     format!("the asciidoc parser failed on this page ({reason}); it is shown as plain text"),
                 )],
                 included: Vec::new(),
-            }
+            };
+            (page, over_budget)
         }
     }
 }
@@ -176,6 +217,7 @@ fn render_guarded(
     file: &Path,
     vars: &Variables,
     jail: Option<&IncludeJail>,
+    read_bytes: &Arc<AtomicUsize>,
 ) -> AdocPage {
     let name = file.to_string_lossy();
     let path = asciidork_parser::prelude::Path::new(name.as_ref());
@@ -188,6 +230,7 @@ fn render_guarded(
             base_dir: jail.base_dir.to_string_lossy().into_owned(),
             jail: jail.jail.clone(),
             read: read.clone(),
+            read_bytes: read_bytes.clone(),
         }));
     }
     let included = || std::mem::take(&mut *read.lock().unwrap_or_else(|p| p.into_inner()));

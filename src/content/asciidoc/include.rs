@@ -2,6 +2,7 @@
 //! containment check, [`crate::jail::Jail::contain`]: symlinks resolved) and records which files it read.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use asciidork_core::SafeMode;
@@ -10,12 +11,14 @@ use asciidork_parser::includes::{IncludeBuffer, IncludeResolver, IncludeTarget, 
 use super::delimiters::normalize_delimiters;
 use crate::jail::{Jail, JailError};
 
-/// Reads include targets for the parser, inside an [`IncludeJail`]; records what it read.
+/// Reads include targets for the parser, inside an [`IncludeJail`]; records what it read and how many
+/// bytes (the arena budget counts them).
 #[derive(Clone)]
 pub(super) struct JailResolver {
     pub(super) base_dir: String,
     pub(super) jail: Jail,
     pub(super) read: Arc<Mutex<Vec<PathBuf>>>,
+    pub(super) read_bytes: Arc<AtomicUsize>,
 }
 
 impl IncludeResolver for JailResolver {
@@ -43,6 +46,7 @@ impl IncludeResolver for JailResolver {
         buffer.initialize(text.len());
         buffer.as_bytes_mut().copy_from_slice(text.as_bytes());
         self.read.lock().unwrap_or_else(|p| p.into_inner()).push(path);
+        self.read_bytes.fetch_add(text.len(), Ordering::Relaxed);
         Ok(text.len())
     }
 

@@ -419,7 +419,7 @@ fn a_large_page_fits_in_the_parsers_memory_budget() {
     let section = "== Section\n\nSome *text*, `code` and a link:https://example.test[link].\n\n\
                    [source,bash,role=execute]\n----\necho hello\n----\n\n\
                    |===\n|a|b\n|c|d\n|===\n\n* item\n** nested\n\nNOTE: a note\n\n";
-    // 300 KiB (a debug build renders 1 MiB slowly): about 77 MiB of arena, as much as the budget's base.
+    // 300 KiB (a debug build renders 1 MiB slowly): about 77 MiB of arena, ten times the budget's base.
     let copies = 300 * 1024 / section.len() + 1;
     let p = page(&section.repeat(copies));
     let errors: Vec<_> = p
@@ -429,6 +429,35 @@ fn a_large_page_fits_in_the_parsers_memory_budget() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(p.actions.len(), copies);
+}
+
+#[test]
+fn large_includes_fit_in_the_parsers_memory_budget() {
+    // The budget's base (8 MiB) is smaller than what 64 KiB of included text needs (~17 MiB): the
+    // page is parsed again with the included bytes counted, and renders whole.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let section = "== Part\n\nSome *text*.\n\n[source,bash,role=execute]\n----\necho hi\n----\n\n\
+                   |===\n|a|b\n|===\n\n* item\n\n";
+    let copies = 64 * 1024 / section.len() + 1;
+    std::fs::write(dir.path().join("big.adoc"), section.repeat(copies)).expect("write");
+    let jail = IncludeJail {
+        base_dir: dir.path().to_path_buf(),
+        jail: crate::jail::Jail::new(dir.path()).expect("jail"),
+    };
+    let p = render(
+        "= Page\n\ninclude::big.adoc[]\n\nEnd.\n",
+        Path::new("page.adoc"),
+        &Variables::new(),
+        Some(&jail),
+    );
+    let errors: Vec<_> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(p.actions.len(), copies);
+    assert!(p.html.contains("End."), "{}", p.html);
 }
 
 fn corpus_dir() -> Option<PathBuf> {

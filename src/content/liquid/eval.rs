@@ -241,7 +241,8 @@ impl<'s, 'i> Eval<'s, 'i> {
     fn nested(&mut self, start: usize, nodes: &[Node<'_>], append: bool) -> (Option<bool>, String) {
         let line =
             self.out.source_line() + self.src[self.pos..start].bytes().filter(|b| *b == b'\n').count() as u32;
-        let mut child = Eval::new(self.src, line, self.vars.clone(), self.include, self.depth);
+        let vars = std::mem::take(&mut self.vars);
+        let mut child = Eval::new(self.src, line, vars, self.include, self.depth);
         child.pos = start;
         child.locals = std::mem::take(&mut self.locals);
         child.cycles = std::mem::take(&mut self.cycles);
