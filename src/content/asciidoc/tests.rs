@@ -6,6 +6,16 @@ use std::path::PathBuf;
 
 use crate::content::Severity;
 
+/// Fails naming the page's error diagnostics, if it has any.
+fn assert_no_errors(p: &AdocPage) {
+    let errors: Vec<_> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
 fn page(source: &str) -> AdocPage {
     render(source, Path::new("content/page.adoc"), &Variables::new(), None)
 }
@@ -422,12 +432,7 @@ fn a_large_page_fits_in_the_parsers_memory_budget() {
     // 300 KiB (a debug build renders 1 MiB slowly): about 77 MiB of arena, ten times the budget's base.
     let copies = 300 * 1024 / section.len() + 1;
     let p = page(&section.repeat(copies));
-    let errors: Vec<_> = p
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
+    assert_no_errors(&p);
     assert_eq!(p.actions.len(), copies);
 }
 
@@ -450,12 +455,7 @@ fn large_includes_fit_in_the_parsers_memory_budget() {
         &Variables::new(),
         Some(&jail),
     );
-    let errors: Vec<_> = p
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
+    assert_no_errors(&p);
     assert_eq!(p.actions.len(), copies);
     assert!(p.html.contains("End."), "{}", p.html);
 }
