@@ -212,3 +212,20 @@ fn qr_codes_are_inline_svg() {
         expanded.issues
     );
 }
+
+#[test]
+fn an_escaped_shortcode_whose_comment_closes_at_once_renders() {
+    // `{{</*/>}}`: the `*` of the opening `/*` is not the start of its `*/` (a slice backwards, found by afl).
+    for src in [
+        "a {{</*/>}} b",
+        "a {{%/*/%}} b",
+        "{{</*",
+        "{{</**/>}}",
+        "x {{</*/ >}} y",
+    ] {
+        let (html, _) = run(src);
+        assert!(!html.is_empty() || src.is_empty(), "{src}");
+    }
+    let (html, _) = run("a {{</**/>}} b");
+    assert!(html.contains("{{<>}}"), "{html}");
+}

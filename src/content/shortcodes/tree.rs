@@ -205,21 +205,20 @@ fn scan(src: &str) -> Vec<Tag> {
         // Escaped form: `{{</* … */>}}`.
         let trimmed = src[body_start..].trim_start();
         if trimmed.starts_with("/*") {
-            let comment_start = src.len() - trimmed.len();
+            // The comment's text starts after its `/*`: the close is searched from there, so the `*` of
+            // `/*` never counts as the start of `*/` (`{{</*/>}}` sliced backwards: afl, content target).
+            let comment_body = src.len() - trimmed.len() + 2;
             let close = format!("*/{closer}");
-            let found = src[comment_start..]
+            let found = src[comment_body..]
                 .find(&close)
-                .or_else(|| find_spaced_close(&src[comment_start..], closer));
+                .or_else(|| find_spaced_close(&src[comment_body..], closer));
             if let Some(rel_end) = found {
-                let (body_end, end) = match src[comment_start + rel_end..].strip_prefix(close.as_str()) {
-                    Some(_) => (comment_start + rel_end, comment_start + rel_end + close.len()),
-                    None => {
-                        let after = &src[comment_start + rel_end..];
-                        let tail = after.find(closer).unwrap_or(0) + closer.len();
-                        (comment_start + rel_end, comment_start + rel_end + tail)
-                    }
+                let body_end = comment_body + rel_end;
+                let end = match src[body_end..].strip_prefix(close.as_str()) {
+                    Some(_) => body_end + close.len(),
+                    None => body_end + src[body_end..].find(closer).unwrap_or(0) + closer.len(),
                 };
-                let inner = src[comment_start + 2..body_end].to_string();
+                let inner = src[comment_body..body_end].to_string();
                 let open = if delim == b'<' { "{{<" } else { "{{%" };
                 tags.push(Tag {
                     start,
